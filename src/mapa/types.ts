@@ -1,0 +1,64 @@
+/**
+ * Plain data for MAPA rows (methods.md sections 4 and 5) shared by the row
+ * builders, the cache, the tail sampler and the trainer.
+ *
+ * @module
+ */
+
+/** The kernel behind q(n | x_m). */
+export type KernelName = "gaussian" | "bernoulli";
+
+/** How the rows were computed. */
+export type RowMethod = "exact" | "hnsw";
+
+/**
+ * The top-K rows of the MAPA posterior q(n | x_m) for every data point m,
+ * row-major: row m occupies `[m * k, (m + 1) * k)` in `neighbors` and `logq`.
+ */
+export interface MapaRows {
+  /** Number of data points N. */
+  n: number;
+  /** Neighbours kept per row K. */
+  k: number;
+  /** Data dimension D. */
+  d: number;
+  /** Kernel used. */
+  kernel: KernelName;
+  /** Gaussian bandwidth h (k = exp(-||a-b||^2 / (2h))), or the Bernoulli softening eps. */
+  bandwidth: number;
+  /** Exact or HNSW-sparsified. */
+  method: RowMethod;
+  /** Neighbour indices, N x K, each row sorted by decreasing q with the row's own index first. */
+  neighbors: Int32Array;
+  /** Natural log q(n | x_m) of each neighbour, N x K. */
+  logq: Float64Array;
+  /** log sum_j k(x_j, x_m) per row (k(x, x) = 1), length N. */
+  logNormalizer: Float64Array;
+  /** Checksum of the data the rows were computed from. */
+  dataChecksum: string;
+}
+
+/**
+ * A pool of tail draws made once per row, so training never rescans the
+ * data. Round r of row m holds `s` draws; the tail term of the MAPA bound
+ * for that round is sum_s exp(logWeight) * (1/N) p(x_m | z_{index}), which
+ * covers both i.i.d. draws (logWeight = -log S - log q~) and Gumbel-top-k
+ * draws without replacement (logWeight = -log of the inclusion probability
+ * times the tail mass ratio, Kool et al. 2019).
+ */
+export interface TailPool {
+  /** Number of rows N. */
+  n: number;
+  /** Draws per round S. */
+  s: number;
+  /** Independent rounds per row. */
+  rounds: number;
+  /** `"iid"` or `"without_replacement"`. */
+  scheme: "iid" | "without_replacement";
+  /** Drawn indices, N x rounds x S. */
+  indices: Int32Array;
+  /** Log importance weight of each draw, N x rounds x S. */
+  logWeight: Float64Array;
+  /** log(1 - Q_K) per row: the log tail mass outside the top K. */
+  logTailMass: Float64Array;
+}
