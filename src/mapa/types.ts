@@ -42,9 +42,10 @@ export interface MapaRows {
  * A pool of tail draws made once per row, so training never rescans the
  * data. Round r of row m holds `s` draws; the tail term of the MAPA bound
  * for that round is sum_s exp(logWeight) * (1/N) p(x_m | z_{index}), which
- * covers both i.i.d. draws (logWeight = -log S - log q~) and Gumbel-top-k
- * draws without replacement (logWeight = -log of the inclusion probability
- * times the tail mass ratio, Kool et al. 2019).
+ * covers both i.i.d. draws (logWeight = -log S - log q~(n)) and Gumbel-top-k
+ * draws without replacement (logWeight = -log pi(n), pi(n) = 1 - exp(-exp(
+ * log q~(n) - kappa)) the inclusion probability given the threshold kappa,
+ * the (S+1)-th largest perturbed log q~: priority sampling, Kool et al. 2019).
  */
 export interface TailPool {
   /** Number of rows N. */
