@@ -10,3 +10,69 @@ export type { Activation, DenseLayer, Matrix, MlpWeights } from "./src/types.ts"
 export { formatCsv, parseNumericCsv, readNumericCsv } from "./src/io/csv.ts";
 export type { NumericCsv, ParseCsvOptions } from "./src/io/csv.ts";
 export { writeFileAtomic } from "./src/io/atomic_write.ts";
+export { parseResults, readResults, SCHEMA_VERSION } from "./src/report/results.ts";
+export type { CaseResult, ReportSection, ResultsFile, RunMeta } from "./src/report/results.ts";
+export { renderReport } from "./src/report/html.ts";
+export { LEAKY_RELU_ALPHA, mlpForward } from "./src/mlp.ts";
+export { matrixChecksum, sha256Hex } from "./src/io/checksum.ts";
+export { DATASET_NAMES, datasetDescriptions, getSyntheticDataset } from "./src/data/registry.ts";
+export type { Draw, Likelihood, SyntheticDataset } from "./src/data/types.ts";
+export { loadSurrogateFile, SURROGATE_ACTIVATION, SURROGATE_HIDDEN } from "./src/data/surrogate.ts";
+export { loadMnist, MNIST_PIXELS, MNIST_SPLIT_SIZES } from "./src/data/mnist.ts";
+export type { LoadMnistOptions, MnistData, MnistSplit } from "./src/data/mnist.ts";
+export { normalCdf, normalQuantile } from "./src/data/normal.ts";
+export type { KernelName, MapaRows, RowMethod, TailPool } from "./src/mapa/types.ts";
+export { exactRows, exactRowsFor, exactRowsWithStats } from "./src/mapa/exact.ts";
+export type { ExactOptions, ExactResult, ExactStats, RowBlock } from "./src/mapa/exact.ts";
+export { hnswRows, hnswRowsWithStats } from "./src/mapa/hnsw.ts";
+export type { HnswOptions, HnswResult, LeftOutMass } from "./src/mapa/hnsw.ts";
+export { makeTailPool } from "./src/mapa/tail.ts";
+export type { TailPoolOptions } from "./src/mapa/tail.ts";
+export { decodeRows, encodeRows, loadRows, saveRows } from "./src/mapa/cache.ts";
+export type { CacheExpectation } from "./src/mapa/cache.ts";
+export { resolveKernel } from "./src/mapa/kernel.ts";
+export type { Kernel, KernelOptions } from "./src/mapa/kernel.ts";
+export type { GenerativeModel, Prior } from "./src/types.ts";
+export { logLikelihoodQuadrature } from "./src/eval/log_likelihood_quadrature.ts";
+export type {
+  QuadratureGrid,
+  QuadratureOptions,
+  QuadratureResult,
+} from "./src/eval/log_likelihood_quadrature.ts";
+export { iwaeMogLogLikelihood } from "./src/eval/iwae_mog.ts";
+export type { IwaeMogOptions, IwaeMogResult } from "./src/eval/iwae_mog.ts";
+export { groundTruthModel, testKl } from "./src/eval/test_kl.ts";
+export type {
+  KlEstimator,
+  TestKlOptions,
+  TestKlUnavailable,
+  TestKlValue,
+  TestSet,
+} from "./src/eval/test_kl.ts";
+export { posteriorTrend, truthPosteriors } from "./src/eval/posterior_trend.ts";
+export type { TrendCorrelation, TruthPosterior } from "./src/eval/posterior_trend.ts";
+export { averageRanks, spearman } from "./src/eval/spearman.ts";
+export { logAddExp, logSumExp, studentTQuantile, summarizeMean } from "./src/eval/stats.ts";
+export type { MeanSummary } from "./src/eval/stats.ts";
+export { copulaMap } from "./src/eval/latent.ts";
+export { type BackendInfo, type BackendRequest, initBackend } from "./src/backend.ts";
+export type {
+  BatchLoss,
+  Method,
+  MethodModel,
+  MethodOptions,
+  TrainingData,
+} from "./src/models/method.ts";
+export { getMethod, METHODS } from "./src/models/registry.ts";
+export { type NetworkSpec, specFromWeights } from "./src/models/mlp.ts";
+export { type CostModel, passCost, PassCounter, type Passes } from "./src/models/passes.ts";
+export { fitCopula, fitGmm, recoverPrior } from "./src/models/prior_recovery.ts";
+export { groundTruthRows } from "./src/models/mapa_gt.ts";
+export { type Budget, checkBudget } from "./src/train/budget.ts";
+export {
+  type RestartResult,
+  train,
+  type TrainOptions,
+  type TrainProgress,
+  type TrainResult,
+} from "./src/train/trainer.ts";

@@ -7,28 +7,21 @@
  */
 
 import type { Rng } from "../src/rng.ts";
+import type { CaseResult, CaseSpec, JsonValue, ReportSection } from "../src/report/results.ts";
+
+// The data types live with the results file; suites keep importing them from here.
+export type {
+  CaseResult,
+  CaseSpec,
+  CaseStatus,
+  ChartSpec,
+  JsonValue,
+  ReportSection,
+  TableSpec,
+} from "../src/report/results.ts";
 
 /** How big a run is: `quick` fits CI, `full` is the paper's scale. */
 export type Profile = "quick" | "standard" | "full";
-
-/** A JSON-safe value for params and metrics. */
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
-
-/** One case of a suite: (suite, name, params). `name` is unique within the suite. */
-export interface CaseSpec {
-  /** Suite name. */
-  suite: string;
-  /** Case name, unique within the suite and stable across runs (resume and compare key on it). */
-  name: string;
-  /** The case's parameters, as recorded in the results. */
-  params: Record<string, JsonValue>;
-}
 
 /** What the runner hands a running case. */
 export interface CaseContext {
@@ -44,51 +37,26 @@ export interface CaseContext {
   progress(fraction: number, label?: string): void;
   /** Prints a line above the progress bar. */
   log(message: string): void;
+  /** Aborted when the user interrupts the run (Ctrl-C); a long case may stop early. */
+  signal: AbortSignal;
+  /**
+   * Records the tfjs backend actually in use and its adapter (e.g. from src/backend.ts) in the
+   * results' `meta.backend` and `meta.adapter`; without a call they keep the requested backend
+   * and "not initialised".
+   */
+  reportBackend(backend: string, adapter: string): void;
 }
 
-/** Outcome of one case. */
-export type CaseStatus = "ok" | "failed" | "skipped";
-
-/** One case's result as stored in `results.json`. */
-export interface CaseResult extends CaseSpec {
-  /** ok, failed (error holds why) or skipped (error holds why, e.g. a missing peer). */
-  status: CaseStatus;
-  /** Measured numbers and small records. */
-  metrics: Record<string, JsonValue>;
-  /** The error message when status is not ok. */
-  error?: string;
-  /** Wall-clock seconds the case took. */
-  seconds: number;
-}
-
-/** A chart in a report section: a chart.js configuration as plain JSON data. */
-export interface ChartSpec {
-  /** Chart title shown above the canvas. */
-  title: string;
-  /** chart.js config (`type`, `data`, `options`); no functions, so it survives JSON. */
-  config: { [key: string]: JsonValue };
-}
-
-/** A table in a report section. */
-export interface TableSpec {
-  /** Table caption. */
-  title: string;
-  /** Column headers. */
-  columns: string[];
-  /** Rows of cells; numbers are formatted by the report. */
-  rows: JsonValue[][];
-}
-
-/** What a suite contributes to the report page. */
-export interface ReportSection {
-  /** Section heading. */
-  title: string;
-  /** Paragraphs of plain text (escaped by the report). */
-  notes: string[];
-  /** Charts. */
-  charts: ChartSpec[];
-  /** Tables. */
-  tables: TableSpec[];
+/**
+ * Thrown by a case that cannot run here (e.g. a missing peer library): the runner records the
+ * case as `skipped` with this message instead of `failed`.
+ */
+export class CaseSkipped extends Error {
+  /** Makes a skip with a one-line reason. */
+  constructor(reason: string) {
+    super(reason);
+    this.name = "CaseSkipped";
+  }
 }
 
 /** A benchmark suite. */
@@ -99,7 +67,10 @@ export interface Suite {
   description: string;
   /** The deterministic case list for a profile. */
   cases(profile: Profile): CaseSpec[];
-  /** Runs one case; a thrown error marks that case failed and the run goes on. */
+  /**
+   * Runs one case; a thrown error marks that case failed ({@linkcode CaseSkipped}: skipped) and
+   * the run goes on.
+   */
   run(spec: CaseSpec, ctx: CaseContext): Promise<Record<string, JsonValue>>;
   /** Whole-suite figures computed from its case results (fitted slopes, crossovers, ratios). */
   summarize?(results: CaseResult[]): Record<string, JsonValue>;

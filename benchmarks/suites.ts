@@ -6,10 +6,14 @@
  */
 
 import type { Suite } from "./suite.ts";
+import { scalingSuite } from "./scaling.ts";
+import { passesSuite } from "./passes.ts";
 
 /** Every suite the runner knows, in the order the report shows them. */
 export const SUITES: Suite[] = [
   // suites: one entry each, added as they land
+  scalingSuite,
+  passesSuite,
 ];
 
 /** The suite called `name`, or undefined. */

@@ -34,8 +34,23 @@ export interface MapaRows {
   logq: Float64Array;
   /** log sum_j k(x_j, x_m) per row (k(x, x) = 1), length N. */
   logNormalizer: Float64Array;
-  /** Checksum of the data the rows were computed from. */
+  /** Checksum of the data the rows were computed from (src/io/checksum.ts `matrixChecksum`). */
   dataChecksum: string;
+  /**
+   * Squared distances ||x_n - x_m||^2 of the neighbours, N x K, when known:
+   * they let the bandwidth change without a rescan (see `withBandwidth`).
+   */
+  sqdist?: Float64Array;
+  /**
+   * HNSW only: the k' - K extra neighbours past the top K, the tail the
+   * sampler draws from. `extraK` = k' - K per row; `extraNeighbors` and
+   * `extraLogq` are N x extraK, sorted by decreasing q.
+   */
+  extraK?: number;
+  /** HNSW only: extra neighbour indices, N x extraK. */
+  extraNeighbors?: Int32Array;
+  /** HNSW only: log q of the extra neighbours (same normaliser as `logq`), N x extraK. */
+  extraLogq?: Float64Array;
 }
 
 /**

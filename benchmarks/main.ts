@@ -1,0 +1,185 @@
+/**
+ * `deno task bench`: runs the benchmark suites and writes results.json,
+ * results.csv and index.html into the output folder.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { InputError } from "../src/errors.ts";
+import { isProfile, PROFILES } from "./profiles.ts";
+import { expandCases, parseShard, runBenchmarks, selectShard, type Shard } from "./runner.ts";
+import type { Profile, Suite } from "./suite.ts";
+import { SUITES } from "./suites.ts";
+
+/** Backends `--backend` accepts. */
+export const BACKENDS = ["auto", "webgpu", "wasm", "cpu"];
+
+/** What the command line asked for. */
+export interface BenchArgs {
+  /** Selected suites in registry order. */
+  suites: Suite[];
+  /** Profile. */
+  profile: Profile;
+  /** Output folder. */
+  out: string;
+  /** Requested backend. */
+  backend: string;
+  /** Base seed. */
+  seed: number;
+  /** Shard, if any. */
+  shard?: Shard;
+  /** Continue an earlier run. */
+  resume: boolean;
+  /** Print the case list and exit. */
+  list: boolean;
+  /** Print help and exit. */
+  help: boolean;
+}
+
+/** The `--help` text, listing `registry`'s suites and the profiles. */
+export function helpText(registry: Suite[]): string {
+  const suites = registry.length
+    ? registry.map((s) => `  ${s.name.padEnd(22)} ${s.description}`).join("\n")
+    : "  (none registered yet)";
+  const profiles = PROFILES.map((p) => `  ${p.name.padEnd(22)} ${p.description}`).join("\n");
+  return `Usage: deno task bench [options]
+
+Runs benchmark suites and writes DIR/results.json (rewritten after every case),
+DIR/results.csv and DIR/index.html (a self-contained report).
+
+Options:
+  --suite a,b        suites to run (default: all, in the order below)
+  --profile P        quick | standard | full (default: quick)
+  --out DIR          output folder (default: reports/latest)
+  --backend B        auto | webgpu | wasm | cpu (default: auto)
+  --seed N           base seed, an integer >= 0 (default: 1)
+  --shard i/n        run only shard i of n (round-robin over the case list)
+  --resume           continue DIR/results.json: skip cases already recorded
+  --list             print the selected cases and exit
+  -h, --help         print this help
+
+Suites:
+${suites}
+
+Profiles:
+${profiles}
+
+Exit status: 0 all cases ok or skipped, 2 some case failed, 1 bad input,
+130 interrupted (Ctrl-C once stops after the running case; rerun with --resume).
+`;
+}
+
+/** Parses `args` against `registry`; bad input throws a one-line {@linkcode InputError}. */
+export function parseBenchArgs(args: string[], registry: Suite[]): BenchArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        suite: { type: "string" },
+        profile: { type: "string", default: "quick" },
+        out: { type: "string", default: "reports/latest" },
+        backend: { type: "string", default: "auto" },
+        seed: { type: "string", default: "1" },
+        shard: { type: "string" },
+        resume: { type: "boolean", default: false },
+        list: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (e) {
+    throw new InputError(`${(e as Error).message.replace(/\s*\n\s*/g, " ")} (see --help)`);
+  }
+  const known = registry.map((s) => s.name);
+  let suites = registry;
+  if (values.suite !== undefined) {
+    const names = values.suite.split(",").map((s) => s.trim()).filter(Boolean);
+    const unknown = names.filter((n) => !known.includes(n));
+    if (unknown.length || names.length === 0) {
+      throw new InputError(
+        `unknown suite "${unknown.join(",") || values.suite}"; choose from: ${
+          known.join(", ") || "(none registered)"
+        }`,
+      );
+    }
+    suites = registry.filter((s) => names.includes(s.name));
+  }
+  if (!isProfile(values.profile)) {
+    throw new InputError(
+      `unknown profile "${values.profile}"; use --profile ${PROFILES.map((p) => p.name).join("|")}`,
+    );
+  }
+  if (!BACKENDS.includes(values.backend)) {
+    throw new InputError(
+      `unknown backend "${values.backend}"; use --backend ${BACKENDS.join("|")}`,
+    );
+  }
+  const seed = Number(values.seed);
+  if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed)) {
+    throw new InputError(`bad --seed "${values.seed}"; use an integer >= 0, e.g. --seed 1`);
+  }
+  if (values.out.trim() === "") {
+    throw new InputError(`empty --out; name a folder, e.g. --out reports/latest`);
+  }
+  return {
+    suites,
+    profile: values.profile,
+    out: values.out.replace(/\/+$/, "") || "/",
+    backend: values.backend,
+    seed,
+    shard: values.shard === undefined ? undefined : parseShard(values.shard),
+    resume: values.resume,
+    list: values.list,
+    help: values.help,
+  };
+}
+
+async function main(): Promise<number> {
+  const args = parseBenchArgs(Deno.args, SUITES);
+  if (args.help) {
+    console.log(helpText(SUITES));
+    return 0;
+  }
+  if (args.list) {
+    const cases = selectShard(expandCases(args.suites, args.profile), args.shard);
+    for (const c of cases) console.log(`${c.suite}/${c.name}\t${JSON.stringify(c.params)}`);
+    console.error(`${cases.length} cases (profile ${args.profile})`);
+    return 0;
+  }
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) Deno.exit(130);
+    console.error("\ninterrupt: stopping after the running case (Ctrl-C again to quit now)");
+    controller.abort();
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  try {
+    const outcome = await runBenchmarks(args.suites, args.out, {
+      profile: args.profile,
+      seed: args.seed,
+      backend: args.backend,
+      shard: args.shard,
+      resume: args.resume,
+      signal: controller.signal,
+    });
+    if (outcome.interrupted) return 130;
+    return outcome.results.cases.some((c) => c.status === "failed") ? 2 : 0;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main());
+  } catch (e) {
+    if (e instanceof InputError) {
+      console.error(`error: ${e.message}`);
+      Deno.exit(1);
+    }
+    throw e;
+  }
+}

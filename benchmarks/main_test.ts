@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { InputError } from "../src/errors.ts";
+import { helpText, parseBenchArgs } from "./main.ts";
+import type { Suite } from "./suite.ts";
+
+const fake = (name: string): Suite => ({
+  name,
+  description: `does ${name}`,
+  cases: () => [],
+  run: () => Promise.resolve({}),
+});
+const REGISTRY = [fake("alpha"), fake("beta"), fake("gamma")];
+
+function oneLine(pattern: RegExp) {
+  return (e: unknown) =>
+    e instanceof InputError && pattern.test(e.message) && !/\n/.test(e.message);
+}
+
+Deno.test("parseBenchArgs defaults", () => {
+  const a = parseBenchArgs([], REGISTRY);
+  assert.deepEqual(a.suites.map((s) => s.name), ["alpha", "beta", "gamma"]);
+  assert.equal(a.profile, "quick");
+  assert.equal(a.out, "reports/latest");
+  assert.equal(a.backend, "auto");
+  assert.equal(a.seed, 1);
+  assert.equal(a.shard, undefined);
+  assert.equal(a.resume, false);
+});
+
+Deno.test("parseBenchArgs options", () => {
+  const a = parseBenchArgs(
+    [
+      "--suite",
+      "gamma,alpha",
+      "--profile",
+      "full",
+      "--out",
+      "x/",
+      "--backend",
+      "wasm",
+      "--seed",
+      "42",
+    ]
+      .concat(["--shard", "2/3", "--resume"]),
+    REGISTRY,
+  );
+  assert.deepEqual(a.suites.map((s) => s.name), ["alpha", "gamma"]);
+  assert.equal(a.profile, "full");
+  assert.equal(a.out, "x");
+  assert.equal(a.backend, "wasm");
+  assert.equal(a.seed, 42);
+  assert.deepEqual(a.shard, { index: 2, count: 3 });
+  assert.equal(a.resume, true);
+});
+
+Deno.test("parseBenchArgs rejects bad input with one line naming the fix", () => {
+  const bad: [string[], RegExp][] = [
+    [["--suite", "alpha,nope"], /unknown suite "nope"; choose from: alpha, beta, gamma/],
+    [["--profile", "huge"], /unknown profile "huge"; use --profile quick\|standard\|full/],
+    [["--backend", "gpu"], /unknown backend "gpu"; use --backend auto\|webgpu\|wasm\|cpu/],
+    [["--seed", "1.5"], /bad --seed "1\.5"; use an integer >= 0/],
+    [["--seed", "-1"], /--seed/],
+    [["--shard", "3/2"], /bad --shard "3\/2"; use i\/n/],
+    [["--frobnicate"], /Unknown option '--frobnicate'.*see --help/],
+    [["positional"], /positional/],
+  ];
+  for (const [args, re] of bad) assert.throws(() => parseBenchArgs(args, REGISTRY), oneLine(re));
+});
+
+Deno.test("helpText lists suites with descriptions and profiles", () => {
+  const text = helpText(REGISTRY);
+  assert.match(text, /alpha\s+does alpha/);
+  assert.match(text, /gamma\s+does gamma/);
+  assert.match(text, /quick\s+minutes/);
+  assert.match(text, /--shard i\/n/);
+  assert.match(helpText([]), /none registered yet/);
+});

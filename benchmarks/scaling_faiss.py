@@ -1,0 +1,18 @@
+"""Peer measurement for the scaling suite: faiss IndexFlatL2 exact k-NN.
+
+Usage: python3 scaling_faiss.py N D K SEED  -> prints JSON {"seconds": s, "pairsPerSecond": p}.
+Random N x D float32 data; the timing covers index add + search of all N rows.
+"""
+import json, sys, time
+
+import faiss
+import numpy as np
+
+n, d, k, seed = (int(a) for a in sys.argv[1:5])
+x = np.random.default_rng(seed).standard_normal((n, d)).astype("float32")
+t0 = time.perf_counter()
+index = faiss.IndexFlatL2(d)
+index.add(x)
+index.search(x, k)
+s = time.perf_counter() - t0
+print(json.dumps({"seconds": s, "pairsPerSecond": n * n / s, "threads": faiss.omp_get_max_threads()}))

@@ -1,0 +1,31 @@
+/**
+ * SHA-256 checksums of files and matrices, so caches and stored weights that
+ * no longer match their source are refused instead of silently used.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import type { Matrix } from "../types.ts";
+
+/** The SHA-256 of `bytes` (a string is hashed as UTF-8), as 64 lowercase hex digits. */
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * The SHA-256 of a matrix: its shape (`"<rows>x<cols>;"` in ASCII) followed by
+ * its float64 values as little-endian bytes. Two matrices with the same
+ * values but different shapes get different checksums.
+ */
+export function matrixChecksum(m: Matrix): string {
+  if (m.data.length !== m.rows * m.cols) {
+    throw new RangeError(`matrixChecksum: data length ${m.data.length} != rows * cols`);
+  }
+  const hash = createHash("sha256").update(`${m.rows}x${m.cols};`);
+  const bytes = new Uint8Array(m.data.length * 8);
+  // A DataView pins the byte order, so the checksum is the same on any host.
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < m.data.length; i++) view.setFloat64(i * 8, m.data[i], true);
+  return hash.update(bytes).digest("hex");
+}

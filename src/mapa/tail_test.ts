@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { InputError } from "../errors.ts";
+import { exactRows } from "./exact.ts";
+import { makeTailPool } from "./tail.ts";
+import { randomData } from "./test_util.ts";
+
+Deno.test("tail pool", async (t) => {
+  const x = randomData(12, 1, 11);
+  const sigma2 = 0.3, k = 3;
+  const rows = await exactRows(x, { k, sigma2 });
+  const scale = 1 / (4 * sigma2);
+  // The true tail of row m: weights k(x_j, x_m) outside its top K.
+  const tailOf = (m: number) => {
+    const top = new Set(Array.from(rows.neighbors.subarray(m * k, (m + 1) * k)));
+    const w = new Map<number, number>();
+    for (let j = 0; j < x.rows; j++) {
+      if (!top.has(j)) w.set(j, Math.exp(-scale * (x.data[j] - x.data[m]) ** 2));
+    }
+    return w;
+  };
+
+  await t.step("iid draws follow q~ (chi-square) with logWeight -log S - log q~", () => {
+    const rounds = 6000, s = 2;
+    const pool = makeTailPool(x, rows, { s, rounds, scheme: "iid", seed: 3 });
+    for (const m of [0, 5]) {
+      const w = tailOf(m);
+      const total = [...w.values()].reduce((a, b) => a + b, 0);
+      const counts = new Map<number, number>();
+      for (let i = 0; i < rounds * s; i++) {
+        const j = pool.indices[m * rounds * s + i];
+        assert.ok(w.has(j), "draw outside the tail");
+        counts.set(j, (counts.get(j) ?? 0) + 1);
+        const want = -Math.log(s) - Math.log(w.get(j)! / total);
+        assert.ok(Math.abs(pool.logWeight[m * rounds * s + i] - want) < 1e-9);
+      }
+      // Chi-square over cells with expected count >= 5, the rest pooled.
+      let chi = 0, df = -1, restE = 0, restO = 0;
+      for (const [j, wj] of w) {
+        const e = (rounds * s * wj) / total, o = counts.get(j) ?? 0;
+        if (e >= 5) {
+          chi += (o - e) ** 2 / e;
+          df++;
+        } else {
+          restE += e;
+          restO += o;
+        }
+      }
+      if (restE > 0) {
+        chi += (restO - restE) ** 2 / Math.max(restE, 1e-300);
+        df++;
+      }
+      // 0.999 quantile of chi-square with df <= 8 is below 26.2.
+      assert.ok(df >= 2 && chi < 26.2, `row ${m}: chi2 ${chi} on ${df} df`);
+      assert.ok(Math.abs(pool.logTailMass[m] - (Math.log(total) - rows.logNormalizer[m])) < 1e-9);
+    }
+  });
+
+  await t.step("without replacement: distinct draws, unbiased for a known tail sum", () => {
+    const rounds = 20000, s = 3;
+    const pool = makeTailPool(x, rows, { s, rounds, scheme: "without_replacement", seed: 4 });
+    for (const m of [1, 7]) {
+      const w = tailOf(m);
+      const total = [...w.values()].reduce((a, b) => a + b, 0);
+      const f = (j: number) => (w.get(j)! / total) * (1 + j);
+      let truth = 0;
+      for (const j of w.keys()) truth += f(j);
+      let mean = 0, sq = 0;
+      for (let r = 0; r < rounds; r++) {
+        const base = m * rounds * s + r * s;
+        const seen = new Set<number>();
+        let est = 0;
+        for (let i = 0; i < s; i++) {
+          const j = pool.indices[base + i];
+          assert.ok(w.has(j) && !seen.has(j));
+          seen.add(j);
+          est += Math.exp(pool.logWeight[base + i]) * f(j);
+        }
+        mean += est;
+        sq += est * est;
+      }
+      mean /= rounds;
+      const se = Math.sqrt((sq / rounds - mean * mean) / rounds);
+      assert.ok(
+        Math.abs(mean - truth) < 4 * se + 1e-12,
+        `row ${m}: ${mean} vs ${truth} (se ${se})`,
+      );
+    }
+  });
+
+  await t.step("same seed, same pool; short tails are padded with zero weight", async () => {
+    const a = makeTailPool(x, rows, { s: 2, rounds: 3, seed: 9 });
+    const b = makeTailPool(x, rows, { s: 2, rounds: 3, seed: 9 });
+    assert.deepEqual(a.indices, b.indices);
+    const all = await exactRows(x, { k: 11, sigma2 });
+    const p = makeTailPool(x, all, { s: 3, rounds: 2, seed: 1 });
+    for (let m = 0; m < 12; m++) {
+      const ws = Array.from(p.logWeight.subarray(m * 6, m * 6 + 6));
+      assert.deepEqual(ws, [0, -Infinity, -Infinity, 0, -Infinity, -Infinity]);
+    }
+    assert.throws(() => makeTailPool(randomData(12, 1, 99), rows, { s: 1 }), InputError);
+  });
+});

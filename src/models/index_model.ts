@@ -1,0 +1,183 @@
+/**
+ * What MAPA and its variants share (methods.md sections 3, 5 and 6): a
+ * deterministic encoder g (codes z_n = g(x_n)), a decoder f, and the bound
+ *
+ *     L(x_m) = log sum_j exp(c_mj) p(x_m | z_{n_mj})
+ *
+ * over per-row terms (index n_mj, log coefficient c_mj) that each variant
+ * supplies. The encoder and decoder run once per distinct index in the batch:
+ * the union U of all indices is encoded and decoded once, then gathered.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import type { Rng } from "../rng.ts";
+import type { GenerativeModel, Matrix } from "../types.ts";
+import type { LikelihoodKind } from "./likelihood.ts";
+import {
+  chunks,
+  matrixTensor,
+  type MethodModel,
+  type MethodOptions,
+  resolveNetworks,
+  scalarValue,
+  tensorMatrix,
+  type TrainingData,
+} from "./method.ts";
+import { Mlp } from "./mlp.ts";
+import { PassCounter } from "./passes.ts";
+import { recoverPrior } from "./prior_recovery.ts";
+
+/** The terms of a batch: `j` per row, row-major [B, J]. */
+export interface RowTerms {
+  /** Terms per row J. */
+  j: number;
+  /** Training-point index of each term, length B * J. */
+  index: Int32Array;
+  /** Natural-log coefficient of each term, length B * J. */
+  logCoef: Float32Array;
+}
+
+/** Supplies the terms of the bound for the training rows `batch`. */
+export type TermSource = (batch: Int32Array, rng: Rng) => RowTerms;
+
+/** The distinct indices of `index` and, for each entry, its position among them. */
+export function unionOf(index: Int32Array): { union: Int32Array; local: Int32Array } {
+  const position = new Map<number, number>();
+  const local = new Int32Array(index.length);
+  const union: number[] = [];
+  for (let i = 0; i < index.length; i++) {
+    let p = position.get(index[i]);
+    if (p === undefined) {
+      p = union.length;
+      position.set(index[i], p);
+      union.push(index[i]);
+    }
+    local[i] = p;
+  }
+  return { union: Int32Array.from(union), local };
+}
+
+/**
+ * log p(x_b | f_u) for every row b of `x` [B, D] and u of `f` [U, D], as a
+ * [B, U] matrix built from matrix products.
+ */
+export function pairLogLik(
+  x: tf.Tensor2D,
+  f: tf.Tensor2D,
+  lik: { kind: LikelihoodKind; sigma2: number },
+): tf.Tensor2D {
+  const d = x.shape[1];
+  if (lik.kind === "gaussian") {
+    // ||x - f||^2 = ||x||^2 - 2 x.f + ||f||^2
+    const cross = tf.matMul(x, f, false, true);
+    const xx = tf.sum(tf.square(x), 1, true);
+    const ff = tf.reshape(tf.sum(tf.square(f), 1), [1, -1]);
+    const sq = tf.relu(tf.add(tf.sub(xx, tf.mul(cross, 2)), ff));
+    return tf.sub(tf.mul(sq, -0.5 / lik.sigma2), 0.5 * d * Math.log(2 * Math.PI * lik.sigma2));
+  }
+  // Bernoulli on logits: x.l - sum softplus(l).
+  return tf.sub(tf.matMul(x, f, false, true), tf.reshape(tf.sum(tf.softplus(f), 1), [1, -1]));
+}
+
+/** Builds a model with a deterministic encoder whose bound uses the terms from `terms`. */
+export function buildIndexModel(
+  method: string,
+  data: TrainingData,
+  options: MethodOptions & { rng: Rng; terms: TermSource },
+): MethodModel {
+  const nets = resolveNetworks(data, options);
+  const n = data.x.rows, d = data.x.cols, l = data.l;
+  const encoder = Mlp.create({ inputs: d, outputs: l }, {
+    ...nets.encoder,
+    outputActivation: "linear",
+  }, {
+    role: "encoder",
+    rng: options.rng.fork("encoder"),
+  });
+  const decoder = Mlp.create({ inputs: l, outputs: d }, nets.decoder, {
+    role: "decoder",
+    rng: options.rng.fork("decoder"),
+  });
+  const lik = { kind: data.likelihood, sigma2: data.sigma2 };
+  const xAll = matrixTensor(data.x);
+  const passes = new PassCounter();
+  let steps = 0, uniqueTotal = 0, termsTotal = 0, rowsTotal = 0;
+
+  /** Decoder outputs for every training point (not counted: evaluation). */
+  const decodeAll = (): tf.Tensor2D => decoder.apply(encoder.apply(xAll));
+
+  return {
+    method,
+    passes,
+    variables: () => [...encoder.variables(), ...decoder.variables()],
+    loss(batch, rng) {
+      const before = passes.snapshot();
+      const t = options.terms(batch, rng);
+      const b = batch.length;
+      const { union, local } = unionOf(t.index);
+      steps++;
+      uniqueTotal += union.length;
+      termsTotal += t.index.length;
+      rowsTotal += b;
+      // Terms sharing a (row, index) pair are merged into one weight, so the
+      // bound is a dense log-sum-exp over [B, |U|]: a matmul, no gather whose
+      // gradient (a segment sum) the WASM backend lacks.
+      const logW = new Float32Array(b * union.length).fill(-Infinity);
+      for (let r = 0; r < b; r++) {
+        for (let q = 0; q < t.j; q++) {
+          const at = r * union.length + local[r * t.j + q];
+          const c = t.logCoef[r * t.j + q];
+          const w = logW[at];
+          logW[at] = w === -Infinity ? c : Math.max(w, c) + Math.log1p(Math.exp(-Math.abs(w - c)));
+        }
+      }
+      const loss = tf.tidy(() => {
+        const xu = tf.gather(xAll, tf.tensor1d(union, "int32")) as tf.Tensor2D;
+        const fu = decoder.apply(encoder.apply(xu, passes), passes);
+        const xb = tf.gather(xAll, tf.tensor1d(batch, "int32")) as tf.Tensor2D;
+        const terms = tf.add(pairLogLik(xb, fu, lik), tf.tensor2d(logW, [b, union.length]));
+        return tf.neg(tf.mean(tf.logSumExp(terms, 1))) as tf.Scalar;
+      });
+      return { loss, passes: passes.since(before) };
+    },
+    async validationBound(x: Matrix) {
+      // The exact empiricalized log-likelihood of held-out points under the N training codes.
+      const fAll = tf.tidy(decodeAll);
+      const per = Math.max(1, Math.floor(4e6 / (n * d)));
+      let total = 0;
+      for (const [a, b] of chunks(x.rows, per)) {
+        total += await scalarValue(tf.tidy(() => {
+          const xv = tf.tensor2d(Float32Array.from(x.data.subarray(a * d, b * d)), [b - a, d]);
+          return tf.sum(tf.logSumExp(pairLogLik(xv, fAll, lik), 1));
+        }));
+      }
+      fAll.dispose();
+      return total / x.rows - Math.log(n);
+    },
+    encode: (x: Matrix) => tensorMatrix(tf.tidy(() => encoder.apply(matrixTensor(x)))),
+    extraMetrics: () => ({
+      uniqueCodesPerRow: rowsTotal ? uniqueTotal / rowsTotal : 0,
+      termsPerRow: rowsTotal ? termsTotal / rowsTotal : 0,
+      steps,
+    }),
+    async exportModel(rng: Rng): Promise<GenerativeModel> {
+      const codes = await tensorMatrix(tf.tidy(() => encoder.apply(xAll)));
+      return {
+        l,
+        d,
+        likelihood: data.likelihood,
+        sigma2: data.sigma2,
+        prior: recoverPrior(codes, { rng }),
+        decoder: await decoder.toWeights(),
+      };
+    },
+    encoderWeights: () => encoder.toWeights(),
+    dispose() {
+      encoder.dispose();
+      decoder.dispose();
+      xAll.dispose();
+    },
+  };
+}

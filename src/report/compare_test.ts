@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import {
+  compareResults,
+  formatComparisonMarkdown,
+  formatComparisonText,
+  type MetricRow,
+} from "./compare.ts";
+import type { ResultsFile } from "./results.ts";
+import { makeResults, noisySamples, okCase } from "./test_fixtures.ts";
+
+function baseline(): ResultsFile {
+  return makeResults([
+    okCase("fast", {
+      fitSecondsSamples: noisySamples(1, 7, 0.1, "fast"),
+      passes: 1200,
+      recallAtK: 0.995,
+      testKl: 0.0412,
+      met: true,
+      label: "x",
+      curve: [1, 2, 3],
+    }),
+    okCase("slow", { fitSecondsSamples: noisySamples(5, 7, 0.1, "slow"), peakRssBytes: 1e8 }),
+    okCase("gone", { passes: 1 }),
+  ]);
+}
+
+function row(rows: MetricRow[], c: string, metric: string): MetricRow {
+  const r = rows.find((x) => x.case === c && x.metric === metric);
+  assert.ok(r, `no row ${c} ${metric}`);
+  return r;
+}
+
+Deno.test("compareResults", async (t) => {
+  await t.step("identical files compare clean", () => {
+    const b = baseline();
+    const c = compareResults(b, structuredClone(b));
+    assert.equal(c.regressions, 0);
+    assert.equal(c.improvements, 0);
+    assert.ok(c.rows.every((r) => r.verdict === "same"), JSON.stringify(c.rows));
+    // Strings and non-sample arrays are not compared.
+    assert.equal(c.rows.filter((r) => r.metric === "label" || r.metric === "curve").length, 0);
+    assert.deepEqual(c.newCases, []);
+    assert.deepEqual(c.vanishedCases, []);
+    assert.match(formatComparisonText(c), /^0 regressions/);
+  });
+
+  await t.step("a case made 3x slower is flagged; the copy with 3x faster is improved", () => {
+    const b = baseline();
+    const slower = structuredClone(b);
+    const m = slower.cases[1].metrics;
+    m.fitSecondsSamples = (m.fitSecondsSamples as number[]).map((v) => v * 3);
+    const c = compareResults(b, slower);
+    const r = row(c.rows, "s/slow", "fitSecondsSamples");
+    assert.equal(r.verdict, "regressed");
+    assert.ok(r.regression);
+    assert.ok(Math.abs(r.ratio! - 3) < 1e-9);
+    assert.ok(r.pValue! < 0.01);
+    assert.equal(c.regressions, 1);
+    assert.match(formatComparisonText(c), /REGRESSED/);
+    const back = compareResults(slower, b);
+    assert.equal(row(back.rows, "s/slow", "fitSecondsSamples").verdict, "improved");
+    assert.equal(back.regressions, 0);
+  });
+
+  await t.step("times are divided by each run's calibration", () => {
+    const b = baseline();
+    // Same code on a machine twice as slow: times and calibration both double.
+    const slowMachine = structuredClone(b);
+    slowMachine.meta.calibration!.samplesSeconds = [0.2, 0.2, 0.2, 0.2, 0.2];
+    for (const k of slowMachine.cases) {
+      const s = k.metrics.fitSecondsSamples as number[] | undefined;
+      if (s) k.metrics.fitSecondsSamples = s.map((v) => v * 2);
+    }
+    const c = compareResults(b, slowMachine);
+    assert.equal(c.regressions, 0);
+    assert.ok(Math.abs(row(c.rows, "s/slow", "fitSecondsSamples").ratio! - 1) < 1e-9);
+    // A per-case calibration (from a merged shard) wins over the run's.
+    const stamped = structuredClone(slowMachine);
+    stamped.cases[1].calibrationSeconds = 0.1;
+    assert.equal(row(compareResults(b, stamped).rows, "s/slow", "fitSecondsSamples").verdict, "regressed");
+  });
+
+  await t.step("a 1.2x change on noisy repeats is not flagged", () => {
+    const b = makeResults([okCase("n", { xSecondsSamples: noisySamples(1, 9, 0.6, "b") })]);
+    const cur = makeResults([okCase("n", { xSecondsSamples: noisySamples(1.2, 9, 0.6, "c") })]);
+    const c = compareResults(b, cur);
+    const r = row(c.rows, "s/n", "xSecondsSamples");
+    assert.ok(r.ratio! > 1.05 && r.ratio! < 1.5, String(r.ratio));
+    assert.equal(r.verdict, "same");
+    assert.equal(c.regressions, 0);
+  });
+
+  await t.step("past the threshold but overlapping samples is not significant", () => {
+    const b = makeResults([okCase("n", { xSecondsSamples: [1, 1, 1, 1, 9] })]);
+    const cur = makeResults([okCase("n", { xSecondsSamples: [1.7, 0.9, 1.6, 1.8, 1.1] })]);
+    const r = row(compareResults(b, cur).rows, "s/n", "xSecondsSamples");
+    assert.ok(r.ratio! >= 1.5);
+    assert.equal(r.verdict, "not significant");
+    assert.equal(r.regression, false);
+  });
+
+  await t.step("fewer than 5 samples or single times are shown, not gated", () => {
+    const b = makeResults([okCase("n", { xSecondsSamples: [1, 1, 1], totalSeconds: 1 })]);
+    const cur = makeResults([okCase("n", { xSecondsSamples: [9, 9, 9], totalSeconds: 9 })]);
+    const c = compareResults(b, cur);
+    assert.equal(row(c.rows, "s/n", "xSecondsSamples").verdict, "few samples");
+    assert.equal(row(c.rows, "s/n", "totalSeconds").verdict, "not gated");
+    assert.equal(c.regressions, 0);
+  });
+
+  await t.step("a deterministic metric beyond tolerance is flagged, within is not", () => {
+    const b = baseline();
+    const within = structuredClone(b);
+    within.cases[0].metrics.testKl = 0.0412 * 1.001;
+    within.cases[0].metrics.recallAtK = 0.993;
+    assert.equal(compareResults(b, within).regressions, 0);
+    for (
+      const [metric, value] of [
+        ["testKl", 0.0412 * 1.2],
+        ["passes", 1201],
+        ["recallAtK", 0.98],
+        ["recallAtK", 1], // either direction: a deterministic change needs a new baseline
+        ["met", false],
+      ] as const
+    ) {
+      const cur = structuredClone(b);
+      cur.cases[0].metrics[metric] = value;
+      const c = compareResults(b, cur);
+      const r = row(c.rows, "s/fast", metric);
+      assert.equal(r.verdict, "changed", `${metric}=${value}`);
+      assert.equal(c.regressions, 1, `${metric}=${value}`);
+    }
+  });
+
+  await t.step("different seed or backend: metrics shown, not gated", () => {
+    const b = baseline();
+    const cur = structuredClone(b);
+    cur.meta.backend = "cpu";
+    cur.cases[0].metrics.passes = 5;
+    const c = compareResults(b, cur);
+    assert.equal(c.regressions, 0);
+    assert.equal(row(c.rows, "s/fast", "passes").verdict, "not gated");
+    assert.match(c.warnings.join("\n"), /backends differ/);
+  });
+
+  await t.step("memory growth past 1.5x and 16 MiB is flagged", () => {
+    const b = baseline();
+    const cur = structuredClone(b);
+    cur.cases[1].metrics.peakRssBytes = 2e8;
+    assert.equal(row(compareResults(b, cur).rows, "s/slow", "peakRssBytes").verdict, "regressed");
+    const small = makeResults([okCase("m", { peakRssBytes: 1e6 })]);
+    const small2 = makeResults([okCase("m", { peakRssBytes: 3e6 })]);
+    assert.equal(compareResults(small, small2).regressions, 0);
+  });
+
+  await t.step("new and vanished cases are listed, not counted", () => {
+    const b = baseline();
+    const cur = structuredClone(b);
+    cur.cases = cur.cases.filter((k) => k.name !== "gone");
+    cur.cases.push(okCase("fresh", { passes: 3 }));
+    const c = compareResults(b, cur);
+    assert.deepEqual(c.newCases, ["s/fresh"]);
+    assert.deepEqual(c.vanishedCases, ["s/gone"]);
+    assert.equal(c.regressions, 0);
+    const md = formatComparisonMarkdown(c);
+    assert.match(md, /New cases[\s\S]*s\/fresh/);
+    assert.match(md, /Vanished cases[\s\S]*s\/gone/);
+  });
+
+  await t.step("ok -> failed is a regression; changed params are not compared", () => {
+    const b = baseline();
+    const cur = structuredClone(b);
+    cur.cases[0] = { ...cur.cases[0], status: "failed", error: "boom | <b>" };
+    cur.cases[1].params = { name: "slow", n: 2 };
+    cur.cases[1].metrics.peakRssBytes = 9e9;
+    const c = compareResults(b, cur);
+    assert.equal(c.regressions, 1);
+    assert.deepEqual(c.statusChanges.map((s) => [s.case, s.from, s.to]), [["s/fast", "ok", "failed"]]);
+    assert.deepEqual(c.paramChanges, ["s/slow"]);
+    const md = formatComparisonMarkdown(c);
+    assert.match(md, /boom \\\| &lt;b>/);
+    assert.match(md, /^## Benchmark comparison: regressed/);
+  });
+
+  await t.step("missing calibration: compared raw with a warning", () => {
+    const b = baseline();
+    delete b.meta.calibration;
+    const c = compareResults(b, baseline());
+    assert.match(c.warnings.join("\n"), /no calibration/);
+    assert.equal(c.regressions, 0);
+  });
+});

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { headlineMetrics, historyEntry, readHistory, renderHistory, runId } from "./history.ts";
+import { makeResults, okCase } from "./test_fixtures.ts";
+
+const CHART = "window.Chart = function () {};";
+
+Deno.test("headlineMetrics keeps the finite numbers of the summaries", () => {
+  const r = makeResults([okCase("a", {})]);
+  r.summaries = {
+    scaling: { slope: 1.9, crossover: null, note: "x", goal: { recall: 0.99, met: true } },
+    other: { bad: 1 },
+  };
+  r.summaries.other.bad = "NaN";
+  assert.deepEqual(headlineMetrics(r), { "scaling.slope": 1.9, "scaling.goal.recall": 0.99 });
+});
+
+Deno.test("runId is a safe folder name", () => {
+  assert.equal(runId("2026-11-22T01:58:59.147Z"), "2026-11-22T01-58-59Z");
+});
+
+Deno.test("readHistory and renderHistory", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "history_test_" });
+  try {
+    const runs = `${dir}/runs`;
+    assert.deepEqual(readHistory(runs), { entries: [], problems: [] });
+    const mk = (id: string, startedAt: string, slope: number, profile = "quick") => {
+      const r = makeResults([okCase("a", {})], { startedAt, profile, commit: `<c${id}>` });
+      r.summaries = { "s<x>": { slope } };
+      Deno.mkdirSync(`${runs}/${id}`, { recursive: true });
+      Deno.writeTextFileSync(`${runs}/${id}/results.json`, JSON.stringify(r));
+    };
+    mk("r2", "2026-01-02T00:00:00Z", 2);
+    mk("r1", "2026-01-01T00:00:00Z", 1);
+    mk("r3", "2026-01-03T00:00:00Z", 3, "standard");
+    Deno.mkdirSync(`${runs}/broken`);
+    Deno.writeTextFileSync(`${runs}/broken/results.json`, "{");
+    const h = readHistory(runs);
+    assert.deepEqual(h.entries.map((e) => e.id), ["r1", "r2", "r3"]);
+    assert.equal(h.problems.length, 1);
+    assert.match(h.problems[0], /^broken: .*not valid JSON/);
+    assert.equal(h.entries[0].counts.ok, 1);
+    assert.equal(h.entries[0].calibrationSeconds, 0.1);
+
+    const html = renderHistory(h.entries, { chartJs: CHART, problems: h.problems });
+    assert.ok(!html.includes("<cr1>"), "commit must be escaped");
+    assert.match(html, /&lt;cr1&gt;/);
+    assert.match(html, /<h3>s&lt;x&gt;\.slope<\/h3>/);
+    assert.match(html, /href="runs\/r3\/index\.html"/);
+    assert.match(html, /unreadable run broken/);
+    assert.ok(html.indexOf("r3") < html.indexOf("r1"), "newest first");
+    const data = JSON.parse(
+      /<script type="application\/json" id="history-data">(.*?)<\/script>/s.exec(html)![1],
+    );
+    assert.equal(data.charts.length, 1);
+    const sets = data.charts[0].data.datasets;
+    assert.deepEqual(sets.map((d: { label: string }) => d.label), ["quick", "standard"]);
+    assert.deepEqual(sets[0].data, [1, 2, null]);
+    assert.deepEqual(sets[1].data, [null, null, 3]);
+    assert.ok(!/<script[^>]+src=/.test(html), "no external scripts");
+
+    const entry = historyEntry("x", makeResults([]));
+    assert.match(renderHistory([entry], { chartJs: CHART }), /No numeric suite summaries/);
+    assert.match(renderHistory([], { chartJs: CHART }), /No runs kept yet/);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,308 @@
+/**
+ * The static HTML report: one self-contained page (chart.js inlined, data
+ * inlined as JSON, no request leaves it) that opens from `file://`.
+ *
+ * @module
+ */
+
+import { InputError } from "../errors.ts";
+import type { CaseResult, ChartSpec, JsonValue, ReportSection, ResultsFile } from "./results.ts";
+
+/** One suite's part of the page: its section from `report()`, or none for the generic table. */
+export interface SuiteSection {
+  /** Suite name. */
+  suite: string;
+  /** The suite's one-line description, when the suite is known. */
+  description?: string;
+  /** What the suite's `report()` returned; undefined renders a generic table of its cases. */
+  section?: ReportSection;
+  /** Problems met while building the section (e.g. `report()` threw), shown as notes. */
+  problems?: string[];
+  /** The suite's case results. */
+  cases: CaseResult[];
+}
+
+/** Options of {@linkcode renderReport}. */
+export interface RenderOptions {
+  /** chart.js's UMD bundle source (default: read from node_modules by {@linkcode loadChartJs}). */
+  chartJs?: string;
+  /** Most rows shown per table; the rest are counted and left to results.csv (default 1000). */
+  maxRows?: number;
+  /** Page title (default "mapa-bench report"). */
+  title?: string;
+}
+
+/** Escapes `&`, `<`, `>`, `"` and `'` so text is safe in HTML content and quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) =>
+      c === "&"
+        ? "&amp;"
+        : c === "<"
+        ? "&lt;"
+        : c === ">"
+        ? "&gt;"
+        : c === '"'
+        ? "&quot;"
+        : "&#39;",
+  );
+}
+
+/** JSON that cannot close the script element it sits in nor break a JS parser. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/** A table cell's text: numbers to 4 significant digits, records as compact JSON. */
+export function formatCell(value: JsonValue | undefined): string {
+  if (value === undefined || value === null) return "—";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return String(value);
+    if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+    const a = Math.abs(value);
+    if (a !== 0 && (a >= 1e6 || a < 1e-3)) return value.toExponential(3);
+    return String(Number(value.toPrecision(4)));
+  }
+  if (typeof value === "string") return value;
+  if (typeof value === "boolean") return String(value);
+  const text = JSON.stringify(value);
+  return text.length > 200 ? text.slice(0, 199) + "…" : text;
+}
+
+function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * chart.js's UMD bundle from `node_modules` under `root` (default: this
+ * project's folder), via the top-level link or Deno's `.deno` store.
+ */
+export function loadChartJs(root?: string): string {
+  const base = root ?? new URL("../../", import.meta.url).pathname;
+  const candidates = [
+    `${base}node_modules/chart.js/dist/chart.umd.js`,
+    `${base}node_modules/.deno/chart.js@4.6.1/node_modules/chart.js/dist/chart.umd.js`,
+  ];
+  try {
+    for (const e of Deno.readDirSync(`${base}node_modules/.deno`)) {
+      if (e.name.startsWith("chart.js@")) {
+        candidates.push(
+          `${base}node_modules/.deno/${e.name}/node_modules/chart.js/dist/chart.umd.js`,
+        );
+      }
+    }
+  } catch { /* no .deno store: the top-level link is the only place */ }
+  const found = candidates.find(exists);
+  if (!found) {
+    throw new InputError(
+      `chart.js bundle not found under ${base}node_modules; run \`deno task setup\` to install it`,
+    );
+  }
+  return Deno.readTextFileSync(found);
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}
+h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}
+th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+caption{text-align:left;font-weight:600;padding:.3em 0}
+tr.failed td{background:#fde8e8}tr.skipped td{background:#f4f4f4;color:#666}
+.status-failed{color:#b00;font-weight:600}.status-skipped{color:#666}
+.chart{position:relative;max-width:900px;margin:1em 0 2em}.chart h3{font-size:1em;margin:.2em 0}
+.note{color:#444}.problem,.error{color:#b00}.wrap{overflow-x:auto}
+`;
+
+const INIT_SCRIPT = `(function () {
+  var data = JSON.parse(document.getElementById("report-data").textContent);
+  var canvases = document.querySelectorAll("canvas[data-chart]");
+  for (var i = 0; i < canvases.length; i++) {
+    var canvas = canvases[i];
+    var config = data.charts[Number(canvas.getAttribute("data-chart"))];
+    config.options = config.options || {};
+    if (config.options.animation === undefined) config.options.animation = false;
+    try {
+      new Chart(canvas, config);
+    } catch (e) {
+      var p = document.createElement("p");
+      p.className = "error";
+      p.textContent = "chart failed to draw: " + e.message;
+      canvas.parentNode.replaceChild(p, canvas);
+    }
+  }
+})();`;
+
+function renderTable(
+  caption: string,
+  columns: string[],
+  rows: JsonValue[][],
+  options: { maxRows: number; rowClass?: (i: number) => string },
+): string {
+  const shown = rows.slice(0, options.maxRows);
+  const head = columns.some((c) => c !== "")
+    ? `<thead><tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead>`
+    : "";
+  const body = shown.map((row, i) => {
+    const cls = options.rowClass?.(i) ?? "";
+    const cells = row.map((v) => {
+      const num = typeof v === "number" ? ' class="num"' : "";
+      const text = escapeHtml(formatCell(v));
+      const statusCls = typeof v === "string" && (v === "failed" || v === "skipped")
+        ? ` class="status-${v}"`
+        : num;
+      return `<td${statusCls}>${text}</td>`;
+    }).join("");
+    return `<tr${cls ? ` class="${cls}"` : ""}>${cells}</tr>`;
+  }).join("\n");
+  const more = rows.length > shown.length
+    ? `<p class="note">${rows.length - shown.length} more rows in results.csv.</p>`
+    : "";
+  return `<div class="wrap"><table><caption>${escapeHtml(caption)}</caption>` +
+    `${head}<tbody>\n${body}\n</tbody></table></div>${more}`;
+}
+
+function genericCaseTable(cases: CaseResult[], maxRows: number): string {
+  const paramKeys = [...new Set(cases.flatMap((c) => Object.keys(c.params)))];
+  const metricKeys = [...new Set(cases.flatMap((c) => Object.keys(c.metrics)))];
+  const columns = ["case", "status", "seconds", ...paramKeys, ...metricKeys, "error"];
+  const rows: JsonValue[][] = cases.map((c) => [
+    c.name,
+    c.status,
+    c.seconds,
+    ...paramKeys.map((k) => c.params[k] ?? null),
+    ...metricKeys.map((k) => c.metrics[k] ?? null),
+    c.error ?? "",
+  ]);
+  return renderTable("Cases (parameters, then metrics)", columns, rows, {
+    maxRows,
+    rowClass: (i) => cases[i].status === "ok" ? "" : cases[i].status,
+  });
+}
+
+function failedTable(cases: CaseResult[], maxRows: number): string {
+  const bad = cases.filter((c) => c.status !== "ok");
+  if (bad.length === 0) return "";
+  return renderTable(
+    "Failed and skipped cases",
+    ["case", "status", "error"],
+    bad.map((c) => [c.name, c.status, c.error ?? ""]),
+    { maxRows, rowClass: (i) => bad[i].status },
+  );
+}
+
+function environmentTable(results: ResultsFile, maxRows: number): string {
+  const m = results.meta;
+  const count = (s: string) => results.cases.filter((c) => c.status === s).length;
+  const gib = m.memoryBytes ? `${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB` : "unknown";
+  const rows: JsonValue[][] = [
+    ["Commit", m.commit],
+    ["Deno", `${m.deno} (V8 ${m.v8}, TypeScript ${m.typescript})`],
+    ["tfjs", m.tfjs],
+    ["hnswlib-node", m.hnswlibNode],
+    ["chart.js", m.chartJs],
+    ["Backend", m.backend],
+    ["Adapter", m.adapter],
+    ["CPU", `${m.cpu} (${m.cores} cores)`],
+    ["Memory", gib],
+    ["OS", m.os],
+    ["Seed", m.seed],
+    ["Profile", m.profile],
+    ["Suites", (m.suites ?? []).join(", ") || "none"],
+    ["Shard", m.shard ?? "none (whole run)"],
+    ["Started", m.startedAt],
+    ["Ended", m.endedAt ?? "not finished (interrupted or running)"],
+    ["Duration", `${formatCell(m.durationSeconds)} s`],
+    ["Cases", `${count("ok")} ok, ${count("failed")} failed, ${count("skipped")} skipped`],
+  ];
+  const text = rows.map(([k, v]) => [k, formatCell(v)]);
+  return renderTable("Environment", ["", ""], text, { maxRows });
+}
+
+function renderSuite(s: SuiteSection, charts: ChartSpec[], maxRows: number): string {
+  const parts: string[] = [];
+  const title = s.section?.title ?? s.suite;
+  parts.push(`<section id="suite-${escapeHtml(s.suite)}"><h2>${escapeHtml(title)}</h2>`);
+  if (s.description) parts.push(`<p class="note">${escapeHtml(s.description)}</p>`);
+  for (const p of s.problems ?? []) parts.push(`<p class="problem">${escapeHtml(p)}</p>`);
+  if (s.section) {
+    for (const n of s.section.notes) parts.push(`<p class="note">${escapeHtml(n)}</p>`);
+    for (const chart of s.section.charts) {
+      const index = charts.push(chart) - 1;
+      parts.push(
+        `<div class="chart"><h3>${escapeHtml(chart.title)}</h3>` +
+          `<canvas data-chart="${index}" role="img" aria-label="${
+            escapeHtml(chart.title)
+          }"></canvas></div>`,
+      );
+    }
+    for (const t of s.section.tables) {
+      parts.push(renderTable(t.title, t.columns, t.rows, { maxRows }));
+    }
+    parts.push(failedTable(s.cases, maxRows));
+  } else if (s.cases.length > 0) {
+    parts.push(genericCaseTable(s.cases, maxRows));
+  } else {
+    parts.push(`<p class="note">No cases of this suite in the results.</p>`);
+  }
+  parts.push("</section>");
+  return parts.join("\n");
+}
+
+/**
+ * The report page for `results` with one section per entry of `sections`:
+ * an environment table, then each suite's charts and tables (or a generic
+ * case table), failed cases with their errors, and links to results.json and
+ * results.csv beside the page.
+ */
+export function renderReport(
+  results: ResultsFile,
+  sections: SuiteSection[],
+  options: RenderOptions = {},
+): string {
+  const maxRows = options.maxRows ?? 1000;
+  const title = options.title ?? "mapa-bench report";
+  const chartJs = (options.chartJs ?? loadChartJs()).replace(/<\/script/gi, "<\\/script");
+  const charts: ChartSpec[] = [];
+  const body = sections.map((s) => renderSuite(s, charts, maxRows)).join("\n");
+  const nav = sections.length
+    ? `<p>Suites: ${
+      sections.map((s) => `<a href="#suite-${escapeHtml(s.suite)}">${escapeHtml(s.suite)}</a>`)
+        .join(" · ")
+    }</p>`
+    : `<p class="note">No suites in this run.</p>`;
+  const data = { charts: charts.map((c) => c.config) };
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p>Profile <b>${escapeHtml(String(results.meta.profile))}</b>, seed <b>${
+    escapeHtml(String(results.meta.seed))
+  }</b>. Data: <a href="results.json">results.json</a> · <a href="results.csv">results.csv</a></p>
+${nav}
+${environmentTable(results, maxRows)}
+${body}
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script>${chartJs}</script>
+<script>${INIT_SCRIPT}</script>
+</body>
+</html>
+`;
+}

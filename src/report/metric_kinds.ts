@@ -1,0 +1,103 @@
+/**
+ * What each metric name means to the regression check: the one place that
+ * says which metrics are times, memory, throughput or deterministic, and the
+ * tolerance each deterministic one is held to. Suites follow these names.
+ *
+ * | name (first match wins)            | kind            | how compare treats it |
+ * |------------------------------------|-----------------|------------------------|
+ * | `*SecondsSamples` (number[])       | `timeSamples`   | repeated timings of one thing: each divided by the run's calibration median, medians compared; flagged only when the ratio passes the threshold (default 1.5x) AND a Mann-Whitney U test says the samples differ (p < alpha, default 0.01), with at least 5 samples on each side |
+ * | other `*Samples` (number[])        | `samples`       | shown as a median, never flagged |
+ * | `*Seconds` (number)                | `time`          | one timing: ratio shown, never flagged (one sample cannot be tested) |
+ * | `*PerSecond` (number)              | `throughput`    | ratio shown, never flagged |
+ * | `*Bytes` (number)                  | `memory`        | flagged when it grows past the memory threshold (default 1.5x) and by more than 16 MiB |
+ * | boolean                            | `deterministic` | flagged when it differs |
+ * | other numbers                      | `deterministic` | flagged when `abs(current - baseline) > absTol + relTol * abs(baseline)` in either direction (see {@linkcode TOLERANCES}) |
+ * | strings, records, other arrays     | `ignored`       | labels and curves: not compared |
+ *
+ * Deterministic metrics are compared only when both runs used the same seed
+ * and backend; otherwise they are shown and not flagged.
+ *
+ * @module
+ */
+
+import type { JsonValue } from "./results.ts";
+
+/** How compare treats a metric; see the module table. */
+export type MetricKind =
+  | "timeSamples"
+  | "samples"
+  | "time"
+  | "throughput"
+  | "memory"
+  | "deterministic"
+  | "ignored";
+
+/** Tolerance of a deterministic metric: equal when `|c - b| <= absTol + relTol * |b|`. */
+export interface Tolerance {
+  /** Absolute part. */
+  absTol: number;
+  /** Relative part. */
+  relTol: number;
+}
+
+/**
+ * Tolerances of deterministic metrics by name pattern, first match wins; the
+ * last entry is the default. Counts are exact; recall allows one near-tie
+ * neighbour in 200 to swap (HNSW graphs depend on the build's float
+ * rounding); KL and log-likelihoods allow the float32 rounding differences
+ * of tfjs across CPUs.
+ */
+export const TOLERANCES: { pattern: RegExp; tolerance: Tolerance; why: string }[] = [
+  {
+    pattern: /(^|[a-z])(passes|Passes|count|Count|steps|Steps|epochs|Epochs)$/,
+    tolerance: { absTol: 0, relTol: 0 },
+    why: "counts are exact at a fixed seed",
+  },
+  {
+    pattern: /recall/i,
+    tolerance: { absTol: 0.005, relTol: 0 },
+    why: "recall: neighbours at near-equal distance may swap",
+  },
+  {
+    pattern: /kl|Kl|KL|logLik|LogLik|elbo|Elbo|ELBO|loss|Loss/,
+    tolerance: { absTol: 1e-3, relTol: 5e-3 },
+    why: "KL, log-likelihood, losses: float32 training rounding",
+  },
+  {
+    pattern: /.*/,
+    tolerance: { absTol: 1e-9, relTol: 1e-3 },
+    why: "default for other deterministic numbers",
+  },
+];
+
+/** The tolerance {@linkcode TOLERANCES} gives metric `name`. */
+export function toleranceFor(name: string): Tolerance {
+  return TOLERANCES.find((t) => t.pattern.test(name))!.tolerance;
+}
+
+function isNumberArray(value: JsonValue): value is number[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "number");
+}
+
+/** The kind of metric `name` holding `value`; see the module table. */
+export function metricKind(name: string, value: JsonValue): MetricKind {
+  if (isNumberArray(value)) {
+    if (/SecondsSamples$/.test(name)) return "timeSamples";
+    if (/Samples$/.test(name)) return "samples";
+    return "ignored";
+  }
+  if (typeof value === "boolean") return "deterministic";
+  if (typeof value !== "number") return "ignored";
+  if (/Seconds$/.test(name) || name === "seconds") return "time";
+  if (/PerSecond$/.test(name)) return "throughput";
+  if (/Bytes$/.test(name)) return "memory";
+  return "deterministic";
+}
+
+/** The median of `values` (NaN when empty); the mean of the middle two for an even count. */
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}

@@ -1,0 +1,220 @@
+/**
+ * Training under one fixed compute budget: each restart of a method runs
+ * Adam steps until its budget is spent, a non-finite loss or bound marks that
+ * restart failed (the run goes on), and the restart with the best validation
+ * bound is kept and exported as plain data. The trainer never names a method.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { InputError } from "../errors.ts";
+import type { Method, MethodOptions, TrainingData } from "../models/method.ts";
+import type { Passes } from "../models/passes.ts";
+import { Rng } from "../rng.ts";
+import type { GenerativeModel, Matrix, MlpWeights } from "../types.ts";
+import { type Budget, budgetFraction, checkBudget } from "./budget.ts";
+
+/** Progress of a training run. */
+export interface TrainProgress {
+  /** Restart index (0-based). */
+  restart: number;
+  /** Restarts in the run. */
+  restarts: number;
+  /** Fraction of the whole run done, in [0, 1]. */
+  fraction: number;
+  /** Steps done in this restart. */
+  step: number;
+  /** The latest loss (minus the bound). */
+  loss: number;
+}
+
+/** Options of {@linkcode train}; the method's own options ride along. */
+export interface TrainOptions extends MethodOptions {
+  /** The per-restart budget. */
+  budget: Budget;
+  /** Random restarts R (default 1). */
+  restarts?: number;
+  /** Rows per gradient step (default 100, or N when smaller). */
+  batchSize?: number;
+  /** Adam learning rate (default 1e-3). */
+  learningRate?: number;
+  /** Base seed (default 0); restart r draws from stream `train/<method>/<r>`. */
+  seed?: number;
+  /** Held-out rows for the validation bound (default: up to 1000 training rows). */
+  validation?: Matrix;
+  /** A cap on steps per restart, on top of the budget. */
+  maxSteps?: number;
+  /** Called about every 0.25 s and at each restart's end. */
+  onProgress?: (p: TrainProgress) => void;
+}
+
+/** How one restart went. */
+export interface RestartResult {
+  /** Restart index. */
+  restart: number;
+  /** `ok`, or `failed` with the reason in `error`. */
+  status: "ok" | "failed";
+  /** Why the restart failed. */
+  error?: string;
+  /** Gradient steps taken. */
+  steps: number;
+  /** Training passes spent. */
+  passes: Passes;
+  /** Wall-clock seconds. */
+  seconds: number;
+  /** The last training loss. */
+  finalLoss: number;
+  /** The method's bound on the validation rows (NaN when failed). */
+  validationBound: number;
+  /** tf.memory().numTensors after the last step minus after the first (0: flat). */
+  tensorGrowth: number;
+}
+
+/** The outcome of a run: every restart, and the best one's model as plain data. */
+export interface TrainResult {
+  /** The method's name. */
+  method: string;
+  /** Index of the best restart. */
+  best: number;
+  /** Every restart. */
+  restarts: RestartResult[];
+  /** The best restart's generative model. */
+  model: GenerativeModel;
+  /** The best restart's encoder weights (for amortized evaluation). */
+  encoder: MlpWeights;
+  /** The best restart's method-specific metrics. */
+  metrics: Record<string, number>;
+}
+
+function firstRows(x: Matrix, n: number): Matrix {
+  const r = Math.min(n, x.rows);
+  return { rows: r, cols: x.cols, data: x.data.slice(0, r * x.cols) };
+}
+
+/**
+ * Trains `method` on `data` under `options.budget` with R restarts and keeps
+ * the best by validation bound. Throws InputError on bad options, and an
+ * Error when every restart failed.
+ */
+export async function train(
+  method: Method,
+  data: TrainingData,
+  options: TrainOptions,
+): Promise<TrainResult> {
+  checkBudget(options.budget);
+  const restarts = options.restarts ?? 1;
+  if (!Number.isInteger(restarts) || restarts < 1) {
+    throw new InputError(`restarts must be an integer >= 1, got ${restarts}`);
+  }
+  const n = data.x.rows;
+  const batchSize = Math.min(options.batchSize ?? 100, n);
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new InputError(`batch size must be an integer >= 1, got ${options.batchSize}`);
+  }
+  const lr = options.learningRate ?? 1e-3;
+  if (!(lr > 0)) throw new InputError(`learning rate must be > 0, got ${lr}`);
+  const validation = options.validation ?? firstRows(data.x, 1000);
+  const seed = options.seed ?? 0;
+  const results: RestartResult[] = [];
+  let best: Omit<TrainResult, "method" | "restarts"> | undefined;
+  let bestBound = -Infinity;
+
+  for (let r = 0; r < restarts; r++) {
+    const rng = Rng.stream(seed, `train/${method.name}/${r}`);
+    const model = method.build(data, { ...options, rng: rng.fork("init") });
+    const optimizer = tf.train.adam(lr);
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    const start = performance.now();
+    let lastReport = start;
+    let steps = 0, cursor = n, finalLoss = NaN, afterFirst = 0;
+    let result: RestartResult | undefined;
+    const seconds = () => (performance.now() - start) / 1000;
+    const report = (loss: number) =>
+      options.onProgress?.({
+        restart: r,
+        restarts,
+        fraction: (r + Math.min(1, budgetFraction(options.budget, model.passes, seconds()))) /
+          restarts,
+        step: steps,
+        loss,
+      });
+    try {
+      while (
+        budgetFraction(options.budget, model.passes, seconds()) < 1 &&
+        steps < (options.maxSteps ?? Infinity)
+      ) {
+        if (cursor + batchSize > n) {
+          rng.shuffle(order);
+          cursor = 0;
+        }
+        const batch = order.slice(cursor, cursor + batchSize);
+        cursor += batchSize;
+        const cost = optimizer.minimize(
+          () => model.loss(batch, rng).loss,
+          true,
+          model.variables(),
+        )!;
+        finalLoss = (await cost.data())[0];
+        cost.dispose();
+        steps++;
+        if (steps === 1) afterFirst = tf.memory().numTensors;
+        if (!Number.isFinite(finalLoss)) {
+          throw new Error(`non-finite loss ${finalLoss} at step ${steps}`);
+        }
+        if (performance.now() - lastReport > 250) {
+          lastReport = performance.now();
+          report(finalLoss);
+        }
+      }
+      const growth = tf.memory().numTensors - afterFirst;
+      const bound = await model.validationBound(validation, rng.fork("validation"));
+      if (!Number.isFinite(bound)) throw new Error(`non-finite validation bound ${bound}`);
+      result = {
+        restart: r,
+        status: "ok",
+        steps,
+        passes: model.passes.snapshot(),
+        seconds: seconds(),
+        finalLoss,
+        validationBound: bound,
+        tensorGrowth: growth,
+      };
+      if (bound > bestBound) {
+        bestBound = bound;
+        best = {
+          best: r,
+          model: await model.exportModel(rng.fork("export")),
+          encoder: await model.encoderWeights(),
+          metrics: model.extraMetrics(),
+        };
+      }
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      result = {
+        restart: r,
+        status: "failed",
+        error: (e as Error).message,
+        steps,
+        passes: model.passes.snapshot(),
+        seconds: seconds(),
+        finalLoss,
+        validationBound: NaN,
+        tensorGrowth: tf.memory().numTensors - afterFirst,
+      };
+    } finally {
+      optimizer.dispose();
+      model.dispose();
+    }
+    results.push(result!);
+    report(finalLoss);
+  }
+  if (!best) {
+    throw new Error(
+      `all ${restarts} restarts of ${method.name} failed: ${
+        results.map((x) => x.error).join("; ")
+      }`,
+    );
+  }
+  return { method: method.name, restarts: results, ...best };
+}
