@@ -11,8 +11,8 @@ import { parseArgs } from "node:util";
 import { InputError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
 import {
-  compareResults,
   type CompareOptions,
+  compareResults,
   type Comparison,
   formatComparisonMarkdown,
   formatComparisonText,
@@ -45,7 +45,11 @@ and a Mann-Whitney U test gives p < alpha. Single *Seconds and *PerSecond
 values are shown, never flagged. *Bytes grows 1.5x and 16 MiB: flagged.
 Other numbers and booleans are deterministic at a fixed seed and backend and
 are flagged when they move past their tolerance (|c - b| > abs + rel*|b|):
-${TOLERANCES.map((t) => `  ${String(t.pattern).padEnd(56)} abs ${t.tolerance.absTol}, rel ${t.tolerance.relTol}`).join("\n")}
+${
+  TOLERANCES.map((t) =>
+    `  ${String(t.pattern).padEnd(56)} abs ${t.tolerance.absTol}, rel ${t.tolerance.relTol}`
+  ).join("\n")
+}
 New and vanished cases are listed, not counted.
 `;
 
@@ -67,7 +71,11 @@ export interface CompareArgs {
   help: boolean;
 }
 
-function positiveNumber(text: string | undefined, flag: string, example: string): number | undefined {
+function positiveNumber(
+  text: string | undefined,
+  flag: string,
+  example: string,
+): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
   if (!Number.isFinite(v) || v <= 0 || text.trim() === "") {

@@ -7,19 +7,17 @@
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "../src/backend.ts";
+import { type BackendInfo, initBackend } from "../src/backend.ts";
+import { runPeer } from "./peer_python.ts";
 import { SYNTHETIC_NAMES } from "../src/data/analytic.ts";
 import { getSyntheticDataset } from "../src/data/registry.ts";
 import { exactRows } from "../src/mapa/exact.ts";
 import { makeTailPool } from "../src/mapa/tail.ts";
 import type { MethodOptions, TrainingData } from "../src/models/method.ts";
-import { getMethod } from "../src/models/registry.ts";
-import { Rng } from "../src/rng.ts";
+import { measureSteps } from "../src/train/measure_steps.ts";
 import type { Matrix } from "../src/types.ts";
 import {
   type CaseResult,
-  CaseSkipped,
   type CaseSpec,
   type JsonValue,
   type Profile,
@@ -38,7 +36,7 @@ const SIZES: Record<Profile, { n: number; steps: number; datasets: readonly stri
 };
 const COST_MODELS = ["decoder", "encoder_decoder"] as const;
 
-let backendReady: Promise<unknown> | undefined;
+let backendReady: Promise<BackendInfo> | undefined;
 const dataCache = new Map<string, { x: Matrix; data: TrainingData }>();
 
 function dataset(name: string, n: number, seed: number): { x: Matrix; data: TrainingData } {
@@ -62,63 +60,13 @@ function dataset(name: string, n: number, seed: number): { x: Matrix; data: Trai
   return hit;
 }
 
-/** Runs `steps` Adam steps of a method and returns passes per point per step and seconds per step. */
-async function measure(
-  name: string,
-  data: TrainingData,
-  options: MethodOptions & { steps: number; seed: number },
-): Promise<Record<string, JsonValue>> {
-  const rng = Rng.stream(options.seed, `passes/${name}`);
-  const model = getMethod(name).build(data, { ...options, rng: rng.fork("init") });
-  const opt = tf.train.adam(1e-3);
-  const n = data.x.rows;
-  let seconds = 0;
-  try {
-    for (let step = 0; step <= options.steps; step++) {
-      const batch = new Int32Array(BATCH);
-      for (let i = 0; i < BATCH; i++) batch[i] = rng.int(n);
-      const t0 = performance.now();
-      const cost = opt.minimize(() => model.loss(batch, rng).loss, true, model.variables())!;
-      await cost.data();
-      cost.dispose();
-      // Step 0 warms up kernels and is not timed or counted.
-      if (step === 0) {
-        model.passes.encoder = 0;
-        model.passes.decoder = 0;
-      } else seconds += (performance.now() - t0) / 1000;
-    }
-    const per = options.steps * BATCH;
-    return {
-      encoderPassesPerPoint: model.passes.encoder / per,
-      decoderPassesPerPoint: model.passes.decoder / per,
-      stepSeconds: seconds / options.steps,
-    };
-  } finally {
-    opt.dispose();
-    model.dispose();
-  }
-}
-
 async function torchStep(steps: number): Promise<Record<string, JsonValue>> {
-  const script = new URL("./passes_torch.py", import.meta.url).pathname;
-  let out;
-  try {
-    out = await new Deno.Command("python3", {
-      args: [script, String(BATCH), "20", "2", "2", "50", String(steps)],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-  } catch {
-    throw new CaseSkipped("python3 not found (peer PyTorch)");
-  }
-  const err = new TextDecoder().decode(out.stderr);
-  if (!out.success) {
-    if (err.includes("No module named 'torch'")) {
-      throw new CaseSkipped("python3-torch not installed (apt-get install -y python3-torch)");
-    }
-    throw new Error(`PyTorch peer failed: ${err.trim().split("\n").pop()}`);
-  }
-  return JSON.parse(new TextDecoder().decode(out.stdout));
+  return await runPeer(new URL("./passes_torch.py", import.meta.url), {
+    args: [String(BATCH), "20", "2", "2", "50", String(steps)],
+    peer: "PyTorch",
+    module: "torch",
+    debianPackage: "python3-torch",
+  }) as Record<string, JsonValue>;
 }
 
 /** The passes suite. */
@@ -158,7 +106,8 @@ export const passesSuite: Suite = {
     const p = spec.params;
     if (p.peer === "pytorch") return await torchStep(p.steps as number);
     backendReady ??= initBackend(ctx.backend);
-    await backendReady;
+    const info = await backendReady;
+    ctx.reportBackend(info.backend, info.adapter);
     const seed = ctx.seed;
     if (p.peer === "tfjs") {
       const rng = ctx.rng("x");
@@ -166,14 +115,14 @@ export const passesSuite: Suite = {
       const data: TrainingData = { x, l: 2, likelihood: "gaussian", sigma2: 0.01 };
       const net = { hidden: [50, 50], activation: "tanh" as const };
       return {
-        ...(await measure("iwae", data, {
+        ...(await measureSteps("iwae", data, {
           encoder: net,
           decoder: net,
           s: 20,
           steps: p.steps as number,
           seed,
         })),
-        backend: tf.getBackend(),
+        backend: info.backend,
       };
     }
     const { x, data } = dataset(p.dataset as string, p.n as number, seed);
@@ -187,7 +136,7 @@ export const passesSuite: Suite = {
       options.pool = makeTailPool(x, rows, { s, rounds: 2, seed });
     }
     ctx.progress(0.5, "steps");
-    return await measure(p.method as string, data, { ...options, steps, seed });
+    return { ...(await measureSteps(p.method as string, data, { ...options, steps, seed })) };
   },
   summarize(results) {
     return summarizePasses(results);

@@ -19,6 +19,7 @@ import { exactRowsFor, exactRowsWithStats } from "../src/mapa/exact.ts";
 import { hnswRowsWithStats } from "../src/mapa/hnsw.ts";
 import { resolveKernel } from "../src/mapa/kernel.ts";
 import type { Matrix } from "../src/types.ts";
+import { runPeer } from "./peer_python.ts";
 import { logLogSlope, scoreRows } from "./scaling_metrics.ts";
 import {
   type CaseResult,
@@ -94,26 +95,14 @@ function kernelFor(dataset: string) {
     : { kernel: "bernoulli" as const, eps: MNIST_EPS };
 }
 
-function runFaiss(n: number, seed: number): Record<string, JsonValue> {
-  const script = new URL("./scaling_faiss.py", import.meta.url).pathname;
-  let r;
-  try {
-    r = new Deno.Command("python3", {
-      args: [script, String(n), "2", String(K), String(seed)],
-      stdout: "piped",
-      stderr: "piped",
-    }).outputSync();
-  } catch {
-    throw new CaseSkipped("python3 not found (peer faiss)");
-  }
-  const err = new TextDecoder().decode(r.stderr);
-  if (!r.success) {
-    if (/No module named .?faiss/.test(err)) {
-      throw new CaseSkipped("python3-faiss not installed (apt-get install -y python3-faiss)");
-    }
-    throw new Error(`faiss peer failed: ${err.trim().split("\n").pop()}`);
-  }
-  const o = JSON.parse(new TextDecoder().decode(r.stdout));
+async function runFaiss(n: number, seed: number): Promise<Record<string, JsonValue>> {
+  // deno-lint-ignore no-explicit-any
+  const o: any = await runPeer(new URL("./scaling_faiss.py", import.meta.url), {
+    args: [String(n), "2", String(K), String(seed)],
+    peer: "faiss",
+    module: "faiss",
+    debianPackage: "python3-faiss",
+  });
   return {
     totalSeconds: o.seconds,
     pairsPerSecond: o.pairsPerSecond,
@@ -126,7 +115,7 @@ function runFaiss(n: number, seed: number): Record<string, JsonValue> {
 async function run(spec: CaseSpec, ctx: Parameters<Suite["run"]>[1]) {
   const { dataset, method } = spec.params as { dataset: string; method: string };
   const n = spec.params.n as number;
-  if (method === "faiss_flat") return runFaiss(n, ctx.seed);
+  if (method === "faiss_flat") return await runFaiss(n, ctx.seed);
   let peak = Deno.memoryUsage().rss;
   const sample = () => {
     const r = Deno.memoryUsage().rss;

@@ -14,6 +14,7 @@ import { stopGradient } from "./grad_ops.ts";
 import type { LikelihoodKind } from "./likelihood.ts";
 import {
   chunks,
+  type GaussianPosterior,
   matrixTensor,
   type MethodModel,
   type MethodOptions,
@@ -65,6 +66,16 @@ export type GaussianBound = (
   options: { rng: Rng; counter?: PassCounter; training: boolean },
 ) => BoundResult;
 
+/**
+ * The test-time q(z | x) of a batch as mean and log standard deviation
+ * (default: the encoder's output; SA-VAE refines it).
+ */
+export type PosteriorFn = (
+  parts: GaussianParts,
+  x: tf.Tensor2D,
+  rng: Rng,
+) => { mu: tf.Tensor2D; logStd: tf.Tensor2D };
+
 /** Standard normal draws from `rng` as a tensor of `shape`. */
 export function normalTensor(rng: Rng, shape: number[]): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -75,7 +86,12 @@ export function normalTensor(rng: Rng, shape: number[]): tf.Tensor {
 export function buildGaussianModel(
   method: string,
   data: TrainingData,
-  options: MethodOptions & { rng: Rng; bound: GaussianBound; extra?: () => Record<string, number> },
+  options: MethodOptions & {
+    rng: Rng;
+    bound: GaussianBound;
+    extra?: () => Record<string, number>;
+    posterior?: PosteriorFn;
+  },
 ): MethodModel {
   const nets = resolveNetworks(data, options);
   const d = data.x.cols, l = data.l;
@@ -126,6 +142,30 @@ export function buildGaussianModel(
       return total / x.rows;
     },
     encode: (x: Matrix) => tensorMatrix(tf.tidy(() => encodeGaussian(parts, matrixTensor(x)).mu)),
+    async posterior(x: Matrix, rng: Rng): Promise<GaussianPosterior> {
+      const mean = new Float64Array(x.rows * l), logVariance = new Float64Array(x.rows * l);
+      for (const [a, b] of chunks(x.rows, 500)) {
+        const t = tf.tidy(() => {
+          const xb = tf.tensor2d(Float32Array.from(x.data.subarray(a * d, b * d)), [b - a, d]);
+          const q = options.posterior
+            ? options.posterior(parts, xb, rng)
+            : encodeGaussian(parts, xb);
+          return tf.concat([q.mu, tf.mul(q.logStd, 2)], 1);
+        });
+        const v = await t.data();
+        t.dispose();
+        for (let i = 0; i < b - a; i++) {
+          for (let j = 0; j < l; j++) {
+            mean[(a + i) * l + j] = v[i * 2 * l + j];
+            logVariance[(a + i) * l + j] = v[i * 2 * l + l + j];
+          }
+        }
+      }
+      return {
+        mean: { rows: x.rows, cols: l, data: mean },
+        logVariance: { rows: x.rows, cols: l, data: logVariance },
+      };
+    },
     extraMetrics: () => options.extra?.() ?? {},
     async exportModel(): Promise<GenerativeModel> {
       return {

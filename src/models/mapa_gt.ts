@@ -17,7 +17,7 @@ import { buildIndexModel } from "./index_model.ts";
 import type { LikelihoodKind } from "./likelihood.ts";
 import { mapaTerms } from "./mapa.ts";
 import type { Method } from "./method.ts";
-import { forwardPlain } from "./mlp_plain.ts";
+import { mlpForward } from "../mlp.ts";
 
 /** Options for {@linkcode groundTruthRows}. */
 export interface GroundTruthRowsOptions {
@@ -53,7 +53,7 @@ export function groundTruthRows(
   if (!Number.isInteger(k) || k < 1 || k > n) {
     throw new InputError(`k must be in [1, ${n}], got ${k}`);
   }
-  const f = forwardPlain(truth.decoder, truth.codes);
+  const f = mlpForward(truth.decoder, truth.codes);
   if (f.cols !== d) {
     throw new InputError(`the true decoder outputs ${f.cols} dims, the data have ${d}`);
   }

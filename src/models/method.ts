@@ -47,6 +47,10 @@ export interface MethodOptions {
   pool?: TailPool;
   /** MAPA-GT: tail rounds drawn per row from the ground-truth posterior (default 8). */
   rounds?: number;
+  /** SA-VAE: SVI refinement (defaults: 20 steps, step size 1, momentum 0.5, per-point clip 5). */
+  svi?: { steps?: number; stepSize?: number; momentum?: number; clip?: number };
+  /** GP-RF: inducing inputs M (default 32) and the kernel's starting hyper-parameters. */
+  gp?: { inducing?: number; lengthscale?: number; signalVariance?: number; jitter?: number };
 }
 
 /** The loss of one batch and what it cost. */
@@ -55,6 +59,14 @@ export interface BatchLoss {
   loss: tf.Scalar;
   /** Network passes spent computing it. */
   passes: Passes;
+}
+
+/** A diagonal Gaussian q(z | x) per row: N(mean, diag exp(logVariance)). */
+export interface GaussianPosterior {
+  /** Means, N x L. */
+  mean: Matrix;
+  /** Log variances, N x L. */
+  logVariance: Matrix;
 }
 
 /** A method's networks and state for one restart. */
@@ -71,6 +83,12 @@ export interface MethodModel {
   validationBound(x: Matrix, rng: Rng): Promise<number>;
   /** Codes for the rows of `x` (the encoder's mean or deterministic output). */
   encode(x: Matrix): Promise<Matrix>;
+  /**
+   * The Gaussian q(z | x) the method uses at test time for the rows of `x`
+   * (amortized evaluation: amortization gap, importance-sampled log p(x)).
+   * Optional: methods without a Gaussian posterior (MAPA) leave it out.
+   */
+  posterior?(x: Matrix, rng: Rng): Promise<GaussianPosterior>;
   /** Method-specific figures for the report. */
   extraMetrics(): Record<string, number>;
   /** The learned model as plain data (MAPA fits its prior to the codes here). */

@@ -11,7 +11,7 @@
 
 import { formatCell } from "./html.ts";
 import { mannWhitneyU } from "./mann_whitney.ts";
-import { median, metricKind, type MetricKind, toleranceFor } from "./metric_kinds.ts";
+import { median, type MetricKind, metricKind, toleranceFor } from "./metric_kinds.ts";
 import type { CaseResult, CaseStatus, JsonValue, ResultsFile } from "./results.ts";
 
 /** Options of {@linkcode compareResults}. */
@@ -156,7 +156,11 @@ function compareMetric(
     const scalar = (v: JsonValue | undefined) =>
       typeof v === "number" || typeof v === "boolean" ? v : numbers(v) ? median(numbers(v)!) : null;
     return row(scalar(b), scalar(c), "missing", {
-      note: b === undefined ? "only in current" : c === undefined ? "only in baseline" : "changed type",
+      note: b === undefined
+        ? "only in current"
+        : c === undefined
+        ? "only in baseline"
+        : "changed type",
     });
   }
   if (kind === "timeSamples" || kind === "samples") {
@@ -193,12 +197,19 @@ function compareMetric(
   }
   if (typeof b === "boolean" || typeof c === "boolean") {
     const same = b === c;
-    return row(b as boolean, c as boolean, same ? "same" : ctx.gateMetrics ? "changed" : "not gated");
+    return row(
+      b as boolean,
+      c as boolean,
+      same ? "same" : ctx.gateMetrics ? "changed" : "not gated",
+    );
   }
   const bv = b as number, cv = c as number;
   const ratio = bv !== 0 ? cv / bv : null;
   if (kind === "time" || kind === "throughput") {
-    return row(bv, cv, "not gated", { ratio, note: "single value; record *SecondsSamples to gate" });
+    return row(bv, cv, "not gated", {
+      ratio,
+      note: "single value; record *SecondsSamples to gate",
+    });
   }
   if (kind === "memory") {
     const grew = ratio !== null && ratio > ctx.memoryThreshold && cv - bv > ctx.memoryMinBytes;
@@ -302,7 +313,13 @@ export function compareResults(
     }
     const names = [...new Set([...Object.keys(base.metrics), ...Object.keys(cur.metrics)])];
     for (const metric of names) {
-      const r = compareMetric(metric, base.metrics[metric], cur.metrics[metric], { base, cur }, ctx);
+      const r = compareMetric(
+        metric,
+        base.metrics[metric],
+        cur.metrics[metric],
+        { base, cur },
+        ctx,
+      );
       if (r) out.rows.push({ case: key(cur), metric, ...r });
     }
   }

@@ -77,7 +77,10 @@ Deno.test("compareResults", async (t) => {
     // A per-case calibration (from a merged shard) wins over the run's.
     const stamped = structuredClone(slowMachine);
     stamped.cases[1].calibrationSeconds = 0.1;
-    assert.equal(row(compareResults(b, stamped).rows, "s/slow", "fitSecondsSamples").verdict, "regressed");
+    assert.equal(
+      row(compareResults(b, stamped).rows, "s/slow", "fitSecondsSamples").verdict,
+      "regressed",
+    );
   });
 
   await t.step("a 1.2x change on noisy repeats is not flagged", () => {
@@ -175,7 +178,11 @@ Deno.test("compareResults", async (t) => {
     cur.cases[1].metrics.peakRssBytes = 9e9;
     const c = compareResults(b, cur);
     assert.equal(c.regressions, 1);
-    assert.deepEqual(c.statusChanges.map((s) => [s.case, s.from, s.to]), [["s/fast", "ok", "failed"]]);
+    assert.deepEqual(c.statusChanges.map((s) => [s.case, s.from, s.to]), [[
+      "s/fast",
+      "ok",
+      "failed",
+    ]]);
     assert.deepEqual(c.paramChanges, ["s/slow"]);
     const md = formatComparisonMarkdown(c);
     assert.match(md, /boom \\\| &lt;b>/);

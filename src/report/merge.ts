@@ -106,14 +106,13 @@ export function mergeResults(parts: ResultsFile[], options: MergeOptions = {}): 
       tagged.push({ c, part: i, pos });
     })
   );
-  if (options.order) {
+  if (options.order?.length) {
     const rank = new Map(options.order.map((c, i) => [key(c), i]));
     const r = (c: CaseResult) => rank.get(key(c)) ?? Infinity;
     tagged.sort((a, b) => r(a.c) - r(b.c) || a.part - b.part || a.pos - b.pos);
   } else if (allSharded) {
     // Round-robin: shard i's j-th case sat at position j*n + i - 1 of the whole list.
-    const at = (t: { part: number; pos: number }) =>
-      t.pos * counts[0] + shards[t.part]!.index - 1;
+    const at = (t: { part: number; pos: number }) => t.pos * counts[0] + shards[t.part]!.index - 1;
     tagged.sort((a, b) => at(a) - at(b));
   }
 

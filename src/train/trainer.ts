@@ -47,6 +47,26 @@ export interface TrainOptions extends MethodOptions {
   maxSteps?: number;
   /** Called about every 0.25 s and at each restart's end. */
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Budget fractions in (0, 1) at which every restart also exports its model
+   * (for curves of a metric against budget spent); the export's time is not
+   * charged to a time budget. Default none.
+   */
+  checkpoints?: number[];
+}
+
+/** A restart's model exported part-way through its budget. */
+export interface Checkpoint {
+  /** The budget fraction asked for (the step that crossed it). */
+  fraction: number;
+  /** Steps taken. */
+  steps: number;
+  /** Passes spent. */
+  passes: Passes;
+  /** Training seconds spent (exports excluded). */
+  seconds: number;
+  /** The model at that point. */
+  model: GenerativeModel;
 }
 
 /** How one restart went. */
@@ -69,6 +89,8 @@ export interface RestartResult {
   validationBound: number;
   /** tf.memory().numTensors after the last step minus after the first (0: flat). */
   tensorGrowth: number;
+  /** Models exported at `options.checkpoints`, in order (absent without checkpoints). */
+  checkpoints?: Checkpoint[];
 }
 
 /** The outcome of a run: every restart, and the best one's model as plain data. */
@@ -116,6 +138,10 @@ export async function train(
   if (!(lr > 0)) throw new InputError(`learning rate must be > 0, got ${lr}`);
   const validation = options.validation ?? firstRows(data.x, 1000);
   const seed = options.seed ?? 0;
+  const marks = [...(options.checkpoints ?? [])].sort((a, b) => a - b);
+  for (const f of marks) {
+    if (!(f > 0 && f < 1)) throw new InputError(`checkpoints must lie in (0, 1), got ${f}`);
+  }
   const results: RestartResult[] = [];
   let best: Omit<TrainResult, "method" | "restarts"> | undefined;
   let bestBound = -Infinity;
@@ -129,7 +155,9 @@ export async function train(
     let lastReport = start;
     let steps = 0, cursor = n, finalLoss = NaN, afterFirst = 0;
     let result: RestartResult | undefined;
-    const seconds = () => (performance.now() - start) / 1000;
+    let paused = 0;
+    const seconds = () => (performance.now() - start - paused) / 1000;
+    const saved: Checkpoint[] = [];
     const report = (loss: number) =>
       options.onProgress?.({
         restart: r,
@@ -162,6 +190,20 @@ export async function train(
         if (!Number.isFinite(finalLoss)) {
           throw new Error(`non-finite loss ${finalLoss} at step ${steps}`);
         }
+        while (
+          saved.length < marks.length &&
+          budgetFraction(options.budget, model.passes, seconds()) >= marks[saved.length]
+        ) {
+          const t0 = performance.now();
+          saved.push({
+            fraction: marks[saved.length],
+            steps,
+            passes: model.passes.snapshot(),
+            seconds: seconds(),
+            model: await model.exportModel(rng.fork(`checkpoint/${saved.length}`)),
+          });
+          paused += performance.now() - t0;
+        }
         if (performance.now() - lastReport > 250) {
           lastReport = performance.now();
           report(finalLoss);
@@ -179,6 +221,7 @@ export async function train(
         finalLoss,
         validationBound: bound,
         tensorGrowth: growth,
+        ...(marks.length > 0 ? { checkpoints: saved } : {}),
       };
       if (bound > bestBound) {
         bestBound = bound;

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { Rng } from "../src/rng.ts";
+import { groundTruthModel } from "../src/eval/test_kl.ts";
+import { getSyntheticDataset } from "../src/data/registry.ts";
+import { BUDGET_PROFILES, budgetCases, budgetSuite } from "./budget.ts";
+import { testFigures } from "./budget_eval.ts";
+import type { CaseContext, CaseResult, JsonValue } from "./suite.ts";
+
+function fakeContext(seed = 3): CaseContext {
+  return {
+    seed,
+    profile: "quick",
+    backend: "wasm",
+    rng: (key) => Rng.stream(seed, key),
+    progress: () => {},
+    log: () => {},
+    signal: new AbortController().signal,
+    reportBackend: () => {},
+  };
+}
+
+Deno.test("budget cases cover every Gaussian method of the registry per data set and budget", () => {
+  const cases = budgetSuite.cases("quick");
+  const q = BUDGET_PROFILES.quick;
+  assert.equal(cases.length % (q.datasets.length * 2), 0);
+  const methods = new Set(cases.map((c) => c.params.method));
+  for (const m of ["vae", "iwae", "mapa", "mapa_gt", "mapa_naive"]) assert.ok(methods.has(m), m);
+  assert.equal(new Set(cases.map((c) => c.name)).size, cases.length);
+  assert.equal(budgetSuite.cases("standard").length, budgetCases(BUDGET_PROFILES.standard).length);
+});
+
+Deno.test("budget run(): tiny end-to-end case per method gives finite figures, a curve and a summary", async () => {
+  const tiny = {
+    ...BUDGET_PROFILES.quick,
+    datasets: ["absolute_value"],
+    n: 60,
+    nValidation: 30,
+    nTest: 40,
+    draws: 2,
+    restarts: 1,
+    passes: 3000,
+    seconds: 0.2,
+    k: 4,
+    s: 3,
+    checkpoints: [0.5],
+  };
+  const results: CaseResult[] = [];
+  for (const spec of budgetCases(tiny)) {
+    if (!["vae", "iwae", "mapa", "mapa_gt", "mapa_naive"].includes(spec.params.method as string)) {
+      continue;
+    }
+    const metrics = await budgetSuite.run(spec, fakeContext());
+    for (
+      const key of ["testKl", "testKlCiLow", "testKlCiHigh", "testLogLik", "trainSeconds", "passes"]
+    ) {
+      assert.ok(Number.isFinite(metrics[key] as number), `${spec.name} ${key}: ${metrics[key]}`);
+    }
+    assert.ok((metrics.testKlCiLow as number) <= (metrics.testKl as number));
+    assert.ok((metrics.testKl as number) <= (metrics.testKlCiHigh as number));
+    assert.equal(metrics.estimator, "quadrature");
+    assert.equal((metrics.testKlPerDraw as number[]).length, 2);
+    const curve = metrics.curve as { fraction: number; testKl: number | null }[];
+    assert.deepEqual(curve.map((c) => c.fraction), [0.5, 1]);
+    assert.equal(curve[1].testKl, metrics.testKl);
+    if (spec.params.budgetKind === "passes") {
+      assert.ok((metrics.passes as number) >= 3000, `${spec.name}: ${metrics.passes}`);
+    }
+    results.push({ ...spec, status: "ok", metrics, seconds: 0 });
+  }
+  assert.equal(results.length, 10);
+  const summary = budgetSuite.summarize!(results);
+  const passes = summary.passes as Record<string, JsonValue>;
+  const judged = (passes.perDataset as Record<string, Record<string, JsonValue>>).absolute_value;
+  assert.equal((judged.ranking as string[]).length, 5);
+  assert.equal(typeof judged.mapaBeatsVaeAndIwae, "boolean");
+  assert.equal(passes.judgedDatasets, 1);
+  const section = budgetSuite.report!(results, summary);
+  assert.equal(section.charts.length, 2 + 2);
+  assert.equal(section.tables[1].rows.length, 10);
+  JSON.stringify(section);
+});
+
+Deno.test("evaluation that cannot be done is 'not available', never a number", () => {
+  const ds = getSyntheticDataset("absolute_value");
+  const x = ds.draw(20, 1).x;
+  const truth = groundTruthModel(ds);
+  const noTruth = testFigures(truth, { x, truth: null });
+  assert.match(
+    (noTruth.kl as { unavailable: string }).unavailable,
+    /^not available: .*ground-truth/,
+  );
+  // deno-lint-ignore no-explicit-any
+  const noPrior = testFigures({ ...truth, prior: undefined as any }, { x, truth });
+  assert.match((noPrior.kl as { unavailable: string }).unavailable, /no prior/);
+  const coarse = testFigures(truth, { x, truth }, { quadrature: { initialNodes: 3, maxNodes: 5 } });
+  assert.match((coarse.kl as { unavailable: string }).unavailable, /grid too coarse/);
+  assert.equal(testFigures(truth, { x, truth }).kl, 0);
+});

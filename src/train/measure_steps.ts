@@ -1,0 +1,63 @@
+/**
+ * Times gradient steps and reads the pass counters, for the passes suite.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import type { MethodOptions, TrainingData } from "../models/method.ts";
+import { getMethod } from "../models/registry.ts";
+import { Rng } from "../rng.ts";
+
+/** What {@linkcode measureSteps} measured. */
+export interface StepMeasurement {
+  /** Encoder passes per data point per gradient step. */
+  encoderPassesPerPoint: number;
+  /** Decoder passes per data point per gradient step. */
+  decoderPassesPerPoint: number;
+  /** Mean wall-clock seconds per gradient step. */
+  stepSeconds: number;
+}
+
+/**
+ * Runs `options.steps` Adam steps of method `name` on batches of
+ * `options.batchSize` random rows (after one untimed warm-up step) and
+ * returns the passes per point per step, counted by the method's own
+ * counters, and the seconds per step.
+ */
+export async function measureSteps(
+  name: string,
+  data: TrainingData,
+  options: MethodOptions & { steps: number; seed: number; batchSize?: number },
+): Promise<StepMeasurement> {
+  const rng = Rng.stream(options.seed, `passes/${name}`);
+  const model = getMethod(name).build(data, { ...options, rng: rng.fork("init") });
+  const opt = tf.train.adam(1e-3);
+  const n = data.x.rows;
+  const batchSize = options.batchSize ?? 100;
+  let seconds = 0;
+  try {
+    for (let step = 0; step <= options.steps; step++) {
+      const batch = new Int32Array(batchSize);
+      for (let i = 0; i < batchSize; i++) batch[i] = rng.int(n);
+      const t0 = performance.now();
+      const cost = opt.minimize(() => model.loss(batch, rng).loss, true, model.variables())!;
+      await cost.data();
+      cost.dispose();
+      // Step 0 warms up kernels and is not timed or counted.
+      if (step === 0) {
+        model.passes.encoder = 0;
+        model.passes.decoder = 0;
+      } else seconds += (performance.now() - t0) / 1000;
+    }
+    const per = options.steps * batchSize;
+    return {
+      encoderPassesPerPoint: model.passes.encoder / per,
+      decoderPassesPerPoint: model.passes.decoder / per,
+      stepSeconds: seconds / options.steps,
+    };
+  } finally {
+    opt.dispose();
+    model.dispose();
+  }
+}
