@@ -30,7 +30,7 @@ const BATCH = 100;
 /** Top-K of the MAPA rows in this suite. */
 const MAPA_K = 10;
 const SIZES: Record<Profile, { n: number; steps: number; datasets: readonly string[] }> = {
-  quick: { n: 1000, steps: 3, datasets: ["figure8", "clusters"] },
+  quick: { n: 1000, steps: 5, datasets: SYNTHETIC_NAMES },
   standard: { n: 5000, steps: 10, datasets: SYNTHETIC_NAMES },
   full: { n: 20000, steps: 20, datasets: SYNTHETIC_NAMES },
 };

@@ -51,6 +51,9 @@ const GRID: Record<Profile, { figure8: number[]; exactMax: number; mnist: number
   },
 };
 
+/** Cases faster than this are timed five times (see timeRepeated). */
+const REPEAT_BELOW_SECONDS = 1;
+
 function cases(profile: Profile): CaseSpec[] {
   const g = GRID[profile];
   const out: CaseSpec[] = [];
@@ -112,6 +115,25 @@ async function runFaiss(n: number, seed: number): Promise<Record<string, JsonVal
   };
 }
 
+/**
+ * Times `fn` once and, when that took under REPEAT_BELOW_SECONDS, four more
+ * times: the regression check gates a time only on repeated samples, and
+ * repeating is cheap exactly where noise matters most. The first call's
+ * value is returned.
+ */
+async function timeRepeated<T>(fn: () => Promise<T>): Promise<{ value: T; samples: number[] }> {
+  const samples: number[] = [];
+  let value: T | undefined;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const v = await fn();
+    samples.push((performance.now() - t0) / 1000);
+    if (i === 0) value = v;
+    if (samples[0] >= REPEAT_BELOW_SECONDS) break;
+  }
+  return { value: value as T, samples };
+}
+
 async function run(spec: CaseSpec, ctx: Parameters<Suite["run"]>[1]) {
   const { dataset, method } = spec.params as { dataset: string; method: string };
   const n = spec.params.n as number;
@@ -136,16 +158,17 @@ async function run(spec: CaseSpec, ctx: Parameters<Suite["run"]>[1]) {
       if (predicted > EXACT_CAP[ctx.profile]) {
         throw new CaseSkipped(`predicted ${predicted.toFixed(0)} s exceeds the ${ctx.profile} cap`);
       }
-      const t1 = performance.now();
-      const r = await exactRowsWithStats(x, {
-        k: K,
-        ...kopts,
-        onProgress: (f) => {
-          sample();
-          ctx.progress(f, "exact rows");
-        },
-      });
-      const total = (performance.now() - t1) / 1000;
+      const { value: r, samples } = await timeRepeated(() =>
+        exactRowsWithStats(x, {
+          k: K,
+          ...kopts,
+          onProgress: (f) => {
+            sample();
+            ctx.progress(f, "exact rows");
+          },
+        })
+      );
+      const total = samples[0];
       sample();
       return {
         buildSeconds: 0,
@@ -154,23 +177,25 @@ async function run(spec: CaseSpec, ctx: Parameters<Suite["run"]>[1]) {
         peakRssBytes: peak,
         recallAtK: 1,
         meanTv: 0,
+        totalSecondsSamples: samples,
         effectivePairsPerSecond: (n * n) / total,
         workers: r.stats.workers,
         gridCutoff: r.stats.usesGrid,
         gridFallbackRows: r.stats.fallbackRows,
       };
     }
-    const t1 = performance.now();
-    const h = await hnswRowsWithStats(x, {
-      k: K,
-      ...kopts,
-      seed: ctx.seed,
-      onProgress: (f, label) => {
-        sample();
-        ctx.progress(f * 0.8, `hnsw ${label}`);
-      },
-    });
-    const total = (performance.now() - t1) / 1000;
+    const { value: h, samples } = await timeRepeated(() =>
+      hnswRowsWithStats(x, {
+        k: K,
+        ...kopts,
+        seed: ctx.seed,
+        onProgress: (f, label) => {
+          sample();
+          ctx.progress(f * 0.8, `hnsw ${label}`);
+        },
+      })
+    );
+    const total = samples[0];
     sample();
     ctx.progress(0.8, "scoring against exact rows");
     const rng = ctx.rng("score-rows");
@@ -183,6 +208,7 @@ async function run(spec: CaseSpec, ctx: Parameters<Suite["run"]>[1]) {
       buildSeconds: h.buildSeconds,
       querySeconds: h.querySeconds,
       totalSeconds: total,
+      totalSecondsSamples: samples,
       peakRssBytes: peak,
       recallAtK: score.recallAtK,
       meanTv: score.meanTv,

@@ -9,14 +9,22 @@ import type { MethodOptions, TrainingData } from "../models/method.ts";
 import { getMethod } from "../models/registry.ts";
 import { Rng } from "../rng.ts";
 
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
 /** What {@linkcode measureSteps} measured. */
 export interface StepMeasurement {
   /** Encoder passes per data point per gradient step. */
   encoderPassesPerPoint: number;
   /** Decoder passes per data point per gradient step. */
   decoderPassesPerPoint: number;
-  /** Mean wall-clock seconds per gradient step. */
+  /** Median wall-clock seconds per gradient step. */
   stepSeconds: number;
+  /** Each timed step's seconds, for the noise-aware regression check. */
+  stepSecondsSamples: number[];
 }
 
 /**
@@ -35,7 +43,7 @@ export async function measureSteps(
   const opt = tf.train.adam(1e-3);
   const n = data.x.rows;
   const batchSize = options.batchSize ?? 100;
-  let seconds = 0;
+  const samples: number[] = [];
   try {
     for (let step = 0; step <= options.steps; step++) {
       const batch = new Int32Array(batchSize);
@@ -48,13 +56,14 @@ export async function measureSteps(
       if (step === 0) {
         model.passes.encoder = 0;
         model.passes.decoder = 0;
-      } else seconds += (performance.now() - t0) / 1000;
+      } else samples.push((performance.now() - t0) / 1000);
     }
     const per = options.steps * batchSize;
     return {
       encoderPassesPerPoint: model.passes.encoder / per,
       decoderPassesPerPoint: model.passes.decoder / per,
-      stepSeconds: seconds / options.steps,
+      stepSeconds: median(samples),
+      stepSecondsSamples: samples,
     };
   } finally {
     opt.dispose();
