@@ -50,7 +50,9 @@ ${
     `  ${String(t.pattern).padEnd(56)} abs ${t.tolerance.absTol}, rel ${t.tolerance.relTol}`
   ).join("\n")
 }
-New and vanished cases are listed, not counted.
+A case with params.deterministic = false (e.g. trained under a wall-clock
+budget) has its numbers shown, never gated. New and vanished cases are
+listed, not counted.
 `;
 
 /** What the command line asked for. */

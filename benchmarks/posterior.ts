@@ -57,7 +57,7 @@ export const POSTERIOR_PROFILES: Record<Profile, PosteriorSettings> = {
     nonidentDatasets: ["absolute_value", "circle"],
     n: 300,
     points: 4,
-    vaePasses: 1e5,
+    vaePasses: 2e5,
     vaeRestarts: 1,
     nTest: 300,
   },

@@ -311,6 +311,9 @@ export function compareResults(
       out.paramChanges.push(key(cur));
       continue;
     }
+    // A case whose numbers hang on the wall clock (a time budget) says so with
+    // params.deterministic = false: its numbers are shown, never gated.
+    const caseCtx = cur.params.deterministic === false ? { ...ctx, gateMetrics: false } : ctx;
     const names = [...new Set([...Object.keys(base.metrics), ...Object.keys(cur.metrics)])];
     for (const metric of names) {
       const r = compareMetric(
@@ -318,7 +321,7 @@ export function compareResults(
         base.metrics[metric],
         cur.metrics[metric],
         { base, cur },
-        ctx,
+        caseCtx,
       );
       if (r) out.rows.push({ case: key(cur), metric, ...r });
     }

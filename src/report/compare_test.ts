@@ -197,3 +197,18 @@ Deno.test("compareResults", async (t) => {
     assert.equal(c.regressions, 0);
   });
 });
+
+Deno.test("compare: a case marked deterministic = false is shown, not gated", () => {
+  const base = makeResults([okCase("timed", { testKl: 0.05, passes: 1000 })]);
+  base.cases[0].params.deterministic = false;
+  const cur = structuredClone(base);
+  cur.cases[0].metrics.testKl = 0.5;
+  cur.cases[0].metrics.passes = 700;
+  const c = compareResults(base, cur);
+  assert.equal(c.regressions, 0);
+  assert.ok(c.rows.some((r) => r.metric === "testKl" && r.verdict === "not gated"));
+  // The same change on a deterministic case is flagged.
+  base.cases[0].params.deterministic = true;
+  cur.cases[0].params.deterministic = true;
+  assert.ok(compareResults(base, cur).regressions >= 2);
+});
