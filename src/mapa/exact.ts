@@ -1,15 +1,32 @@
 /**
  * Exact MAPA rows (methods.md section 4): a blocked, streaming pass over all
  * pairs that keeps per row the top-K neighbours, their log q and the exact
- * log normaliser, in O(N * K) memory. Rows are spread over Workers sharing
- * the data through a SharedArrayBuffer.
+ * log normaliser, in O(N * K) memory. All rows at once use the symmetric
+ * tiled pass (exact_symmetric.ts: each unordered pair once); subsets of rows
+ * and the D <= 3 grid cutoff scan row by row (exact_core.ts). Work is spread
+ * over Workers sharing the data through a SharedArrayBuffer.
  *
  * @module
  */
 
 import { matrixChecksum } from "../io/checksum.ts";
 import type { Matrix } from "../types.ts";
-import { type CoreOutput, type CutoffMode, ExactCore } from "./exact_core.ts";
+import { InputError } from "../errors.ts";
+import {
+  buildGrid,
+  type CoreOutput,
+  type CutoffMode,
+  defaultBlockSize,
+  ExactCore,
+} from "./exact_core.ts";
+import type { PairJob, PairReply } from "./exact_pair_worker.ts";
+import {
+  makePartial,
+  mergePartials,
+  PairScan,
+  partialBytes,
+  tileCount,
+} from "./exact_symmetric.ts";
 import type { ExactJob, ExactReply } from "./exact_worker.ts";
 import { checkData, checkK, type Kernel, type KernelOptions, resolveKernel } from "./kernel.ts";
 import type { MapaRows } from "./types.ts";
@@ -30,7 +47,21 @@ export interface ExactOptions extends KernelOptions {
    * skips at least half the pairs.
    */
   cutoff?: CutoffMode;
-  /** Called with the fraction of rows done. */
+  /**
+   * Compute all rows by the symmetric tiled pass (one distance and one exp
+   * per unordered pair, exact_symmetric.ts) where the grid cutoff is not in
+   * use; default true. false forces the row-wise scan. Subsets of rows
+   * ({@linkcode exactRowsFor}) always scan row-wise.
+   */
+  symmetric?: boolean;
+  /**
+   * Block size in points of the kernel sums and of the symmetric pass's
+   * tiles; default by N and D (<= 512, ~128 KiB per block). Rows computed
+   * with the same block size are the same bits by either pass, with any
+   * number of workers.
+   */
+  blockSize?: number;
+  /** Called with the fraction of the work done. */
   onProgress?: (fraction: number) => void;
 }
 
@@ -50,6 +81,8 @@ export interface ExactStats {
   usesGrid: boolean;
   /** Rows that the grid could not settle and were scanned in full. */
   fallbackRows: number;
+  /** `"pairs"`: the symmetric tiled pass; `"rows"`: one scan per row. */
+  pass: "pairs" | "rows";
 }
 
 /** Rows plus the squared distances and run statistics. */
@@ -61,6 +94,115 @@ export interface ExactResult {
 const INLINE_PAIRS = 2e6;
 const CHUNK = 64;
 
+function newOutput(nq: number, k: number): CoreOutput {
+  return {
+    neighbors: new Int32Array(nq * k),
+    logq: new Float64Array(nq * k),
+    sqdist: new Float64Array(nq * k),
+    logNormalizer: new Float64Array(nq),
+  };
+}
+
+/** Runs one Worker per job; `onReply` sees each message, `"done"` ends a worker. */
+function runWorkers<J, R extends { type: string }>(
+  url: URL,
+  jobs: J[],
+  onReply: (r: R) => void,
+): Promise<void> {
+  return Promise.all(jobs.map((job) => {
+    const w = new Worker(url, { type: "module" });
+    return new Promise<void>((resolve, reject) => {
+      w.onmessage = (e: MessageEvent<R>) => {
+        const r = e.data;
+        if (r.type === "error") {
+          w.terminate();
+          reject(new Error(`exact rows worker failed: ${(r as { message?: string }).message}`));
+          return;
+        }
+        onReply(r);
+        if (r.type === "done") {
+          w.terminate();
+          resolve();
+        }
+      };
+      w.onerror = (e) => {
+        e.preventDefault();
+        w.terminate();
+        reject(new Error(`exact rows worker failed: ${e.message}`));
+      };
+      w.postMessage(job);
+    });
+  })).then(() => {});
+}
+
+function workerCount(options: ExactOptions, pairs: number): number {
+  const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
+  const workers = Math.max(0, Math.floor(options.workers ?? hw));
+  return options.workers === undefined && pairs < INLINE_PAIRS ? 0 : workers;
+}
+
+const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
+
+/** All N rows by the symmetric tiled pass (exact_symmetric.ts). */
+async function computePairs(
+  x: Matrix,
+  kernel: Kernel,
+  block: number,
+  options: ExactOptions,
+): Promise<CoreOutput & ExactStats> {
+  const n = x.rows, d = x.cols, k = options.k;
+  const tiles = tileCount(Math.ceil(n / block));
+  const workers = Math.min(workerCount(options, n * n), tiles);
+  const totalPairs = (n * (n - 1)) / 2;
+  const out = newOutput(n, k);
+  const dims = { n, d, k, scale: kernel.scale, block };
+  const stats = { workers, usesGrid: false, fallbackRows: 0, pass: "pairs" as const };
+  if (workers === 0) {
+    const partial = makePartial(n, k);
+    const scan = new PairScan(x.data, dims, partial);
+    let done = 0, reported = 0;
+    for (let t = 0; t < tiles; t++) {
+      done += scan.tile(t);
+      if (done - reported >= totalPairs / 64 || t === tiles - 1) {
+        reported = done;
+        options.onProgress?.(totalPairs > 0 ? done / totalPairs : 1);
+      }
+    }
+    mergePartials([partial], dims, out);
+    return { ...out, ...stats };
+  }
+  const data = sab(n * d * 8);
+  new Float64Array(data).set(x.data);
+  const counter = sab(4);
+  const bytes = partialBytes(n, k);
+  const jobs: PairJob[] = Array.from({ length: workers }, () => ({
+    data,
+    counter,
+    sums: sab(bytes.sums),
+    heapD: sab(bytes.heapD),
+    heapI: sab(bytes.heapI),
+    ...dims,
+  }));
+  let done = 0;
+  await runWorkers<PairJob, PairReply>(
+    new URL("./exact_pair_worker.ts", import.meta.url),
+    jobs,
+    (r) => {
+      if (r.type !== "progress") return;
+      done += r.pairs;
+      // The merge is the last step; leave the final 1 to it.
+      options.onProgress?.(Math.min(0.999, done / totalPairs));
+    },
+  );
+  const partials = jobs.map((j) => {
+    const p = { sums: new Float64Array(j.sums), heapD: new Float64Array(j.heapD) };
+    return { ...p, heapI: new Int32Array(j.heapI) };
+  });
+  mergePartials(partials, dims, out);
+  options.onProgress?.(1);
+  return { ...out, ...stats };
+}
+
 async function compute(
   x: Matrix,
   queries: Int32Array | null,
@@ -70,25 +212,30 @@ async function compute(
   const n = x.rows, d = x.cols, k = options.k;
   const nq = queries === null ? n : queries.length;
   const cutoff = options.cutoff ?? "auto";
-  const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
-  let workers = Math.max(0, Math.floor(options.workers ?? hw));
-  if (options.workers === undefined && nq * n < INLINE_PAIRS) workers = 0;
-  workers = Math.min(workers, Math.ceil(nq / CHUNK));
+  const block = options.blockSize ?? defaultBlockSize(n, d);
+  if (!Number.isInteger(block) || block < 1) {
+    throw new InputError(`blockSize must be an integer >= 1, got ${block}`);
+  }
+  const input = { data: x.data, n, d, k, scale: kernel.scale, queries, block };
+  if (queries === null && options.symmetric !== false && buildGrid(input, cutoff) === null) {
+    return await computePairs(x, kernel, block, options);
+  }
+  const workers = Math.min(workerCount(options, nq * n), Math.ceil(nq / CHUNK));
   if (workers === 0) {
-    const out: CoreOutput = {
-      neighbors: new Int32Array(nq * k),
-      logq: new Float64Array(nq * k),
-      sqdist: new Float64Array(nq * k),
-      logNormalizer: new Float64Array(nq),
-    };
-    const core = new ExactCore({ data: x.data, n, d, k, scale: kernel.scale, queries }, cutoff);
+    const out = newOutput(nq, k);
+    const core = new ExactCore(input, cutoff);
     for (let from = 0; from < nq; from += CHUNK * 16) {
       core.run(from, Math.min(nq, from + CHUNK * 16), out);
       options.onProgress?.(Math.min(nq, from + CHUNK * 16) / nq);
     }
-    return { ...out, workers: 0, usesGrid: core.usesGrid, fallbackRows: core.fallbackRows };
+    return {
+      ...out,
+      workers: 0,
+      usesGrid: core.usesGrid,
+      fallbackRows: core.fallbackRows,
+      pass: "rows",
+    };
   }
-  const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
   const job: ExactJob = {
     data: sab(n * d * 8),
     queries: queries === null ? null : sab(nq * 4),
@@ -104,40 +251,26 @@ async function compute(
     nQueries: nq,
     chunk: CHUNK,
     cutoff,
+    block,
   };
   new Float64Array(job.data).set(x.data);
   if (queries !== null && job.queries !== null) new Int32Array(job.queries).set(queries);
   let done = 0;
   let fallbackRows = 0;
   let usesGrid = false;
-  const url = new URL("./exact_worker.ts", import.meta.url);
-  const running = Array.from({ length: workers }, () => {
-    const w = new Worker(url, { type: "module" });
-    return new Promise<void>((resolve, reject) => {
-      w.onmessage = (e: MessageEvent<ExactReply>) => {
-        const r = e.data;
-        if (r.type === "progress") {
-          done += r.rows;
-          options.onProgress?.(done / nq);
-        } else if (r.type === "done") {
-          fallbackRows += r.fallbackRows;
-          usesGrid = r.usesGrid;
-          w.terminate();
-          resolve();
-        } else {
-          w.terminate();
-          reject(new Error(`exact rows worker failed: ${r.message}`));
-        }
-      };
-      w.onerror = (e) => {
-        e.preventDefault();
-        w.terminate();
-        reject(new Error(`exact rows worker failed: ${e.message}`));
-      };
-      w.postMessage(job);
-    });
-  });
-  await Promise.all(running);
+  await runWorkers<ExactJob, ExactReply>(
+    new URL("./exact_worker.ts", import.meta.url),
+    Array.from({ length: workers }, () => job),
+    (r) => {
+      if (r.type === "progress") {
+        done += r.rows;
+        options.onProgress?.(done / nq);
+      } else if (r.type === "done") {
+        fallbackRows += r.fallbackRows;
+        usesGrid = r.usesGrid;
+      }
+    },
+  );
   return {
     neighbors: new Int32Array(job.neighbors).slice(),
     logq: new Float64Array(job.logq).slice(),
@@ -146,6 +279,7 @@ async function compute(
     workers,
     usesGrid,
     fallbackRows,
+    pass: "rows",
   };
 }
 
@@ -175,7 +309,12 @@ export async function exactRowsWithStats(x: Matrix, options: ExactOptions): Prom
   };
   return {
     rows,
-    stats: { workers: out.workers, usesGrid: out.usesGrid, fallbackRows: out.fallbackRows },
+    stats: {
+      workers: out.workers,
+      usesGrid: out.usesGrid,
+      fallbackRows: out.fallbackRows,
+      pass: out.pass,
+    },
   };
 }
 

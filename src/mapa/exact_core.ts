@@ -1,8 +1,11 @@
 /**
- * The inner loop of exact MAPA rows, shared by the main thread and the
- * workers: for each query row, one streaming pass over all N points that
+ * The row-wise inner loop of exact MAPA rows, shared by the main thread and
+ * the workers: for each query row, one streaming pass over all N points that
  * keeps the top-K neighbours in a bounded heap and sums the kernel for the
  * log normaliser. Memory is O(K) per row; no N x N matrix is ever formed.
+ * Used for subsets of rows and for the grid cutoff; all rows without the
+ * grid take the symmetric pass (exact_symmetric.ts), which gives the same
+ * bits.
  *
  * The optional spatial grid (D <= 3) skips pairs whose kernel value is below
  * 2^-60 / N. Since every row's sum contains k(x, x) = 1, the skipped terms
@@ -12,6 +15,9 @@
  *
  * @module
  */
+
+import { addExact, exactTotal } from "./exact_sum.ts";
+import { expNonPositive } from "./fast_exp.ts";
 
 /** Whether to use the spatial grid cutoff: `"auto"` uses it where it pays (D <= 3). */
 export type CutoffMode = "auto" | "on" | "off";
@@ -30,6 +36,21 @@ export interface CoreInput {
   scale: number;
   /** Query row indices, or null for rows 0..N-1 in order. */
   queries: Int32Array | null;
+  /**
+   * Block size of the kernel sums (see {@linkcode defaultBlockSize}); rows
+   * computed with the same block size agree bit for bit across passes.
+   */
+  block?: number;
+}
+
+/**
+ * Default block size: a block of points stays within ~128 KiB (L2), at
+ * most 512 points, and small enough to give ~36 tiles to share among
+ * threads in the symmetric pass.
+ */
+export function defaultBlockSize(n: number, d: number): number {
+  const byCache = Math.floor(131072 / (8 * Math.max(1, d)));
+  return Math.max(16, Math.min(512, byCache, Math.ceil(n / 8)));
 }
 
 /** Where the inner loop writes: slot p (the p-th query) owns `[p * k, (p + 1) * k)`. */
@@ -177,6 +198,8 @@ export class ExactCore {
   #grid: Grid | null;
   #heap: TopK;
   #a: Float64Array;
+  #acc = new Float64Array(3);
+  #block: number;
   /** Rows that needed a full scan despite the grid. */
   fallbackRows = 0;
 
@@ -186,6 +209,7 @@ export class ExactCore {
     this.#grid = buildGrid(input, cutoff);
     this.#heap = new TopK(input.k);
     this.#a = new Float64Array(input.d);
+    this.#block = input.block ?? defaultBlockSize(input.n, input.d);
   }
 
   /** Whether the grid cutoff is in use. */
@@ -203,7 +227,7 @@ export class ExactCore {
   }
 
   #row(m: number, p: number, out: CoreOutput): void {
-    const { data, n, d, k, scale } = this.#input;
+    const { data, d, k, scale } = this.#input;
     const heap = this.#heap;
     for (let t = 0; t < d; t++) this.#a[t] = data[m * d + t];
     heap.size = 0;
@@ -217,10 +241,10 @@ export class ExactCore {
         this.fallbackRows++;
         heap.size = 0;
         heap.push(-1, m);
-        sum = this.#scanAll(m, data, n);
+        sum = this.#scanAll(m);
       }
     } else {
-      sum = this.#scanAll(m, data, n);
+      sum = this.#scanAll(m);
     }
     // The sum leaves out the self term k(x_m, x_m) = 1, so log1p keeps tiny tails.
     const logZ = Math.log1p(sum);
@@ -240,9 +264,32 @@ export class ExactCore {
     }
   }
 
-  /** Full scan; returns sum_{j != m} k(x_j, x_m). */
-  #scanAll(m: number, data: Float64Array, n: number): number {
-    const { d, scale } = this.#input;
+  /**
+   * Full scan; returns sum_{j != m} k(x_j, x_m). The sum is taken per block
+   * of `block` points (split at m) and the parts added exactly
+   * (exact_sum.ts), the same parts in the same order as the symmetric pass
+   * forms them, so both give the same bits.
+   */
+  #scanAll(m: number): number {
+    const { n } = this.#input;
+    const block = this.#block;
+    const acc = this.#acc;
+    acc.fill(0);
+    for (let b0 = 0; b0 < n; b0 += block) {
+      const b1 = Math.min(n, b0 + block);
+      if (m >= b0 && m < b1) {
+        addExact(acc, 0, this.#scanRange(b0, m));
+        addExact(acc, 0, this.#scanRange(m + 1, b1));
+      } else {
+        addExact(acc, 0, this.#scanRange(b0, b1));
+      }
+    }
+    return exactTotal(acc, 0);
+  }
+
+  /** Plain sum of k(x_j, x_m) over j in [lo, hi), offering each j to the heap. */
+  #scanRange(lo: number, hi: number): number {
+    const { data, d, scale } = this.#input;
     const heap = this.#heap;
     const a = this.#a;
     let worst = heap.worst();
@@ -250,31 +297,26 @@ export class ExactCore {
     let sum = 0;
     if (d === 2) {
       const a0 = a[0], a1 = a[1];
-      // Two ranges around m, so the self term never enters the sum.
-      for (let part = 0; part < 2; part++) {
-        const end = part === 0 ? m : n;
-        for (let j = part === 0 ? 0 : m + 1; j < end; j++) {
-          const e0 = data[2 * j] - a0, e1 = data[2 * j + 1] - a1;
-          const d2 = e0 * e0 + e1 * e1;
-          sum += Math.exp(-scale * d2);
-          if (d2 < worst || (d2 === worst && j < worstI)) {
-            heap.push(d2, j);
-            worst = heap.worst();
-            worstI = heap.worstIndex();
-          }
+      for (let j = lo; j < hi; j++) {
+        const e0 = data[2 * j] - a0, e1 = data[2 * j + 1] - a1;
+        const d2 = e0 * e0 + e1 * e1;
+        sum += expNonPositive(-scale * d2);
+        if (d2 < worst || (d2 === worst && j < worstI)) {
+          heap.push(d2, j);
+          worst = heap.worst();
+          worstI = heap.worstIndex();
         }
       }
       return sum;
     }
-    for (let j = 0; j < n; j++) {
-      if (j === m) continue;
+    for (let j = lo; j < hi; j++) {
       let d2 = 0;
       const o = j * d;
       for (let t = 0; t < d; t++) {
         const e = data[o + t] - a[t];
         d2 += e * e;
       }
-      sum += Math.exp(-scale * d2);
+      sum += expNonPositive(-scale * d2);
       if (d2 < worst || (d2 === worst && j < worstI)) {
         heap.push(d2, j);
         worst = heap.worst();
@@ -318,7 +360,7 @@ export class ExactCore {
             }
             const j = g.order[q];
             if (j === m) continue;
-            sum += Math.exp(-scale * d2);
+            sum += expNonPositive(-scale * d2);
             if (d2 < worst || (d2 === worst && j < worstI)) {
               heap.push(d2, j);
               worst = heap.worst();

@@ -27,6 +27,8 @@ export interface ExactJob {
   nQueries: number;
   chunk: number;
   cutoff: CutoffMode;
+  /** Block size of the kernel sums. */
+  block: number;
 }
 
 /** What a worker posts: progress after each chunk, then a final `done`. */
@@ -51,6 +53,7 @@ scope.onmessage = (e: MessageEvent<ExactJob>) => {
       k: job.k,
       scale: job.scale,
       queries: job.queries === null ? null : new Int32Array(job.queries),
+      block: job.block,
     }, job.cutoff);
     const out = {
       neighbors: new Int32Array(job.neighbors),

@@ -1,0 +1,322 @@
+/**
+ * The symmetric pass of exact MAPA rows: since k(a, b) = k(b, a), every
+ * unordered pair needs one distance and one exp, added to both rows'
+ * normalisers and offered to both rows' top-K heaps. The pairs are cut into
+ * square tiles (I-block x J-block, J >= I) for cache locality; a thread takes
+ * tiles in any order and keeps partial per-row sums and partial per-row heaps
+ * of the K - 1 nearest other points, which {@linkcode mergePartials} combines.
+ * Memory is O(N * K) per thread; no N x N matrix is ever formed.
+ *
+ * Each partial heap starts full of sentinels (distance Infinity, index
+ * {@linkcode NO_INDEX}) so a push never checks a fill count, and each row's
+ * current worst distance is cached in a compact array so the J side of a
+ * tile rejects most candidates from one cache line.
+ *
+ * @module
+ */
+
+import type { CoreOutput } from "./exact_core.ts";
+import { addExact, exactTotal } from "./exact_sum.ts";
+import { expNonPositive } from "./fast_exp.ts";
+
+/** Index of an empty heap slot; sorts after every real index. */
+export const NO_INDEX = 0x7fffffff;
+
+/** One thread's partial results: row r's heap is `[r * (k - 1), (r + 1) * (k - 1))`. */
+export interface PairPartial {
+  /**
+   * Partial sum of k(x_j, x_r) over the pairs this thread saw, per row, as
+   * three exact limbs `[3r, 3r + 3)` (exact_sum.ts).
+   */
+  sums: Float64Array;
+  /** Heap squared distances, N x (K - 1), worst of each row at its first slot. */
+  heapD: Float64Array;
+  /** Heap indices, N x (K - 1); {@linkcode NO_INDEX} marks an empty slot. */
+  heapI: Int32Array;
+}
+
+/** Allocates a partial over `buffer`s of the given sizes (see {@linkcode partialBytes}). */
+export function makePartial(
+  n: number,
+  k: number,
+  buffers?: { sums: ArrayBufferLike; heapD: ArrayBufferLike; heapI: ArrayBufferLike },
+): PairPartial {
+  const k1 = k - 1;
+  const p: PairPartial = buffers === undefined
+    ? {
+      sums: new Float64Array(3 * n),
+      heapD: new Float64Array(n * k1),
+      heapI: new Int32Array(n * k1),
+    }
+    : {
+      sums: new Float64Array(buffers.sums),
+      heapD: new Float64Array(buffers.heapD),
+      heapI: new Int32Array(buffers.heapI),
+    };
+  p.sums.fill(0);
+  p.heapD.fill(Infinity);
+  p.heapI.fill(NO_INDEX);
+  return p;
+}
+
+/** Byte sizes of a partial's three arrays. */
+export function partialBytes(n: number, k: number): { sums: number; heapD: number; heapI: number } {
+  return { sums: n * 24, heapD: n * (k - 1) * 8, heapI: n * (k - 1) * 4 };
+}
+
+/** Tiles of the upper triangle (J >= I) for `nBlocks` blocks per side. */
+export function tileCount(nBlocks: number): number {
+  return (nBlocks * (nBlocks + 1)) / 2;
+}
+
+/** Number of unordered pairs (including none of the self pairs) in tile `t`. */
+export function tilePairs(t: number, n: number, block: number): number {
+  const nb = Math.ceil(n / block);
+  const [bi, bj] = tileBlocks(t, nb);
+  const li = Math.min(n, (bi + 1) * block) - bi * block;
+  const lj = Math.min(n, (bj + 1) * block) - bj * block;
+  return bi === bj ? (li * (li - 1)) / 2 : li * lj;
+}
+
+/** Tile t in I-major order of the upper triangle -> [I, J]. */
+export function tileBlocks(t: number, nBlocks: number): [number, number] {
+  // Row I of the triangle starts at I * nBlocks - I * (I - 1) / 2.
+  let lo = 0, hi = nBlocks - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (mid * nBlocks - (mid * (mid - 1)) / 2 <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return [lo, lo + t - (lo * nBlocks - (lo * (lo - 1)) / 2)];
+}
+
+/** The tile loop with one thread's partial results. */
+export class PairScan {
+  readonly #data: Float64Array;
+  readonly #n: number;
+  readonly #d: number;
+  readonly #k1: number;
+  readonly #scale: number;
+  readonly #block: number;
+  readonly #nb: number;
+  readonly #p: PairPartial;
+  /** Cached worst distance per row (the heap root), -Infinity when K = 1 keeps no heap. */
+  readonly #worst: Float64Array;
+  readonly #a: Float64Array;
+  /** Per-tile sums of the J-block's columns, added exactly once the tile is done. */
+  readonly #col: Float64Array;
+  /** Candidates of the current row that passed the stale bar. */
+  readonly #pend: Int32Array;
+
+  /** A scan of `data` (N x D) writing into `partial` (made by {@linkcode makePartial}). */
+  constructor(
+    data: Float64Array,
+    opts: { n: number; d: number; k: number; scale: number; block: number },
+    partial: PairPartial,
+  ) {
+    this.#data = data;
+    this.#n = opts.n;
+    this.#d = opts.d;
+    this.#k1 = opts.k - 1;
+    this.#scale = opts.scale;
+    this.#block = opts.block;
+    this.#nb = Math.ceil(opts.n / opts.block);
+    this.#p = partial;
+    this.#worst = new Float64Array(opts.n).fill(opts.k > 1 ? Infinity : -Infinity);
+    this.#a = new Float64Array(opts.d);
+    this.#col = new Float64Array(opts.block);
+    this.#pend = new Int32Array(opts.block);
+  }
+
+  /** Number of tiles. */
+  get tiles(): number {
+    return tileCount(this.#nb);
+  }
+
+  /** Processes tile `t`; returns its number of pairs. */
+  tile(t: number): number {
+    const [bi, bj] = tileBlocks(t, this.#nb);
+    const b = this.#block, n = this.#n;
+    const i0 = bi * b, i1 = Math.min(n, i0 + b);
+    const j0 = bj * b, j1 = Math.min(n, j0 + b);
+    const diag = bi === bj;
+    const col = this.#col, sums = this.#p.sums;
+    col.fill(0);
+    if (this.#d === 2) this.#tile2(i0, i1, j0, j1, diag);
+    else this.#tileD(i0, i1, j0, j1, diag);
+    // Each part is a plain sum in a fixed order: over j of the J-block for row i (j > i on the
+    // diagonal), over i of the I-block for column j (i < j on the diagonal), exactly as the
+    // row-wise scan forms its parts.
+    for (let j = j0; j < j1; j++) addExact(sums, j, col[j - j0]);
+    return diag ? ((i1 - i0) * (i1 - i0 - 1)) / 2 : (i1 - i0) * (j1 - j0);
+  }
+
+  #tile2(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
+    const data = this.#data, scale = this.#scale;
+    const col = this.#col, sums = this.#p.sums, worst = this.#worst, pend = this.#pend;
+    for (let i = i0; i < i1; i++) {
+      const a0 = data[2 * i], a1 = data[2 * i + 1];
+      const wi = worst[i];
+      let si = 0, np = 0;
+      for (let j = diag ? i + 1 : j0; j < j1; j++) {
+        const e0 = data[2 * j] - a0, e1 = data[2 * j + 1] - a1;
+        const d2 = e0 * e0 + e1 * e1;
+        const v = expNonPositive(-scale * d2);
+        si += v;
+        col[j - j0] += v;
+        if (d2 <= wi || d2 <= worst[j]) pend[np++] = j;
+      }
+      addExact(sums, i, si);
+      if (np > 0) this.#offer(i, np);
+    }
+  }
+
+  #tileD(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
+    const data = this.#data, scale = this.#scale, d = this.#d;
+    const col = this.#col, sums = this.#p.sums, worst = this.#worst, pend = this.#pend;
+    const a = this.#a;
+    for (let i = i0; i < i1; i++) {
+      for (let t = 0; t < d; t++) a[t] = data[i * d + t];
+      const wi = worst[i];
+      let si = 0, np = 0;
+      for (let j = diag ? i + 1 : j0; j < j1; j++) {
+        const d2 = sqDist(data, a, j, d);
+        const v = expNonPositive(-scale * d2);
+        si += v;
+        col[j - j0] += v;
+        if (d2 <= wi || d2 <= worst[j]) pend[np++] = j;
+      }
+      addExact(sums, i, si);
+      if (np > 0) this.#offer(i, np);
+    }
+  }
+
+  /**
+   * Offers the pairs (i, pend[0..np)) to both rows' heaps. Kept out of the
+   * tile loops (they only note candidates that pass a stale bar), which
+   * keeps those loops small; the heaps end up the same whatever the order.
+   */
+  #offer(i: number, np: number): void {
+    const data = this.#data, d = this.#d, k1 = this.#k1, pend = this.#pend, a = this.#a;
+    const heapD = this.#p.heapD, heapI = this.#p.heapI, worst = this.#worst;
+    for (let t = 0; t < d; t++) a[t] = data[i * d + t];
+    for (let q = 0; q < np; q++) {
+      const j = pend[q];
+      const d2 = sqDist(data, a, j, d);
+      const wi = worst[i];
+      // Ties on distance go to the lower index.
+      if (d2 < wi || (d2 === wi && j < heapI[i * k1])) {
+        worst[i] = siftRoot(heapD, heapI, i * k1, k1, d2, j);
+      }
+      const wj = worst[j];
+      if (d2 < wj || (d2 === wj && i < heapI[j * k1])) {
+        worst[j] = siftRoot(heapD, heapI, j * k1, k1, d2, i);
+      }
+    }
+  }
+}
+
+/**
+ * ||x_j - a||^2 summed over t in order; with x_i - x_j = -(x_j - x_i) exactly,
+ * both orders of a pair give the same bits, as does the row-wise scan.
+ */
+function sqDist(data: Float64Array, a: Float64Array, j: number, d: number): number {
+  const o = j * d;
+  if (d === 2) {
+    const e0 = data[o] - a[0], e1 = data[o + 1] - a[1];
+    return e0 * e0 + e1 * e1;
+  }
+  let d2 = 0;
+  for (let t = 0; t < d; t++) {
+    const e = data[o + t] - a[t];
+    d2 += e * e;
+  }
+  return d2;
+}
+
+/**
+ * Replaces the root of the full max-heap at `[base, base + size)` (ordered
+ * by distance, then index) with (dist, j) and sifts it down; returns the new
+ * root distance.
+ */
+function siftRoot(
+  hd: Float64Array,
+  hi: Int32Array,
+  base: number,
+  size: number,
+  dist: number,
+  j: number,
+): number {
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= size) break;
+    let c = l;
+    const r = l + 1;
+    if (
+      r < size &&
+      (hd[base + r] > hd[base + l] ||
+        (hd[base + r] === hd[base + l] && hi[base + r] > hi[base + l]))
+    ) c = r;
+    const dc = hd[base + c];
+    if (dc < dist || (dc === dist && hi[base + c] < j)) break;
+    hd[base + i] = dc;
+    hi[base + i] = hi[base + c];
+    i = c;
+  }
+  hd[base + i] = dist;
+  hi[base + i] = j;
+  return hd[base];
+}
+
+/**
+ * Combines the threads' partials into rows (the first partial's sums are
+ * overwritten): sums added (log1p of the sum,
+ * which leaves out the self term), heaps merged to the K - 1 nearest by
+ * (distance, index), the row's own index first. Writes rows `[from, to)`.
+ */
+export function mergePartials(
+  partials: PairPartial[],
+  opts: { n: number; k: number; scale: number },
+  out: CoreOutput,
+  from = 0,
+  to = opts.n,
+): void {
+  const { k, scale } = opts;
+  const k1 = k - 1;
+  const cap = k1 * partials.length;
+  const candD = new Float64Array(cap);
+  const candI = new Int32Array(cap);
+  const perm: number[] = [];
+  const byDistance = (u: number, v: number) => candD[u] - candD[v] || candI[u] - candI[v];
+  for (let m = from; m < to; m++) {
+    let len = 0;
+    const acc = partials[0].sums;
+    for (const p of partials) {
+      // Limbs add exactly, so any number of threads gives the same total.
+      if (p !== partials[0]) {
+        for (let l = 3 * m; l < 3 * m + 3; l++) acc[l] += p.sums[l];
+      }
+      for (let s = m * k1; s < (m + 1) * k1; s++) {
+        if (p.heapI[s] === NO_INDEX) continue;
+        candD[len] = p.heapD[s];
+        candI[len++] = p.heapI[s];
+      }
+    }
+    perm.length = len;
+    for (let s = 0; s < len; s++) perm[s] = s;
+    perm.sort(byDistance);
+    const logZ = Math.log1p(exactTotal(acc, m));
+    out.logNormalizer[m] = logZ;
+    const base = m * k;
+    out.neighbors[base] = m;
+    out.sqdist[base] = 0;
+    out.logq[base] = -logZ;
+    for (let s = 0; s < k1; s++) {
+      const c = perm[s];
+      out.neighbors[base + 1 + s] = candI[c];
+      out.sqdist[base + 1 + s] = candD[c];
+      out.logq[base + 1 + s] = -scale * candD[c] - logZ;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { Rng } from "../rng.ts";
+import type { Matrix } from "../types.ts";
+import { exactRowsFor, exactRowsWithStats } from "./exact.ts";
+import { addExact, exactTotal } from "./exact_sum.ts";
+import { tileBlocks, tileCount, tilePairs } from "./exact_symmetric.ts";
+import { expNonPositive } from "./fast_exp.ts";
+import { bruteRows, randomData } from "./test_util.ts";
+
+/** Points on a small integer lattice (many equal distances) with some exact duplicates. */
+function tiedData(n: number, d: number, seed: number): Matrix {
+  const rng = Rng.stream(seed, "mapa-sym-test");
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const src = i > 10 && rng.uniform() < 0.2 ? rng.int(i) : -1;
+    for (let t = 0; t < d; t++) data[i * d + t] = src >= 0 ? data[src * d + t] : rng.int(5) * 0.25;
+  }
+  return { rows: n, cols: d, data };
+}
+
+Deno.test("symmetric pass", async (t) => {
+  await t.step("tiles cover every unordered pair once", () => {
+    for (const [n, block] of [[1, 4], [7, 3], [50, 16], [64, 16]]) {
+      const nb = Math.ceil(n / block);
+      const seen = new Set<string>();
+      let pairs = 0;
+      for (let tt = 0; tt < tileCount(nb); tt++) {
+        const [bi, bj] = tileBlocks(tt, nb);
+        assert.ok(bi <= bj && bj < nb);
+        seen.add(`${bi},${bj}`);
+        pairs += tilePairs(tt, n, block);
+      }
+      assert.equal(seen.size, tileCount(nb));
+      assert.equal(pairs, (n * (n - 1)) / 2);
+    }
+  });
+
+  const cases: [string, Matrix, Record<string, unknown>][] = [
+    ["gaussian D=2 lattice with duplicates", tiedData(203, 2, 1), { sigma2: 0.05 }],
+    ["gaussian D=3 lattice", tiedData(150, 3, 2), { sigma2: 0.2, blockSize: 16 }],
+    ["gaussian D=5 normal", randomData(97, 5, 3), { sigma2: 0.5, blockSize: 10 }],
+    ["gaussian D=1 with ties", tiedData(61, 1, 4), { bandwidth: 0.3, blockSize: 7 }],
+  ];
+  for (const [name, x, kopts] of cases) {
+    await t.step(`equals the row-wise scan bit for bit: ${name}`, async () => {
+      for (const k of [1, 2, 9]) {
+        const opts = { k, cutoff: "off" as const, ...kopts };
+        const rows = await exactRowsWithStats(x, { ...opts, symmetric: false, workers: 0 });
+        assert.equal(rows.stats.pass, "rows");
+        for (const workers of [0, 1, 2]) {
+          const sym = await exactRowsWithStats(x, { ...opts, workers });
+          assert.equal(sym.stats.pass, "pairs");
+          assert.equal(sym.stats.workers, workers);
+          assert.deepEqual(sym.rows.neighbors, rows.rows.neighbors);
+          assert.deepEqual(sym.rows.sqdist, rows.rows.sqdist);
+          // Exact-limb sums make the bits independent of tile order and worker count.
+          assert.deepEqual(sym.rows.logNormalizer, rows.rows.logNormalizer);
+          assert.deepEqual(sym.rows.logq, rows.rows.logq);
+        }
+        // And a subset of rows, scanned row-wise, equals the same rows.
+        const q = new Int32Array([x.rows - 1, 0, 5, 5]);
+        const sub = await exactRowsFor(x, q, opts);
+        for (let p = 0; p < q.length; p++) {
+          assert.equal(sub.logNormalizer[p], rows.rows.logNormalizer[q[p]]);
+        }
+      }
+    });
+  }
+
+  await t.step(
+    "matches dense brute force on tied data (self first, then lower index)",
+    async () => {
+      const x = tiedData(120, 2, 5);
+      const scale = 1 / (2 * 0.1);
+      const b = bruteRows(x, scale, 6);
+      const r = await exactRowsWithStats(x, { k: 6, bandwidth: 0.1, workers: 2, blockSize: 32 });
+      assert.equal(r.stats.pass, "pairs");
+      for (let m = 0; m < x.rows; m++) {
+        assert.deepEqual(Array.from(r.rows.neighbors.subarray(m * 6, m * 6 + 6)), b.neighbors[m]);
+        assert.ok(Math.abs(r.rows.logNormalizer[m] - b.logZ[m]) <= 1e-12 * Math.max(1, b.logZ[m]));
+      }
+    },
+  );
+
+  await t.step("progress ends at 1", async () => {
+    const x = randomData(80, 2, 6);
+    for (const workers of [0, 2]) {
+      const seen: number[] = [];
+      await exactRowsWithStats(x, {
+        k: 3,
+        sigma2: 0.1,
+        workers,
+        onProgress: (f) => seen.push(f),
+      });
+      assert.equal(seen.at(-1), 1);
+      for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1]);
+    }
+  });
+});
+
+Deno.test("expNonPositive is within 2 ulp of Math.exp", () => {
+  const rng = Rng.stream(7, "fast-exp-test");
+  const xs = [0, -0, -1e-300, -1e-17, -0.5, -Math.LN2, -708, -709.7, -745.3, -1e5, -Infinity];
+  for (let i = 0; i < 20000; i++) xs.push(-rng.uniform() * (i % 2 ? 1 : 708));
+  for (const x of xs) {
+    const want = Math.exp(x), got = expNonPositive(x);
+    if (want < 2.2250738585072014e-308) {
+      assert.ok(Math.abs(got - want) <= 1e-320, `x = ${x}`);
+    } else {
+      assert.ok(Math.abs(got - want) <= 4.5e-16 * want, `x = ${x}: ${got} vs ${want}`);
+    }
+  }
+});
+
+Deno.test("exact limb sums do not depend on the order of the parts", () => {
+  const rng = Rng.stream(8, "exact-sum-test");
+  const parts = Array.from({ length: 500 }, (_, i) => rng.uniform() * (i % 3 ? 1e-9 : 300));
+  const acc = new Float64Array(6);
+  for (const v of parts) addExact(acc, 0, v);
+  for (const v of rng.shuffle(parts.slice())) addExact(acc, 1, v);
+  assert.equal(exactTotal(acc, 0), exactTotal(acc, 1));
+  // Close to the true sum: compare with a compensated (Neumaier) sum.
+  let s = 0, c = 0;
+  for (const v of parts) {
+    const t = s + v;
+    c += Math.abs(s) >= Math.abs(v) ? (s - t) + v : (v - t) + s;
+    s = t;
+  }
+  assert.ok(Math.abs(exactTotal(acc, 0) - (s + c)) <= 2.3e-16 * (s + c));
+});

@@ -1,0 +1,33 @@
+/**
+ * exp(x) for x <= 0, about twice as fast as `Math.exp` in V8 and within
+ * 2 ulp of it (checked in fast_exp_test.ts): the kernel sums of exact rows
+ * spend most of their time here.
+ *
+ * x = (n / 64) ln 2 + r with |r| <= ln 2 / 128, so exp(x) = 2^(n >> 6) *
+ * 2^((n & 63) / 64) * exp(r), the two powers of two from tables and exp(r)
+ * from a degree-6 Taylor polynomial (truncation below 2^-64). n is rounded
+ * with the 1.5 * 2^52 trick: `Math.round` is what made earlier hand-written
+ * versions slower than `Math.exp`.
+ *
+ * @module
+ */
+
+/** 2^-k for k = 0..1099 (0 from k = 1075 on). */
+const POW2_NEG = new Float64Array(1100).map((_, k) => Math.pow(2, -k));
+/** 2^(j / 64) for j = 0..63. */
+const POW2_FRAC = new Float64Array(64).map((_, j) => Math.pow(2, j / 64));
+const INV_STEP = 64 / Math.LN2;
+// ln 2 / 64 split so that t * STEP_HI is exact for the |t| < 2^17 that occur.
+const STEP_HI = 6.93147180369123816490e-01 / 64;
+const STEP_LO = 1.90821492927058770002e-10 / 64;
+const ROUND = 6755399441055744; // 1.5 * 2^52: (v + ROUND) - ROUND rounds v to an integer.
+
+/** exp(x) for x <= 0 (and -Infinity); 0 below the smallest subnormal's range. */
+export function expNonPositive(x: number): number {
+  if (!(x > -745.2)) return 0;
+  const t = (x * INV_STEP + ROUND) - ROUND;
+  const r = (x - t * STEP_HI) - t * STEP_LO;
+  const n = t | 0;
+  const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r / 720)))));
+  return POW2_NEG[-(n >> 6)] * POW2_FRAC[n & 63] * p;
+}
