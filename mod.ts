@@ -76,3 +76,36 @@ export {
   type TrainProgress,
   type TrainResult,
 } from "./src/train/trainer.ts";
+export { amortizationGap, optimizeGaussian } from "./src/eval/amortization_gap.ts";
+export type { AmortizationGapOptions, AmortizationGapResult } from "./src/eval/amortization_gap.ts";
+export { gaussianElbo, importanceLogLikelihood } from "./src/eval/gaussian_q.ts";
+export { DEFAULT_INDUCING, gpRf } from "./src/models/gp_rf.ts";
+export { DEFAULT_SVI, saVae, type SviSettings } from "./src/models/sa_vae.ts";
+export type { GaussianPosterior } from "./src/models/method.ts";
+export {
+  compareResults,
+  formatComparisonMarkdown,
+  formatComparisonText,
+} from "./src/report/compare.ts";
+export type { CompareOptions, Comparison } from "./src/report/compare.ts";
+export { mergeResults } from "./src/report/merge.ts";
+export type { CoreOutput, CutoffMode } from "./src/mapa/exact_core.ts";
+export type { LikelihoodKind } from "./src/models/likelihood.ts";
+export type { NetworkRole } from "./src/models/passes.ts";
+export type { Checkpoint } from "./src/train/trainer.ts";
+export type { GmmOptions } from "./src/models/prior_recovery.ts";
+export type { GroundTruthRowsOptions } from "./src/models/mapa_gt.ts";
+export type { LoadSurrogateOptions, SurrogateFile, SurrogateFit } from "./src/data/surrogate.ts";
+export type { MergeOptions, MergeOutcome } from "./src/report/merge.ts";
+export type { RenderOptions, SuiteSection } from "./src/report/html.ts";
+export type { GaussianQOptions } from "./src/eval/gaussian_q.ts";
+export type {
+  Calibration,
+  CaseSpec,
+  CaseStatus,
+  ChartSpec,
+  JsonValue,
+  TableSpec,
+} from "./src/report/results.ts";
+export type { MetricRow, StatusChange, Verdict } from "./src/report/compare.ts";
+export type { MetricKind } from "./src/report/metric_kinds.ts";

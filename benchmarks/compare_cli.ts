@@ -7,6 +7,7 @@
  * @module
  */
 
+import { exitCodeOf } from "../src/cli/exit_code.ts";
 import { parseArgs } from "node:util";
 import { InputError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
@@ -153,18 +154,14 @@ export function runCompare(args: CompareArgs): Comparison {
 }
 
 if (import.meta.main) {
-  try {
-    const args = parseCompareArgs(Deno.args);
-    if (args.help) {
-      console.log(HELP);
-      Deno.exit(0);
-    }
-    Deno.exit(runCompare(args).regressions > 0 ? 1 : 0);
-  } catch (e) {
-    if (e instanceof InputError) {
-      console.error(`error: ${e.message}`);
-      Deno.exit(1);
-    }
-    throw e;
-  }
+  Deno.exit(
+    await exitCodeOf(() => {
+      const args = parseCompareArgs(Deno.args);
+      if (args.help) {
+        console.log(HELP);
+        return 0;
+      }
+      return runCompare(args).regressions > 0 ? 1 : 0;
+    }),
+  );
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { exitCodeOf } from "../src/cli/exit_code.ts";
 import { parseArgs } from "node:util";
 import { InputError } from "../src/errors.ts";
 import { isProfile, PROFILES } from "./profiles.ts";
@@ -172,14 +173,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main());
-  } catch (e) {
-    if (e instanceof InputError) {
-      console.error(`error: ${e.message}`);
-      Deno.exit(1);
-    }
-    throw e;
-  }
-}
+if (import.meta.main) Deno.exit(await exitCodeOf(main));

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { exitCodeOf } from "../src/cli/exit_code.ts";
 import { parseArgs } from "node:util";
 import { InputError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
@@ -207,15 +208,12 @@ export function runReport(args: ReportArgs): string[] {
 }
 
 if (import.meta.main) {
-  try {
-    const args = parseReportArgs(Deno.args);
-    if (args.help) console.log(HELP);
-    else for (const line of runReport(args)) console.error(line);
-  } catch (e) {
-    if (e instanceof InputError) {
-      console.error(`error: ${e.message}`);
-      Deno.exit(1);
-    }
-    throw e;
-  }
+  Deno.exit(
+    await exitCodeOf(() => {
+      const args = parseReportArgs(Deno.args);
+      if (args.help) console.log(HELP);
+      else for (const line of runReport(args)) console.error(line);
+      return 0;
+    }),
+  );
 }

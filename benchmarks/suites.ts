@@ -8,12 +8,18 @@
 import type { Suite } from "./suite.ts";
 import { scalingSuite } from "./scaling.ts";
 import { passesSuite } from "./passes.ts";
+import { budgetSuite } from "./budget.ts";
+import { posteriorSuite } from "./posterior.ts";
+import { amortizationSuite } from "./amortization.ts";
 
 /** Every suite the runner knows, in the order the report shows them. */
 export const SUITES: Suite[] = [
   // suites: one entry each, added as they land
   scalingSuite,
   passesSuite,
+  budgetSuite,
+  posteriorSuite,
+  amortizationSuite,
 ];
 
 /** The suite called `name`, or undefined. */

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { exitCodeOf } from "./exit_code.ts";
 import { parseArgs } from "node:util";
 import { InputError } from "../errors.ts";
 import { assertParentExists, writeFileAtomic } from "../io/atomic_write.ts";
@@ -53,8 +54,8 @@ function names(prefix: string, count: number): string[] {
 }
 
 /** Runs the CLI on `args`; returns the exit code. */
-export function run(args: string[]): number {
-  try {
+export function run(args: string[]): Promise<number> {
+  return exitCodeOf(() => {
     let parsed;
     try {
       parsed = parseArgs({
@@ -113,13 +114,7 @@ export function run(args: string[]): number {
     }
     writeFileAtomic(v.out, text);
     return 0;
-  } catch (e) {
-    if (e instanceof InputError) {
-      console.error(`error: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
+  });
 }
 
-if (import.meta.main) Deno.exit(run(Deno.args));
+if (import.meta.main) Deno.exit(await run(Deno.args));

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { exitCodeOf } from "./exit_code.ts";
 import { parseArgs } from "node:util";
 import { InputError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
@@ -95,26 +96,27 @@ export async function main(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  try {
-    if (!values.data) throw new InputError("--data FILE.csv is required; see --help");
-    if (values.k === undefined) throw new InputError("--k K is required; see --help");
-    const kernel = (values.kernel ?? "gaussian") as KernelName;
+  const v = values;
+  return await exitCodeOf(async () => {
+    if (!v.data) throw new InputError("--data FILE.csv is required; see --help");
+    if (v.k === undefined) throw new InputError("--k K is required; see --help");
+    const kernel = (v.kernel ?? "gaussian") as KernelName;
     if (kernel !== "gaussian" && kernel !== "bernoulli") {
       throw new InputError(`--kernel must be gaussian or bernoulli, got "${kernel}"`);
     }
-    const method = values.method ?? "exact";
+    const method = v.method ?? "exact";
     if (method !== "exact" && method !== "hnsw") {
       throw new InputError(`--method must be exact or hnsw, got "${method}"`);
     }
-    const k = num("k", values.k)!;
-    const sigma2 = num("sigma2", values.sigma2);
-    const bandwidth = num("bandwidth", values.bandwidth);
-    const eps = num("eps", values.eps);
+    const k = num("k", v.k)!;
+    const sigma2 = num("sigma2", v.sigma2);
+    const bandwidth = num("bandwidth", v.bandwidth);
+    const eps = num("eps", v.eps);
     if (kernel === "gaussian" && sigma2 === undefined && bandwidth === undefined) {
       throw new InputError("the Gaussian kernel needs --sigma2 X or --bandwidth H; see --help");
     }
-    if (values.out) assertParentExists(values.out);
-    const x = readNumericCsv(values.data).matrix;
+    if (v.out) assertParentExists(v.out);
+    const x = readNumericCsv(v.data).matrix;
     const options = { k, sigma2, bandwidth, eps, kernel };
     let rows: MapaRows;
     if (method === "exact") {
@@ -131,16 +133,10 @@ export async function main(args: string[]): Promise<number> {
       );
     }
     const json = rowsToJson(rows);
-    if (values.out) writeFileAtomic(values.out, json);
+    if (v.out) writeFileAtomic(v.out, json);
     else await Deno.stdout.write(new TextEncoder().encode(json));
     return 0;
-  } catch (e) {
-    if (e instanceof InputError) {
-      console.error(`error: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -36,12 +36,17 @@ interface Header {
 export interface CacheExpectation {
   /** Checksum of the data the rows must come from (`matrixChecksum(x)`). */
   dataChecksum?: string;
+  /** Number of rows N. */
   n?: number;
+  /** Neighbours per row K. */
   k?: number;
+  /** Data dimension D. */
   d?: number;
+  /** Kernel the rows were computed with. */
   kernel?: KernelName;
   /** Bandwidth (Gaussian h or Bernoulli eps); compared to 1e-12 relative. */
   bandwidth?: number;
+  /** Exact or HNSW rows. */
   method?: RowMethod;
 }
 

@@ -87,7 +87,9 @@ export interface ExactStats {
 
 /** Rows plus the squared distances and run statistics. */
 export interface ExactResult {
+  /** The rows. */
   rows: MapaRows;
+  /** How they were computed (workers, grid, pass). */
   stats: ExactStats;
 }
 

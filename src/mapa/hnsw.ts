@@ -64,6 +64,7 @@ export interface LeftOutMass {
 
 /** HNSW rows with timings and the left-out mass estimate. */
 export interface HnswResult {
+  /** The sparse rows. */
   rows: MapaRows;
   /** Index build seconds. */
   buildSeconds: number;

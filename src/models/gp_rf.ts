@@ -25,7 +25,7 @@
  * VAE; the GP's O(|B| M H) kernel work is not a network pass and is not
  * counted.
  *
- * **Choices** (option `gp`): `inducing` M = 32 (at most N); the inducing
+ * **Choices** (option `gp`): `inducing` M = 32 (or N when smaller); the inducing
  * inputs start at the features of M distinct training rows; `lengthscale`
  * defaults to their RMS pairwise distance; `signalVariance` 0.1; `jitter`
  * 1e-3 (relative to the signal variance); Q(u) starts at mean 0 and S = sf2 I.
@@ -62,6 +62,8 @@ export const DEFAULT_INDUCING = 32;
 export interface GpRfModel extends MethodModel {
   /** The sparse GP over the encoder's last hidden features (outputs: f_m then f_s). */
   readonly gp: SparseGp;
+  /** The test-time q(z | x): deterministic, so `rng` is not read. */
+  posterior(x: Matrix, rng?: Rng): Promise<GaussianPosterior>;
   /** The GP's predictive mean and variance at the rows of `x`, each N x 2L (f_m, then f_s). */
   predictive(x: Matrix): Promise<{ mean: Matrix; variance: Matrix }>;
 }
@@ -83,7 +85,7 @@ export function buildGpRf(data: TrainingData, options: MethodOptions & { rng: Rn
       "GP-RF needs an encoder with at least one hidden layer (its features are the GP's inputs)",
     );
   }
-  const m = options.gp?.inducing ?? DEFAULT_INDUCING;
+  const m = options.gp?.inducing ?? Math.min(DEFAULT_INDUCING, n);
   if (!Number.isInteger(m) || m < 1 || m > n) {
     throw new InputError(
       `GP-RF inducing inputs M must be an integer in [1, N = ${n}], got ${m}; lower gp.inducing`,

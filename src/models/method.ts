@@ -47,7 +47,7 @@ export interface MethodOptions {
   pool?: TailPool;
   /** MAPA-GT: tail rounds drawn per row from the ground-truth posterior (default 8). */
   rounds?: number;
-  /** SA-VAE: SVI refinement (defaults: 20 steps, step size 1, momentum 0.5, per-point clip 5). */
+  /** SA-VAE: SVI refinement (defaults: 20 steps, step 1 (binary) or sigma2 / 4, momentum 0.5, clip 5). */
   svi?: { steps?: number; stepSize?: number; momentum?: number; clip?: number };
   /** GP-RF: inducing inputs M (default 32) and the kernel's starting hyper-parameters. */
   gp?: { inducing?: number; lengthscale?: number; signalVariance?: number; jitter?: number };

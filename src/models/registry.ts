@@ -6,15 +6,17 @@
  */
 
 import { InputError } from "../errors.ts";
+import { gpRf } from "./gp_rf.ts";
 import { iwae } from "./iwae.ts";
 import { mapa } from "./mapa.ts";
 import { mapaGt } from "./mapa_gt.ts";
 import { mapaNaive } from "./mapa_naive.ts";
 import type { Method } from "./method.ts";
+import { saVae } from "./sa_vae.ts";
 import { vae } from "./vae.ts";
 
 /** Every method, in report order. */
-export const METHODS: readonly Method[] = [vae, iwae, mapa, mapaGt, mapaNaive];
+export const METHODS: readonly Method[] = [vae, iwae, mapa, mapaGt, mapaNaive, saVae, gpRf];
 
 /** The method called `name`; an unknown name is an InputError listing the known ones. */
 export function getMethod(name: string): Method {

@@ -15,7 +15,11 @@
  * **Choices** (option `svi`, defaults from the paper): `steps` 20, `stepSize`
  * 1, `momentum` 0.5, `clip` 5. The clip bounds each point's gradient norm
  * over its 2L parameters (points are independent problems, so a batch-wide
- * norm would couple them).
+ * norm would couple them). The paper's step size 1 is for binary data; for
+ * Gaussian data the default step is sigma2 / 4, the same step in units of
+ * the likelihood's curvature (at most 1/4 per Bernoulli pixel, 1/sigma2 per
+ * Gaussian coordinate). Measured on the circle data (sigma2 = 0.05), step 1
+ * lowered the mean ELBO from -5.6 to -17.5 nats; sigma2 / 4 raised it.
  *
  * **Pass convention**: each SVI step is one decoder forward and backward pass
  * on the batch and is counted as |B| decoder passes (a training step's
@@ -52,12 +56,18 @@ export interface SviSettings {
   clip: number;
 }
 
-/** The paper's SVI settings. */
+/** The paper's SVI settings (its step size is for binary data; see the module doc). */
 export const DEFAULT_SVI: SviSettings = { steps: 20, stepSize: 1, momentum: 0.5, clip: 5 };
 
-/** The settings with defaults filled in; throws a one-line InputError on unusable values. */
-export function resolveSvi(options: Partial<SviSettings> = {}): SviSettings {
-  const s = { ...DEFAULT_SVI, ...options };
+/**
+ * The settings with defaults filled in (`defaultStepSize` when no step size is
+ * given); throws a one-line InputError on unusable values.
+ */
+export function resolveSvi(
+  options: Partial<SviSettings> = {},
+  defaultStepSize = DEFAULT_SVI.stepSize,
+): SviSettings {
+  const s = { ...DEFAULT_SVI, stepSize: defaultStepSize, ...options };
   for (const [k, v] of Object.entries(s)) {
     if (!Number.isFinite(v)) throw new InputError(`SVI ${k} must be a finite number, got ${v}`);
   }
@@ -242,7 +252,10 @@ export const saVae: Method = {
   name: "sa_vae",
   description: "SA-VAE: 20 SVI steps from the encoder's output, train and test (Kim et al. 2018)",
   build(data, options) {
-    const settings = resolveSvi(options.svi);
+    const settings = resolveSvi(
+      options.svi,
+      data.likelihood === "bernoulli" ? DEFAULT_SVI.stepSize : data.sigma2 / 4,
+    );
     const { decoder } = resolveNetworks(data, options);
     const activations: Activation[] = [
       ...decoder.hidden.map(() => decoder.activation),

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { InputError } from "../errors.ts";
 import { Rng } from "../rng.ts";
-import { SparseGp, sweepInverse } from "./sparse_gp.ts";
+import { hostInverse, SparseGp, sweepInverse } from "./sparse_gp.ts";
 
 await tf.setBackend("wasm");
 
@@ -43,6 +43,33 @@ Deno.test("sweep inverse and log det match a plain Cholesky", () => {
     for (let j = 0; j < 6; j++) assert.ok(Math.abs(out.prod[i][j] - (i === j ? 1 : 0)) < 1e-3);
   }
   assert.ok(Math.abs(out.logDet - choleskyLogDet(k)) < 1e-3, `${out.logDet}`);
+});
+
+Deno.test("host Cholesky op and sweep agree in value and gradient", () => {
+  const k = randomSpd(5, 4);
+  const r = tf.tidy(() => tf.randomNormal([5, 5], 0, 1, "float32", 1));
+  const run = (f: typeof sweepInverse) =>
+    tf.tidy(() => {
+      const kt = tf.tensor2d(k);
+      const g = tf.grad((kk: tf.Tensor) => {
+        const { inverse, logDet } = f(kk as tf.Tensor2D);
+        return tf.add(tf.sum(tf.mul(inverse, r)), tf.mul(logDet, 0.7));
+      })(kt);
+      const { inverse, logDet } = f(kt);
+      // K is symmetric: only the symmetric part of the gradient reaches its inputs.
+      return {
+        g: Array.from(tf.div(tf.add(g, tf.transpose(g)), 2).dataSync()),
+        inv: Array.from(inverse.dataSync()),
+        ld: logDet.dataSync()[0],
+      };
+    });
+  const a = run(sweepInverse), b = run(hostInverse);
+  assert.ok(Math.abs(a.ld - b.ld) < 1e-3);
+  a.inv.forEach((v, i) => assert.ok(Math.abs(v - b.inv[i]) < 1e-3 * (1 + Math.abs(v))));
+  a.g.forEach((v, i) =>
+    assert.ok(Math.abs(v - b.g[i]) < 1e-2 * (1 + Math.abs(v)), `${v} ${b.g[i]}`)
+  );
+  r.dispose();
 });
 
 Deno.test("predictive: mean mu and tiny variance at the inducing inputs, the prior far away", () => {
