@@ -22,7 +22,7 @@ import { getMethod, METHODS } from "../src/models/registry.ts";
 import type { Budget } from "../src/train/budget.ts";
 import { train } from "../src/train/trainer.ts";
 import { type DrawData, drawData, mapaInputs } from "./budget_data.ts";
-import { testFigures } from "./budget_eval.ts";
+import { estimatorCrossCheck, testFigures } from "./budget_eval.ts";
 import { reportBudget, summarizeBudget } from "./budget_report.ts";
 import { type DrawValue, summarizeDraws } from "./budget_stats.ts";
 import type { CaseSpec, JsonValue, Profile, Suite } from "./suite.ts";
@@ -53,6 +53,11 @@ export interface BudgetSettings {
   s: number;
   /** Budget fractions at which test KL is also measured (the curves). */
   checkpoints: number[];
+  /**
+   * Test points on which draw 0's model is also scored by the paper's
+   * IWAE-MoG estimator, next to quadrature on the same points (0: none).
+   */
+  crossCheckPoints: number;
 }
 
 /**
@@ -76,6 +81,7 @@ export const BUDGET_PROFILES: Record<Profile, BudgetSettings> = {
     k: 10,
     s: 10,
     checkpoints: [0.125, 0.25, 0.5],
+    crossCheckPoints: 20,
   },
   standard: {
     datasets: SYNTHETIC_NAMES,
@@ -90,6 +96,7 @@ export const BUDGET_PROFILES: Record<Profile, BudgetSettings> = {
     k: 10,
     s: 10,
     checkpoints: [0.125, 0.25, 0.5],
+    crossCheckPoints: 100,
   },
   full: {
     datasets: SYNTHETIC_NAMES,
@@ -104,6 +111,7 @@ export const BUDGET_PROFILES: Record<Profile, BudgetSettings> = {
     k: 10,
     s: 10,
     checkpoints: [0.0625, 0.125, 0.25, 0.5],
+    crossCheckPoints: 200,
   },
 };
 
@@ -201,6 +209,7 @@ async function runBudgetCase(
     curve: marks.concat(1).map(() => [] as DrawValue[]),
   };
   let failedRestarts = 0, rowsSeconds = 0, estimator = "";
+  let crossCheck: Record<string, JsonValue> = {};
   for (let d = 0; d < draws; d++) {
     if (ctx.signal.aborted) throw new Error("interrupted");
     const draw = drawData(p.dataset as string, {
@@ -229,6 +238,12 @@ async function runBudgetCase(
     const ok = r.restarts.filter((x) => x.status === "ok");
     failedRestarts += restarts - ok.length;
     const fig = testFigures(r.model, draw.test);
+    if (d === 0) {
+      crossCheck = estimatorCrossCheck(r.model, draw.test.x, {
+        points: p.crossCheckPoints as number,
+        seed: draw.seed,
+      });
+    }
     estimator ||= fig.estimator;
     perDraw.kl.push(fig.kl);
     perDraw.logLik.push(fig.logLik);
@@ -267,6 +282,7 @@ async function runBudgetCase(
     passes: mean(perDraw.passes),
     steps: mean(perDraw.steps),
     failedRestarts,
+    ...crossCheck,
     ...(method.name === "mapa" ? { rowsSeconds } : {}),
     curve: marks.concat(1).map((f, i) => {
       const s = summarizeDraws(perDraw.curve[i]);

@@ -8,8 +8,11 @@
  */
 
 import { InputError } from "../src/errors.ts";
+import { iwaeMogLogLikelihood } from "../src/eval/iwae_mog.ts";
+import { logLikelihoodQuadrature } from "../src/eval/log_likelihood_quadrature.ts";
 import { testKl, type TestKlOptions, type TestSet } from "../src/eval/test_kl.ts";
-import type { GenerativeModel } from "../src/types.ts";
+import type { GenerativeModel, Matrix } from "../src/types.ts";
+import type { JsonValue } from "./suite.ts";
 import type { DrawValue } from "./budget_stats.ts";
 
 /** Test KL, the model's and the truth's mean test log-likelihood, each a number or unavailable. */
@@ -48,6 +51,36 @@ export function testFigures(
     };
   } catch (e) {
     if (e instanceof InputError) return unavailable(e.message);
+    throw e;
+  }
+}
+
+/**
+ * Both log-likelihood estimators on the first `points` test points, so the
+ * report shows them side by side where both apply (L <= 2): quadrature (exact
+ * up to the grid) and the paper's IWAE with a mixture-of-Gaussians proposal.
+ * Returns no metrics when `points` is 0, and "not available" with the reason
+ * when an estimator cannot run on this model.
+ */
+export function estimatorCrossCheck(
+  model: GenerativeModel,
+  x: Matrix,
+  options: { points: number; seed: number },
+): Record<string, JsonValue> {
+  const m = Math.min(options.points, x.rows);
+  if (m < 1) return {};
+  const subset: Matrix = { rows: m, cols: x.cols, data: x.data.subarray(0, m * x.cols) };
+  try {
+    const quad = logLikelihoodQuadrature(model, subset).mean;
+    const iwae = iwaeMogLogLikelihood(model, subset, { seed: options.seed }).mean;
+    return {
+      crossCheckPoints: m,
+      testLogLikQuadratureSubset: quad,
+      testLogLikIwaeMogSubset: iwae,
+      estimatorGapNats: quad - iwae,
+    };
+  } catch (e) {
+    if (e instanceof InputError) return { crossCheck: `not available: ${e.message}` };
     throw e;
   }
 }

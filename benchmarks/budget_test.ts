@@ -3,7 +3,7 @@ import { Rng } from "../src/rng.ts";
 import { groundTruthModel } from "../src/eval/test_kl.ts";
 import { getSyntheticDataset } from "../src/data/registry.ts";
 import { BUDGET_PROFILES, budgetCases, budgetSuite } from "./budget.ts";
-import { testFigures } from "./budget_eval.ts";
+import { estimatorCrossCheck, testFigures } from "./budget_eval.ts";
 import type { CaseContext, CaseResult, JsonValue } from "./suite.ts";
 
 function fakeContext(seed = 3): CaseContext {
@@ -43,6 +43,7 @@ Deno.test("budget run(): tiny end-to-end case per method gives finite figures, a
     k: 4,
     s: 3,
     checkpoints: [0.5],
+    crossCheckPoints: 3,
   };
   const results: CaseResult[] = [];
   for (const spec of budgetCases(tiny)) {
@@ -58,6 +59,8 @@ Deno.test("budget run(): tiny end-to-end case per method gives finite figures, a
     assert.ok((metrics.testKlCiLow as number) <= (metrics.testKl as number));
     assert.ok((metrics.testKl as number) <= (metrics.testKlCiHigh as number));
     assert.equal(metrics.estimator, "quadrature");
+    assert.equal(metrics.crossCheckPoints, 3);
+    assert.ok(Number.isFinite(metrics.estimatorGapNats as number), `${spec.name} gap`);
     assert.equal((metrics.testKlPerDraw as number[]).length, 2);
     const curve = metrics.curve as { fraction: number; testKl: number | null }[];
     assert.deepEqual(curve.map((c) => c.fraction), [0.5, 1]);
@@ -78,6 +81,15 @@ Deno.test("budget run(): tiny end-to-end case per method gives finite figures, a
   assert.equal(section.charts.length, 2 + 2);
   assert.equal(section.tables[1].rows.length, 10);
   JSON.stringify(section);
+});
+
+Deno.test("estimator cross-check: quadrature and IWAE-MoG agree on the truth", () => {
+  const ds = getSyntheticDataset("absolute_value");
+  const truth = groundTruthModel(ds);
+  const r = estimatorCrossCheck(truth, ds.draw(6, 2).x, { points: 4, seed: 1 });
+  assert.equal(r.crossCheckPoints, 4);
+  assert.ok(Math.abs(r.estimatorGapNats as number) < 0.05, `gap ${r.estimatorGapNats}`);
+  assert.deepEqual(estimatorCrossCheck(truth, ds.draw(6, 2).x, { points: 0, seed: 1 }), {});
 });
 
 Deno.test("evaluation that cannot be done is 'not available', never a number", () => {
