@@ -30,7 +30,8 @@ regressed, 0 otherwise (and 1 with "error: ..." on bad input).
 Options:
   --baseline FILE      the reference run (e.g. reports/baseline.json)
   --current FILE       the run to check (e.g. reports/latest/results.json)
-  --threshold X        slowdown ratio that may flag a time (default 1.5)
+  --threshold X        slowdown of a suite's geometric mean that may flag it (default 1.5)
+  --case-threshold X   slowdown that may flag a single case (default 2)
   --alpha P            Mann-Whitney significance level (default 0.01)
   --min-samples N      timing samples needed on each side to gate a time (default 5)
   --summary FILE.md    also write a Markdown summary (appended to $GITHUB_STEP_SUMMARY when set)
@@ -41,8 +42,12 @@ Options:
 
 Rules: a case that was ok and now fails is a regression. Times are the
 metrics named *SecondsSamples (>= 5 repeats): each is divided by its run's
-calibration median, and flagged when the median ratio exceeds the threshold
-and a Mann-Whitney U test gives p < alpha. Single *Seconds and *PerSecond
+calibration median. A case is flagged when its median ratio reaches the
+case threshold and a Mann-Whitney U test gives p < alpha; a suite is flagged
+when the geometric mean of its cases' ratios passes the threshold and a
+sign test over its cases gives p < alpha (repeats inside one case share
+that run's state, so one case alone needs the larger margin). Single
+*Seconds and *PerSecond
 values are shown, never flagged. *Bytes grows 1.5x and 16 MiB: flagged.
 Other numbers and booleans are deterministic at a fixed seed and backend and
 are flagged when they move past their tolerance (|c - b| > abs + rel*|b|):
@@ -99,6 +104,7 @@ export function parseCompareArgs(args: string[]): CompareArgs {
         baseline: { type: "string" },
         current: { type: "string" },
         threshold: { type: "string" },
+        "case-threshold": { type: "string" },
         alpha: { type: "string" },
         "min-samples": { type: "string" },
         summary: { type: "string" },
@@ -120,6 +126,12 @@ export function parseCompareArgs(args: string[]): CompareArgs {
   if (threshold !== undefined && threshold <= 1) {
     throw new InputError(`bad --threshold "${values.threshold}"; use a ratio above 1, e.g. 1.5`);
   }
+  const caseThreshold = positiveNumber(values["case-threshold"], "--case-threshold", "2");
+  if (caseThreshold !== undefined && caseThreshold <= 1) {
+    throw new InputError(
+      `bad --case-threshold "${values["case-threshold"]}"; use a ratio above 1, e.g. 2`,
+    );
+  }
   const alpha = positiveNumber(values.alpha, "--alpha", "0.01");
   if (alpha !== undefined && alpha >= 1) {
     throw new InputError(`bad --alpha "${values.alpha}"; use a level in (0, 1), e.g. 0.01`);
@@ -131,7 +143,7 @@ export function parseCompareArgs(args: string[]): CompareArgs {
   return {
     baseline: values.baseline ?? "",
     current: values.current ?? "",
-    options: { threshold, alpha, minSamples },
+    options: { threshold, caseThreshold, alpha, minSamples },
     summary: values.summary,
     exportGab: values["export-gab"],
     verbose: values.verbose,

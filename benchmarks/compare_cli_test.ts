@@ -74,7 +74,12 @@ Deno.test("parseCompareArgs", () => {
   ]);
   assert.equal(a.baseline, "b");
   assert.equal(a.current, "c");
-  assert.deepEqual(a.options, { threshold: 2, alpha: 0.05, minSamples: undefined });
+  assert.deepEqual(a.options, {
+    threshold: 2,
+    caseThreshold: undefined,
+    alpha: 0.05,
+    minSamples: undefined,
+  });
   assert.equal(parseCompareArgs(["--help"]).help, true);
   const oneLine = (re: RegExp) => (e: unknown) =>
     e instanceof InputError && re.test(e.message) && !e.message.includes("\n");

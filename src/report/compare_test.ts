@@ -95,9 +95,9 @@ Deno.test("compareResults", async (t) => {
 
   await t.step("past the threshold but overlapping samples is not significant", () => {
     const b = makeResults([okCase("n", { xSecondsSamples: [1, 1, 1, 1, 9] })]);
-    const cur = makeResults([okCase("n", { xSecondsSamples: [1.7, 0.9, 1.6, 1.8, 1.1] })]);
+    const cur = makeResults([okCase("n", { xSecondsSamples: [2.2, 0.9, 2.1, 2.3, 1.1] })]);
     const r = row(compareResults(b, cur).rows, "s/n", "xSecondsSamples");
-    assert.ok(r.ratio! >= 1.5);
+    assert.ok(r.ratio! >= 2);
     assert.equal(r.verdict, "not significant");
     assert.equal(r.regression, false);
   });
@@ -196,6 +196,44 @@ Deno.test("compareResults", async (t) => {
     assert.match(c.warnings.join("\n"), /no calibration/);
     assert.equal(c.regressions, 0);
   });
+});
+
+Deno.test("compare: one case's 1.6x is case noise; every case of a suite at 1.6x is flagged", () => {
+  const names = Array.from({ length: 10 }, (_, i) => `c${i}`);
+  const base = makeResults(
+    names.map((n) => okCase(n, { stepSecondsSamples: noisySamples(0.02, 5, 0.05, n) })),
+  );
+  const slower = (which: (i: number) => boolean) => {
+    const cur = structuredClone(base);
+    cur.cases.forEach((c, i) => {
+      if (which(i)) {
+        c.metrics.stepSecondsSamples = (c.metrics.stepSecondsSamples as number[]).map((v) =>
+          v * 1.6
+        );
+      }
+    });
+    return compareResults(base, cur);
+  };
+  const one = slower((i) => i === 0);
+  assert.equal(one.regressions, 0);
+  assert.equal(row(one.rows, "s/c0", "stepSecondsSamples").verdict, "same");
+  const all = slower(() => true);
+  const suite = row(all.rows, "s/*", "timeSamples (geometric mean)");
+  assert.equal(suite.verdict, "regressed");
+  assert.ok(Math.abs(suite.ratio! - 1.6) < 1e-9);
+  assert.equal(all.regressions, 1);
+  // A 2x case stands out on its own.
+  assert.ok(
+    slower((i) => i === 0).regressions === 0 && compareResults(
+          base,
+          (() => {
+            const cur = structuredClone(base);
+            cur.cases[0].metrics.stepSecondsSamples = (cur.cases[0].metrics
+              .stepSecondsSamples as number[]).map((v) => v * 2.5);
+            return cur;
+          })(),
+        ).regressions === 1,
+  );
 });
 
 Deno.test("compare: a case marked deterministic = false is shown, not gated", () => {
