@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
+import { type CliRun, runCliScript } from "./test_util.ts";
 import { parseNumericCsv } from "../io/csv.ts";
 
-const CLI = new URL("./datasets.ts", import.meta.url).pathname;
-
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
-  const dec = new TextDecoder();
-  return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
+function cli(args: string[]): CliRun {
+  return runCliScript(new URL("./datasets.ts", import.meta.url), args);
 }
 
 Deno.test("datasets CLI", async (t) => {

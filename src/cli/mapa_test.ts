@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
+import { type CliRun, runCliScript } from "./test_util.ts";
 import { exactRows } from "../mapa/exact.ts";
 
-const CLI = new URL("./mapa.ts", import.meta.url).pathname;
-
-function run(args: string[]) {
-  const r = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
-  const dec = new TextDecoder();
-  return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
+function run(args: string[]): CliRun {
+  return runCliScript(new URL("./mapa.ts", import.meta.url), args);
 }
 
 Deno.test("mapa CLI", async (t) => {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { LEAKY_RELU_ALPHA } from "../mlp.ts";
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../errors.ts";
 import type { Rng } from "../rng.ts";
@@ -60,14 +61,15 @@ export function specFromWeights(weights: MlpWeights): NetworkSpec {
   };
 }
 
-function activate(x: tf.Tensor2D, a: Activation): tf.Tensor2D {
+/** Applies activation `a` elementwise (leaky ReLU with the plain forward pass's slope). */
+export function activate(x: tf.Tensor2D, a: Activation): tf.Tensor2D {
   switch (a) {
     case "tanh":
       return tf.tanh(x);
     case "relu":
       return tf.relu(x);
     case "leaky_relu":
-      return tf.leakyRelu(x, 0.01);
+      return tf.leakyRelu(x, LEAKY_RELU_ALPHA);
     case "sigmoid":
       return tf.sigmoid(x);
     case "linear":

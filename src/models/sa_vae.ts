@@ -41,6 +41,7 @@ import {
   normalTensor,
 } from "./gaussian_vae.ts";
 import { logLikelihood } from "./likelihood.ts";
+import { activate } from "./mlp.ts";
 import { type Method, resolveNetworks } from "./method.ts";
 import type { PassCounter } from "./passes.ts";
 
@@ -114,7 +115,7 @@ function decoderInputGradient(
   let h = z;
   for (let i = 0; i < activations.length; i++) {
     const pre = tf.add(tf.matMul(h, variables[2 * i]), variables[2 * i + 1]) as tf.Tensor2D;
-    h = (activations[i] === "linear" ? pre : applyActivation(pre, activations[i])) as tf.Tensor2D;
+    h = (activations[i] === "linear" ? pre : activate(pre, activations[i])) as tf.Tensor2D;
     hs.push(h);
   }
   let g: tf.Tensor2D = outGrad(h);
@@ -124,21 +125,6 @@ function decoderInputGradient(
     g = tf.matMul(g, variables[2 * i], false, true);
   }
   return g;
-}
-
-function applyActivation(x: tf.Tensor2D, a: Activation): tf.Tensor {
-  switch (a) {
-    case "tanh":
-      return tf.tanh(x);
-    case "relu":
-      return tf.relu(x);
-    case "leaky_relu":
-      return tf.leakyRelu(x, 0.01);
-    case "sigmoid":
-      return tf.sigmoid(x);
-    case "linear":
-      return x;
-  }
 }
 
 /** What the refinement needs besides the networks. */
