@@ -30,6 +30,8 @@ export interface BenchArgs {
   seed: number;
   /** Shard, if any. */
   shard?: Shard;
+  /** Only the cases whose `suite/name` matches, if given. */
+  caseFilter?: RegExp;
   /** Continue an earlier run. */
   resume: boolean;
   /** Print the case list and exit. */
@@ -56,6 +58,7 @@ Options:
   --backend B        auto | webgpu | wasm | cpu (default: auto)
   --seed N           base seed, an integer >= 0 (default: 1)
   --shard i/n        run only shard i of n (round-robin over the case list)
+  --case REGEX       run only the cases whose suite/name matches, e.g. 'figure8_hnsw_n100000\$'
   --resume           continue DIR/results.json: skip cases already recorded
   --list             print the selected cases and exit
   -h, --help         print this help
@@ -86,6 +89,7 @@ export function parseBenchArgs(args: string[], registry: Suite[]): BenchArgs {
         backend: { type: "string", default: "auto" },
         seed: { type: "string", default: "1" },
         shard: { type: "string" },
+        case: { type: "string" },
         resume: { type: "boolean", default: false },
         list: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -122,6 +126,24 @@ export function parseBenchArgs(args: string[], registry: Suite[]): BenchArgs {
   if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed)) {
     throw new InputError(`bad --seed "${values.seed}"; use an integer >= 0, e.g. --seed 1`);
   }
+  let caseFilter: RegExp | undefined;
+  if (values.case !== undefined) {
+    try {
+      caseFilter = new RegExp(values.case);
+    } catch {
+      throw new InputError(
+        `bad --case "${values.case}"; use a regular expression, e.g. --case 'scaling/figure8_hnsw'`,
+      );
+    }
+    const matched = expandCases(suites, values.profile).some((c) =>
+      caseFilter!.test(`${c.suite}/${c.name}`)
+    );
+    if (!matched) {
+      throw new InputError(
+        `--case "${values.case}" matches no case of profile ${values.profile}; see --list`,
+      );
+    }
+  }
   if (values.out.trim() === "") {
     throw new InputError(`empty --out; name a folder, e.g. --out reports/latest`);
   }
@@ -132,6 +154,7 @@ export function parseBenchArgs(args: string[], registry: Suite[]): BenchArgs {
     backend: values.backend,
     seed,
     shard: values.shard === undefined ? undefined : parseShard(values.shard),
+    caseFilter,
     resume: values.resume,
     list: values.list,
     help: values.help,
@@ -145,7 +168,8 @@ async function main(): Promise<number> {
     return 0;
   }
   if (args.list) {
-    const cases = selectShard(expandCases(args.suites, args.profile), args.shard);
+    const cases = selectShard(expandCases(args.suites, args.profile), args.shard)
+      .filter((c) => !args.caseFilter || args.caseFilter.test(`${c.suite}/${c.name}`));
     for (const c of cases) console.log(`${c.suite}/${c.name}\t${JSON.stringify(c.params)}`);
     console.error(`${cases.length} cases (profile ${args.profile})`);
     return 0;
@@ -163,6 +187,7 @@ async function main(): Promise<number> {
       seed: args.seed,
       backend: args.backend,
       shard: args.shard,
+      caseFilter: args.caseFilter,
       resume: args.resume,
       signal: controller.signal,
     });

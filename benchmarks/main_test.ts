@@ -75,3 +75,21 @@ Deno.test("helpText lists suites with descriptions and profiles", () => {
   assert.match(text, /--shard i\/n/);
   assert.match(helpText([]), /none registered yet/);
 });
+
+Deno.test("parseBenchArgs --case filters by suite/name and refuses what matches nothing", () => {
+  const withCases: Suite = {
+    ...fake("delta"),
+    cases: () => [
+      { suite: "delta", name: "small_n10", params: {} },
+      { suite: "delta", name: "big_n100", params: {} },
+    ],
+  };
+  const a = parseBenchArgs(["--case", "delta/big"], [withCases]);
+  assert.ok(a.caseFilter!.test("delta/big_n100"));
+  assert.ok(!a.caseFilter!.test("delta/small_n10"));
+  assert.throws(
+    () => parseBenchArgs(["--case", "nothing"], [withCases]),
+    oneLine(/matches no case/),
+  );
+  assert.throws(() => parseBenchArgs(["--case", "("], [withCases]), oneLine(/bad --case/));
+});

@@ -45,6 +45,8 @@ export interface RunOptions {
   backend?: string;
   /** Run only this shard of the case list. */
   shard?: Shard;
+  /** Run only the cases whose `suite/name` matches (after sharding, so shards stay stable). */
+  caseFilter?: RegExp;
   /** Continue the run recorded in `outDir/results.json` instead of starting anew. */
   resume?: boolean;
   /** Stops the run after the running case; results so far stay on disk. */
@@ -220,7 +222,8 @@ export async function runBenchmarks(
   const backend = options.backend ?? "auto";
   const shard = shardText(options.shard);
   const resultsPath = `${outDir}/results.json`;
-  const todoAll = selectShard(expandCases(suites, profile), options.shard);
+  const todoAll = selectShard(expandCases(suites, profile), options.shard)
+    .filter((c) => !options.caseFilter || options.caseFilter.test(`${c.suite}/${c.name}`));
   Deno.mkdirSync(outDir, { recursive: true });
 
   let results: ResultsFile | undefined;
