@@ -31,7 +31,7 @@ Options:
   --baseline FILE      the reference run (e.g. reports/baseline.json)
   --current FILE       the run to check (e.g. reports/latest/results.json)
   --threshold X        slowdown of a suite's geometric mean that may flag it (default 1.5)
-  --case-threshold X   slowdown that may flag a single case (default 2)
+  --case-threshold X   slowdown that may flag a single case (default 3)
   --alpha P            Mann-Whitney significance level (default 0.01)
   --min-samples N      timing samples needed on each side to gate a time (default 5)
   --summary FILE.md    also write a Markdown summary (appended to $GITHUB_STEP_SUMMARY when set)
@@ -48,7 +48,7 @@ when the geometric mean of its cases' ratios passes the threshold and a
 sign test over its cases gives p < alpha (repeats inside one case share
 that run's state, so one case alone needs the larger margin). Single
 *Seconds and *PerSecond
-values are shown, never flagged. *Bytes grows 1.5x and 16 MiB: flagged.
+values are shown, never flagged. *Bytes grows 1.5x and 256 MiB: flagged.
 Other numbers and booleans are deterministic at a fixed seed and backend and
 are flagged when they move past their tolerance (|c - b| > abs + rel*|b|):
 ${
@@ -126,10 +126,10 @@ export function parseCompareArgs(args: string[]): CompareArgs {
   if (threshold !== undefined && threshold <= 1) {
     throw new InputError(`bad --threshold "${values.threshold}"; use a ratio above 1, e.g. 1.5`);
   }
-  const caseThreshold = positiveNumber(values["case-threshold"], "--case-threshold", "2");
+  const caseThreshold = positiveNumber(values["case-threshold"], "--case-threshold", "3");
   if (caseThreshold !== undefined && caseThreshold <= 1) {
     throw new InputError(
-      `bad --case-threshold "${values["case-threshold"]}"; use a ratio above 1, e.g. 2`,
+      `bad --case-threshold "${values["case-threshold"]}"; use a ratio above 1, e.g. 3`,
     );
   }
   const alpha = positiveNumber(values.alpha, "--alpha", "0.01");

@@ -9,8 +9,9 @@
  * Two gates for times, because repeats inside one case share that run's
  * state: on these machines a millisecond-scale case's median moved by up to
  * 1.8x between two runs of the same code while its own repeats agreed within
- * 5%, which the Mann-Whitney test reads as significant. So a single case is
- * flagged only past `caseThreshold` (default 2x), and a whole suite is
+ * 5%, which the Mann-Whitney test reads as significant (2.2x with another
+ * job on the other core). So a single case is
+ * flagged only past `caseThreshold` (default 3x), and a whole suite is
  * flagged past `threshold` (default 1.5x) when the geometric mean of its
  * cases' ratios passes it and a sign test over those cases agrees (p < alpha).
  *
@@ -26,7 +27,7 @@ import type { CaseResult, CaseStatus, JsonValue, ResultsFile } from "./results.t
 export interface CompareOptions {
   /** Slowdown ratio of a suite's geometric mean over its timed cases that may flag it (default 1.5). */
   threshold?: number;
-  /** Slowdown ratio (normalised current median / baseline median) that may flag one case (default 2). */
+  /** Slowdown ratio (normalised current median / baseline median) that may flag one case (default 3). */
   caseThreshold?: number;
   /** Significance level of the two-sided Mann-Whitney test (default 0.01). */
   alpha?: number;
@@ -34,7 +35,7 @@ export interface CompareOptions {
   minSamples?: number;
   /** Growth ratio that flags a memory metric (default 1.5). */
   memoryThreshold?: number;
-  /** Smallest growth in bytes that flags a memory metric (default 16 MiB). */
+  /** Smallest growth in bytes that flags a memory metric (default 256 MiB). */
   memoryMinBytes?: number;
 }
 
@@ -194,7 +195,9 @@ function compareMetric(
         note: `${bs.length} vs ${cs.length} samples; ${ctx.minSamples} needed`,
       });
     }
-    const beyond = ratio >= ctx.caseThreshold || ratio <= 1 / ctx.caseThreshold;
+    // A hair of float slack so a ratio of exactly the threshold counts.
+    const beyond = ratio >= ctx.caseThreshold * (1 - 1e-9) ||
+      ratio <= (1 + 1e-9) / ctx.caseThreshold;
     const verdict: Verdict = !beyond
       ? "same"
       : pValue >= ctx.alpha
@@ -336,11 +339,11 @@ export function compareResults(
   }
   const ctx: Context = {
     threshold: options.threshold ?? 1.5,
-    caseThreshold: options.caseThreshold ?? 2,
+    caseThreshold: options.caseThreshold ?? 3,
     alpha: options.alpha ?? 0.01,
     minSamples: options.minSamples ?? 5,
     memoryThreshold: options.memoryThreshold ?? 1.5,
-    memoryMinBytes: options.memoryMinBytes ?? 16 * 2 ** 20,
+    memoryMinBytes: options.memoryMinBytes ?? 256 * 2 ** 20,
     gateMetrics,
     normalise,
     calBase,

@@ -5,11 +5,11 @@
  *
  * | name (first match wins)            | kind            | how compare treats it |
  * |------------------------------------|-----------------|------------------------|
- * | `*SecondsSamples` (number[])       | `timeSamples`   | repeated timings of one thing: each divided by the run's calibration median, medians compared; flagged only when the ratio passes the threshold (default 1.5x) AND a Mann-Whitney U test says the samples differ (p < alpha, default 0.01), with at least 5 samples on each side |
+ * | `*SecondsSamples` (number[])       | `timeSamples`   | repeated timings of one thing: each divided by the run's calibration median, medians compared; a case is flagged when its ratio reaches the case threshold (default 3x) AND a Mann-Whitney U test says the samples differ (p < alpha, default 0.01), with at least 5 samples on each side; a suite is flagged when the geometric mean of its cases' ratios passes the threshold (default 1.5x) AND a sign test agrees |
  * | other `*Samples` (number[])        | `samples`       | shown as a median, never flagged |
- * | `*Seconds` (number)                | `time`          | one timing: ratio shown, never flagged (one sample cannot be tested) |
+ * | `*Seconds`, `*SecondsPer<X>` (number) | `time`       | one timing: ratio shown, never flagged (one sample cannot be tested) |
  * | `*PerSecond` (number)              | `throughput`    | ratio shown, never flagged |
- * | `*Bytes` (number)                  | `memory`        | flagged when it grows past the memory threshold (default 1.5x) and by more than 16 MiB |
+ * | `*Bytes` (number)                  | `memory`        | flagged when it grows past the memory threshold (default 1.5x) and by more than 256 MiB (process-wide RSS moved by 100 MB between two runs of the same code) |
  * | boolean                            | `deterministic` | flagged when it differs |
  * | other numbers                      | `deterministic` | flagged when `abs(current - baseline) > absTol + relTol * abs(baseline)` in either direction (see {@linkcode TOLERANCES}) |
  * | strings, records, other arrays     | `ignored`       | labels and curves: not compared |
@@ -88,7 +88,7 @@ export function metricKind(name: string, value: JsonValue): MetricKind {
   }
   if (typeof value === "boolean") return "deterministic";
   if (typeof value !== "number") return "ignored";
-  if (/Seconds$/.test(name) || name === "seconds") return "time";
+  if (/Seconds($|Per[A-Z])/.test(name) || name === "seconds") return "time";
   if (/PerSecond$/.test(name)) return "throughput";
   if (/Bytes$/.test(name)) return "memory";
   return "deterministic";
