@@ -20,8 +20,8 @@
  * @module
  */
 
+import { useBackend } from "./tfjs_backend.ts";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "../src/backend.ts";
 import { SYNTHETIC_NAMES } from "../src/data/analytic.ts";
 import { loadMnist } from "../src/data/mnist.ts";
 import { getSyntheticDataset } from "../src/data/registry.ts";
@@ -153,8 +153,6 @@ async function fit(
 
 const mean = (v: ArrayLike<number>) => summarizeMean(v).mean;
 
-let backendReady: Promise<unknown> | undefined;
-
 /** The amortization suite. */
 export const amortizationSuite: Suite = {
   name: "amortization",
@@ -188,8 +186,7 @@ export const amortizationSuite: Suite = {
     return cases;
   },
   async run(spec, ctx) {
-    backendReady ??= initBackend(ctx.backend).then((b) => ctx.reportBackend(b.backend, b.adapter));
-    await backendReady;
+    await useBackend(ctx);
     const p = spec.params;
     const { data, test, options } = caseData(
       p.dataset as string,

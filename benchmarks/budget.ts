@@ -14,7 +14,7 @@
  * @module
  */
 
-import { initBackend } from "../src/backend.ts";
+import { useBackend } from "./tfjs_backend.ts";
 import { SYNTHETIC_NAMES } from "../src/data/analytic.ts";
 import type { Method, MethodOptions } from "../src/models/method.ts";
 import { passCost } from "../src/models/passes.ts";
@@ -178,8 +178,6 @@ export function budgetCases(settings: BudgetSettings): CaseSpec[] {
   return cases;
 }
 
-let backendReady: Promise<{ backend: string; adapter: string }> | undefined;
-
 function budgetOf(p: Record<string, JsonValue>): Budget {
   return p.budgetKind === "seconds"
     ? { kind: "seconds", seconds: p.seconds as number }
@@ -191,9 +189,7 @@ async function runBudgetCase(
   spec: CaseSpec,
   ctx: Parameters<Suite["run"]>[1],
 ): Promise<Record<string, JsonValue>> {
-  backendReady ??= initBackend(ctx.backend);
-  const info = await backendReady;
-  ctx.reportBackend(info.backend, info.adapter);
+  await useBackend(ctx);
   const p = spec.params;
   const method = getMethod(p.method as string);
   const draws = p.draws as number, restarts = p.restarts as number;

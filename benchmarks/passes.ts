@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type BackendInfo, initBackend } from "../src/backend.ts";
+import { useBackend } from "./tfjs_backend.ts";
 import { runPeer } from "./peer_python.ts";
 import { SYNTHETIC_NAMES } from "../src/data/analytic.ts";
 import { getSyntheticDataset } from "../src/data/registry.ts";
@@ -36,7 +36,6 @@ const SIZES: Record<Profile, { n: number; steps: number; datasets: readonly stri
 };
 const COST_MODELS = ["decoder", "encoder_decoder"] as const;
 
-let backendReady: Promise<BackendInfo> | undefined;
 const dataCache = new Map<string, { x: Matrix; data: TrainingData }>();
 
 function dataset(name: string, n: number, seed: number): { x: Matrix; data: TrainingData } {
@@ -105,9 +104,7 @@ export const passesSuite: Suite = {
   async run(spec, ctx) {
     const p = spec.params;
     if (p.peer === "pytorch") return await torchStep(p.steps as number);
-    backendReady ??= initBackend(ctx.backend);
-    const info = await backendReady;
-    ctx.reportBackend(info.backend, info.adapter);
+    const info = await useBackend(ctx);
     const seed = ctx.seed;
     if (p.peer === "tfjs") {
       const rng = ctx.rng("x");

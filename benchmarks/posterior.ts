@@ -11,7 +11,7 @@
  * @module
  */
 
-import { initBackend } from "../src/backend.ts";
+import { useBackend } from "./tfjs_backend.ts";
 import { SYNTHETIC_NAMES } from "../src/data/analytic.ts";
 import {
   posteriorTrend,
@@ -205,12 +205,8 @@ async function runTrend(spec: CaseSpec, ctx: CaseContext): Promise<Record<string
   };
 }
 
-let backendReady: Promise<{ backend: string; adapter: string }> | undefined;
-
 async function runNonident(spec: CaseSpec, ctx: CaseContext): Promise<Record<string, JsonValue>> {
-  backendReady ??= initBackend(ctx.backend);
-  const info = await backendReady;
-  ctx.reportBackend(info.backend, info.adapter);
+  await useBackend(ctx);
   const { draw, x, points, pointsX, logQ } = await setup(spec, ctx);
   const p = spec.params;
   ctx.progress(0.1, "VAE");

@@ -1,28 +1,12 @@
 import assert from "node:assert/strict";
+import { QUIET_RUN } from "./runner_test_util.ts";
 import { InputError } from "../src/errors.ts";
 import { readResults } from "../src/report/results.ts";
 import { keepRun, mergeRuns, parseReportArgs, writeHistoryPage } from "./report_cli.ts";
-import { parseShard, runBenchmarks, type RunOptions } from "./runner.ts";
+import { parseShard, runBenchmarks } from "./runner.ts";
 import type { Suite } from "./suite.ts";
 
-const QUIET: RunOptions = {
-  environment: {
-    commit: "test",
-    deno: "0",
-    v8: "0",
-    typescript: "0",
-    tfjs: "0",
-    hnswlibNode: "0",
-    chartJs: "0",
-    cpu: "test",
-    cores: 1,
-    memoryBytes: 0,
-    os: "test",
-  },
-  chartJs: "window.Chart = function () {};",
-  progress: { write: () => {}, isTty: false },
-  calibrate: false,
-};
+const QUIET = QUIET_RUN;
 
 function suite(name: string, cases: string[]): Suite {
   return {

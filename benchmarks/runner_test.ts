@@ -1,37 +1,11 @@
 import assert from "node:assert/strict";
+import { QUIET_RUN } from "./runner_test_util.ts";
 import { InputError } from "../src/errors.ts";
 import { readResults } from "../src/report/results.ts";
-import type { Environment } from "../src/report/environment.ts";
-import {
-  expandCases,
-  findNonFinite,
-  parseShard,
-  runBenchmarks,
-  type RunOptions,
-  selectShard,
-} from "./runner.ts";
+import { expandCases, findNonFinite, parseShard, runBenchmarks, selectShard } from "./runner.ts";
 import { CaseSkipped, type CaseSpec, type JsonValue, type Suite } from "./suite.ts";
 
-const ENV: Environment = {
-  commit: "test",
-  deno: "0",
-  v8: "0",
-  typescript: "0",
-  tfjs: "0",
-  hnswlibNode: "0",
-  chartJs: "0",
-  cpu: "test cpu",
-  cores: 1,
-  memoryBytes: 0,
-  os: "test",
-};
-
-const QUIET: RunOptions = {
-  environment: ENV,
-  chartJs: "window.Chart = function () {};",
-  progress: { write: () => {}, isTty: false },
-  calibrate: false,
-};
+const QUIET = QUIET_RUN;
 
 /** A fake suite whose case behaviour is given per name; counts how often each case ran. */
 function fakeSuite(

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { escapeHtml, formatCell, jsonForScript, loadChartJs } from "./html.ts";
+import { escapeHtml, formatCell, loadChartJs, pageClose, pageOpen } from "./html.ts";
 import { median } from "./metric_kinds.ts";
 import { readResults, type ResultsFile } from "./results.ts";
 
@@ -126,18 +126,6 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#b00;font-w
 .chart h3{font-size:.95em;margin:.2em 0;word-break:break-all}.note{color:#444}.problem{color:#b00}
 `;
 
-const INIT_SCRIPT = `(function () {
-  var data = JSON.parse(document.getElementById("history-data").textContent);
-  var canvases = document.querySelectorAll("canvas[data-chart]");
-  for (var i = 0; i < canvases.length; i++) {
-    try {
-      new Chart(canvases[i], data.charts[Number(canvases[i].getAttribute("data-chart"))]);
-    } catch (e) {
-      canvases[i].outerHTML = "<p class='problem'>chart failed to draw</p>";
-    }
-  }
-})();`;
-
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
 
 /** The history page for `entries` (oldest first). */
@@ -197,17 +185,7 @@ export function renderHistory(entries: HistoryEntry[], options: HistoryRenderOpt
       `<th>skipped</th><th>seconds</th><th>calibration s</th></tr></thead><tbody>\n${rows}\n` +
       `</tbody></table>`
     : `<p class="note">No runs kept yet: run <code>deno task report --keep</code> after a run.</p>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>mapa-bench history</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>mapa-bench history</h1>
+  return `${pageOpen("mapa-bench history", STYLE)}
 ${latest}
 ${problems}
 ${table}
@@ -218,10 +196,5 @@ ${
       : `<p class="note">No numeric suite summaries in the kept runs.</p>`
   }
 ${more}
-<script type="application/json" id="history-data">${jsonForScript({ charts })}</script>
-<script>${chartJs}</script>
-<script>${INIT_SCRIPT}</script>
-</body>
-</html>
-`;
+${pageClose("history-data", { charts }, chartJs)}`;
 }

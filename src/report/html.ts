@@ -124,8 +124,41 @@ tr.failed td{background:#fde8e8}tr.skipped td{background:#f4f4f4;color:#666}
 .note{color:#444}.problem,.error{color:#b00}.wrap{overflow-x:auto}
 `;
 
-const INIT_SCRIPT = `(function () {
-  var data = JSON.parse(document.getElementById("report-data").textContent);
+/**
+ * The start of a self-contained page up to its `<h1>`: a Content-Security-Policy
+ * that lets no request leave the page, and the page's own style.
+ */
+export function pageOpen(title: string, style: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>`;
+}
+
+/**
+ * The end of a page: the chart data inlined as JSON in element `dataId`,
+ * chart.js itself, and the script that draws the charts.
+ */
+export function pageClose(dataId: string, data: JsonValue, chartJs: string): string {
+  return `<script type="application/json" id="${dataId}">${jsonForScript(data)}</script>
+<script>${chartJs}</script>
+<script>${initScript(dataId)}</script>
+</body>
+</html>
+`;
+}
+
+/** Draws every `canvas[data-chart]` from the chart configs in the JSON script element `dataId`. */
+const initScript = (dataId: string) =>
+  `(function () {
+  var data = JSON.parse(document.getElementById("${dataId}").textContent);
   var canvases = document.querySelectorAll("canvas[data-chart]");
   for (var i = 0; i < canvases.length; i++) {
     var canvas = canvases[i];
@@ -282,27 +315,12 @@ export function renderReport(
     }</p>`
     : `<p class="note">No suites in this run.</p>`;
   const data = { charts: charts.map((c) => c.config) };
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
+  return `${pageOpen(title, STYLE)}
 <p>Profile <b>${escapeHtml(String(results.meta.profile))}</b>, seed <b>${
     escapeHtml(String(results.meta.seed))
   }</b>. Data: <a href="results.json">results.json</a> · <a href="results.csv">results.csv</a></p>
 ${nav}
 ${environmentTable(results, maxRows)}
 ${body}
-<script type="application/json" id="report-data">${jsonForScript(data)}</script>
-<script>${chartJs}</script>
-<script>${INIT_SCRIPT}</script>
-</body>
-</html>
-`;
+${pageClose("report-data", data, chartJs)}`;
 }
