@@ -4,29 +4,50 @@
  *     L_{K,S}(x_m) = log [ (1/N) sum_{n in T_K(m)} p(x_m | z_n)
  *                        + sum_s exp(logWeight_s) (1/N) p(x_m | z_{n_s}) ]
  *
- * with the top-K rows of q(n | x_m) and tail draws from a TailPool (i.i.d. or
- * without replacement; the pool's logWeight carries the importance weight).
- * Each step takes one random round of the pool per row.
+ * with the top-K rows of q(n | x_m) and S tail draws. By default the tail is
+ * drawn afresh every time a row enters a batch (`tailDraws: "fresh"`); the
+ * paper-era fixed pool (`"pool"`, a few rounds per row drawn once) is kept to
+ * measure what fixed draws cost: the decoder fits them, and the bound on
+ * them rises above the bound on fresh draws (`tailOverfitNats`).
  *
  * @module
  */
 
 import { InputError } from "../errors.ts";
 import { matrixChecksum } from "../io/checksum.ts";
+import { rowsTailSampler, type TailSampler } from "../mapa/tail_sampler.ts";
 import type { MapaRows, TailPool } from "../mapa/types.ts";
-import { buildIndexModel, type TermSource } from "./index_model.ts";
+import type { Rng } from "../rng.ts";
+import { buildIndexModel, type RowTerms, type TailProbe, type TermSource } from "./index_model.ts";
 import type { Method } from "./method.ts";
 
-/**
- * The term source of L_{K,S} for `rows` and `pool`. With `s > 0` the pool
- * must come from these rows (its draws lie outside their top `rows.k`), so
- * `k` must equal `rows.k`; with `s = 0` any `k <= rows.k` works.
- */
-export function mapaTerms(
-  rows: MapaRows,
-  options: { k: number; s: number; pool?: TailPool },
-): TermSource {
-  const { k, s, pool } = options;
+/** Where a MAPA bound's tail draws come from. */
+export interface MapaTailOptions {
+  /** Top-K terms per row (<= rows.k; with a tail, = rows.k). */
+  k: number;
+  /** Tail draws per row S (0: no tail). */
+  s: number;
+  /** Fresh draws (the default when no pool is given). */
+  sampler?: TailSampler;
+  /** A fixed pool; training picks one of its rounds per row and step. */
+  pool?: TailPool;
+  /**
+   * Without `pool`: make a fixed pool of this many rounds per row from
+   * `sampler` at the first step (the paper-era behaviour, to measure it).
+   */
+  poolRounds?: number;
+}
+
+/** A term source and, with a tail, the probe that compares used and fresh draws. */
+export interface MapaTermSource {
+  /** The bound's terms per batch. */
+  terms: TermSource;
+  /** Present when s > 0 and a fresh sampler is known. */
+  probe?: TailProbe;
+}
+
+function checkTail(rows: MapaRows, options: MapaTailOptions): void {
+  const { k, s, pool, sampler } = options;
   if (!Number.isInteger(k) || k < 1 || k > rows.k) {
     throw new InputError(
       `MAPA k must be an integer in [1, ${rows.k}] (the rows hold K=${rows.k}), got ${k}`,
@@ -35,10 +56,23 @@ export function mapaTerms(
   if (!Number.isInteger(s) || s < 0) {
     throw new InputError(`MAPA s must be an integer >= 0, got ${s}`);
   }
-  if (s > 0) {
-    if (!pool) {
-      throw new InputError(`MAPA with s=${s} needs a tail pool; make one with makeTailPool`);
-    }
+  if (s === 0) return;
+  if (k !== rows.k) {
+    throw new InputError(
+      `MAPA with a tail needs k = the rows' K (${rows.k}); recompute rows with K=${k}`,
+    );
+  }
+  if (!pool && !sampler) {
+    throw new InputError(
+      `MAPA with s=${s} needs tail draws: a sampler (rowsTailSampler) or a pool`,
+    );
+  }
+  if (sampler && (sampler.n !== rows.n || sampler.s !== s)) {
+    throw new InputError(
+      `the tail sampler draws S=${sampler.s} for ${sampler.n} rows; the bound needs S=${s} for ${rows.n}`,
+    );
+  }
+  if (pool) {
     if (pool.n !== rows.n) {
       throw new InputError(`the tail pool has ${pool.n} rows but the rows ${rows.n}`);
     }
@@ -50,19 +84,56 @@ export function mapaTerms(
         `MAPA s=${s} < pool S=${pool.s} needs an iid pool; draw a without-replacement pool with S=${s}`,
       );
     }
-    if (k !== rows.k) {
-      throw new InputError(
-        `MAPA with a tail needs k = the rows' K (${rows.k}); recompute rows with K=${k}`,
-      );
-    }
   }
+}
+
+/**
+ * The terms of L_{K,S} for `rows`: top K at weight 1/N, then S tail draws
+ * from `options.pool` when given (fixed draws), else fresh from
+ * `options.sampler`. Each row remembers the draws it last trained on, so the
+ * probe can score them against fresh ones.
+ */
+export function mapaTermSource(rows: MapaRows, options: MapaTailOptions): MapaTermSource {
+  checkTail(rows, options);
+  const { k, s, sampler, poolRounds } = options;
+  let pool = options.pool;
+  if (poolRounds !== undefined && (!Number.isInteger(poolRounds) || poolRounds < 1)) {
+    throw new InputError(`pool rounds must be an integer >= 1, got ${poolRounds}`);
+  }
+  const makePool = (rng: Rng): TailPool => {
+    const rounds = poolRounds!, n = rows.n;
+    const indices = new Int32Array(n * rounds * s), logWeight = new Float64Array(n * rounds * s);
+    for (let m = 0; m < n; m++) {
+      for (let r = 0; r < rounds; r++) {
+        sampler!.draw(m, rng, { indices, logWeight, offset: (m * rounds + r) * s });
+      }
+    }
+    return {
+      n,
+      s,
+      rounds,
+      scheme: sampler!.scheme,
+      indices,
+      logWeight,
+      logTailMass: new Float64Array(n),
+    };
+  };
   const logN = Math.log(rows.n);
   const j = k + s;
   // An iid subset of s of the pool's S draws is itself an iid sample of size s.
-  const adjust = pool && s > 0 ? Math.log(pool.s) - Math.log(s) : 0;
-  return (batch, rng) => {
+  const adjust = options.pool && s > 0 ? Math.log(options.pool.s) - Math.log(s) : 0;
+  const lastIndex = new Int32Array(s > 0 ? rows.n * s : 0);
+  const lastWeight = new Float64Array(s > 0 ? rows.n * s : 0).fill(-Infinity);
+  const scratch = { indices: new Int32Array(s), logWeight: new Float64Array(s), offset: 0 };
+  const visited = new Uint8Array(s > 0 ? rows.n : 0);
+
+  const topK = (
+    batch: Int32Array,
+    tail: (b: number, m: number, o: number, t: RowTerms) => void,
+  ) => {
     const index = new Int32Array(batch.length * j);
     const logCoef = new Float32Array(batch.length * j);
+    const terms = { j, index, logCoef };
     for (let b = 0; b < batch.length; b++) {
       const m = batch[b];
       let o = b * j;
@@ -70,21 +141,78 @@ export function mapaTerms(
         index[o] = rows.neighbors[m * rows.k + i];
         logCoef[o] = -logN;
       }
-      if (s === 0) continue;
-      const base = (m * pool!.rounds + rng.int(pool!.rounds)) * pool!.s;
-      for (let t = 0; t < s; t++, o++) {
-        index[o] = pool!.indices[base + t];
-        logCoef[o] = pool!.logWeight[base + t] + adjust - logN;
+      if (s > 0) tail(b, m, o, terms);
+    }
+    return terms;
+  };
+  const fromSampler = (m: number, o: number, t: RowTerms, rng: Rng, remember: boolean) => {
+    sampler!.draw(m, rng, scratch);
+    for (let q = 0; q < s; q++) {
+      t.index[o + q] = scratch.indices[q];
+      t.logCoef[o + q] = scratch.logWeight[q] - logN;
+      if (remember) {
+        lastIndex[m * s + q] = scratch.indices[q];
+        lastWeight[m * s + q] = scratch.logWeight[q];
       }
     }
-    return { j, index, logCoef };
+  };
+  const terms: TermSource = (batch, rng) => {
+    if (!pool && poolRounds !== undefined && s > 0) pool = makePool(rng.fork("tail-pool"));
+    return topK(batch, (_b, m, o, t) => {
+      visited[m] = 1;
+      if (!pool) return fromSampler(m, o, t, rng, true);
+      const base = (m * pool.rounds + rng.int(pool.rounds)) * pool.s;
+      for (let q = 0; q < s; q++) {
+        t.index[o + q] = lastIndex[m * s + q] = pool.indices[base + q];
+        lastWeight[m * s + q] = pool.logWeight[base + q] + adjust;
+        t.logCoef[o + q] = lastWeight[m * s + q] - logN;
+      }
+    });
+  };
+  if (s === 0 || !sampler) return { terms };
+  return {
+    terms,
+    probe: {
+      rows: () => Int32Array.from(visited.keys()).filter((m) => visited[m] === 1),
+      used: (batch) =>
+        topK(batch, (_b, m, o, t) => {
+          for (let q = 0; q < s; q++) {
+            t.index[o + q] = lastIndex[m * s + q];
+            t.logCoef[o + q] = lastWeight[m * s + q] - logN;
+          }
+        }),
+      fresh: (batch, rng) => topK(batch, (_b, m, o, t) => fromSampler(m, o, t, rng, false)),
+    },
   };
 }
 
-/** MAPA with precomputed rows (options.rows) and, for s > 0, a tail pool (options.pool). */
+/**
+ * The pool rounds `options` ask for: undefined for fresh draws (the
+ * default), `options.rounds` (default 8) for `tailDraws: "pool"`.
+ */
+export function tailPoolRounds(
+  options: { tailDraws?: "fresh" | "pool"; rounds?: number },
+): number | undefined {
+  const mode = options.tailDraws ?? "fresh";
+  if (mode !== "fresh" && mode !== "pool") {
+    throw new InputError(`unknown tailDraws "${mode}"; use fresh or pool`);
+  }
+  return mode === "pool" ? options.rounds ?? 8 : undefined;
+}
+
+/** {@linkcode mapaTermSource}'s terms alone. */
+export function mapaTerms(rows: MapaRows, options: MapaTailOptions): TermSource {
+  return mapaTermSource(rows, options).terms;
+}
+
+/**
+ * MAPA with precomputed rows (`options.rows`). With s > 0 the tail is drawn
+ * fresh per step from `data.x` (or, when `options.pool` is given, from that
+ * fixed pool), by the scheme of `options.tailScheme`.
+ */
 export const mapa: Method = {
   name: "mapa",
-  description: "MAPA: top-K rows of the model-agnostic posterior plus S tail draws",
+  description: "MAPA: top-K rows of the model-agnostic posterior plus S fresh tail draws",
   build(data, options) {
     const rows = options.rows;
     if (!rows) {
@@ -98,11 +226,21 @@ export const mapa: Method = {
         "the MAPA rows were computed from other data (checksum mismatch); recompute the rows",
       );
     }
-    const terms = mapaTerms(rows, {
+    const s = options.s ?? 0;
+    const sampler = s > 0
+      ? rowsTailSampler(data.x, rows, { s, scheme: options.tailScheme })
+      : undefined;
+    const source = mapaTermSource(rows, {
       k: options.k ?? rows.k,
-      s: options.s ?? 0,
+      s,
       pool: options.pool,
+      sampler,
+      poolRounds: tailPoolRounds(options),
     });
-    return buildIndexModel("mapa", data, { ...options, terms });
+    return buildIndexModel("mapa", data, {
+      ...options,
+      terms: source.terms,
+      tailProbe: source.probe,
+    });
   },
 };

@@ -15,9 +15,34 @@ import { Rng } from "../rng.ts";
 import type { Matrix, MlpWeights } from "../types.ts";
 import { buildIndexModel } from "./index_model.ts";
 import type { LikelihoodKind } from "./likelihood.ts";
-import { mapaTerms } from "./mapa.ts";
+import { mapaTermSource, tailPoolRounds } from "./mapa.ts";
+import { scanTailSampler } from "../mapa/tail_sampler.ts";
 import type { Method } from "./method.ts";
 import { mlpForward } from "../mlp.ts";
+
+/**
+ * Row m's unnormalised log q_GT(j | x_m) = log p(x_m | f(z*_j)) for all j,
+ * from the decoded true codes `f` (N x D), written into `out`.
+ */
+export function groundTruthLogits(
+  x: Matrix,
+  f: Matrix,
+  lik: { likelihood: LikelihoodKind; sigma2: number },
+): (m: number, out: Float64Array) => void {
+  const n = f.rows, d = x.cols;
+  return (m, out) => {
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let c = 0; c < d; c++) {
+        const xv = x.data[m * d + c], fv = f.data[j * d + c];
+        acc += lik.likelihood === "gaussian"
+          ? -0.5 * (xv - fv) * (xv - fv) / lik.sigma2
+          : xv * fv - Math.log1p(Math.exp(-Math.abs(fv))) - Math.max(fv, 0);
+      }
+      out[j] = acc;
+    }
+  };
+}
 
 /** Options for {@linkcode groundTruthRows}. */
 export interface GroundTruthRowsOptions {
@@ -77,17 +102,9 @@ export function groundTruthRows(
   const candLogw = new Float64Array(n);
   const scratch = new Float64Array(n);
   const top = new Int32Array(k);
+  const logitsOf = groundTruthLogits(x, f, options);
   for (let m = 0; m < n; m++) {
-    for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let c = 0; c < d; c++) {
-        const xv = x.data[m * d + c], fv = f.data[j * d + c];
-        acc += options.likelihood === "gaussian"
-          ? -0.5 * (xv - fv) * (xv - fv) / options.sigma2
-          : xv * fv - Math.log1p(Math.exp(-Math.abs(fv))) - Math.max(fv, 0);
-      }
-      logits[j] = acc;
-    }
+    logitsOf(m, logits);
     const lse = logSumExp(logits);
     logNormalizer[m] = lse;
     // Top-K by insertion into a short sorted list (K is small).
@@ -141,37 +158,57 @@ export function groundTruthRows(
   return { rows, pool };
 }
 
-const cache = new WeakMap<Matrix, Map<string, { rows: MapaRows; pool?: TailPool }>>();
+const cache = new WeakMap<Matrix, Map<number, { rows: MapaRows; f: Matrix }>>();
 
-/** MAPA-GT: needs `data.groundTruth`; k (default 10), s (default 0), rounds (default 8). */
+/**
+ * MAPA-GT: needs `data.groundTruth`; k (default 10), s (default 0). Tail
+ * draws are fresh per step from the ground-truth posterior, or a fixed pool
+ * with `tailDraws: "pool"` (MethodOptions).
+ */
 export const mapaGt: Method = {
   name: "mapa_gt",
   description: "MAPA-GT: MAPA with q from the ground truth's empiricalized posterior",
   build(data, options) {
-    if (!data.groundTruth) {
+    const truth = data.groundTruth;
+    if (!truth) {
       throw new InputError(
         "MAPA-GT needs the ground truth (true codes and decoder): synthetic data only",
       );
     }
-    const k = options.k ?? 10, s = options.s ?? 0, rounds = options.rounds ?? 8;
+    const k = options.k ?? 10, s = options.s ?? 0;
     if (!Number.isInteger(s) || s < 0) {
       throw new InputError(`MAPA-GT s must be an integer >= 0, got ${s}`);
     }
-    const key = `${k}/${s}/${rounds}`;
-    let byKey = cache.get(data.x);
-    if (!byKey) cache.set(data.x, byKey = new Map());
-    let built = byKey.get(key);
+    let byK = cache.get(data.x);
+    if (!byK) cache.set(data.x, byK = new Map());
+    let built = byK.get(k);
     if (!built) {
-      built = groundTruthRows(data.x, data.groundTruth, {
+      const { rows } = groundTruthRows(data.x, truth, {
         k,
-        s,
-        rounds,
+        s: 0,
         likelihood: data.likelihood,
         sigma2: data.sigma2,
       });
-      byKey.set(key, built);
+      built = { rows, f: mlpForward(truth.decoder, truth.codes) };
+      byK.set(k, built);
     }
-    const terms = mapaTerms(built.rows, { k, s, pool: built.pool });
-    return buildIndexModel("mapa_gt", data, { ...options, terms });
+    const sampler = s > 0
+      ? scanTailSampler(
+        built.rows,
+        groundTruthLogits(data.x, built.f, { likelihood: data.likelihood, sigma2: data.sigma2 }),
+        { s, scheme: options.tailScheme },
+      )
+      : undefined;
+    const source = mapaTermSource(built.rows, {
+      k,
+      s,
+      sampler,
+      poolRounds: tailPoolRounds(options),
+    });
+    return buildIndexModel("mapa_gt", data, {
+      ...options,
+      terms: source.terms,
+      tailProbe: source.probe,
+    });
   },
 };

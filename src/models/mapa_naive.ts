@@ -8,20 +8,45 @@
  */
 
 import { InputError } from "../errors.ts";
-import { buildIndexModel, type TermSource } from "./index_model.ts";
+import type { Rng } from "../rng.ts";
+import { buildIndexModel, type TailProbe, type TermSource } from "./index_model.ts";
 import type { Method } from "./method.ts";
 
 /** Uniform i.i.d. draws over `n` points, `s` per row. */
 export function naiveTerms(n: number, s: number): TermSource {
+  return naiveTermSource(n, s).terms;
+}
+
+/**
+ * {@linkcode naiveTerms} with a probe: every term is a tail draw here, and
+ * each row remembers the draws it last trained on.
+ */
+export function naiveTermSource(n: number, s: number): { terms: TermSource; probe: TailProbe } {
   const logS = Math.log(s);
-  return (batch, rng) => {
+  const last = new Int32Array(n * s).fill(-1);
+  const draw = (batch: Int32Array, rng: Rng, remember: boolean) => {
     const index = new Int32Array(batch.length * s);
     for (let i = 0; i < index.length; i++) index[i] = rng.int(n);
+    if (remember) {
+      batch.forEach((m, b) => last.set(index.subarray(b * s, (b + 1) * s), m * s));
+    }
     return { j: s, index, logCoef: new Float32Array(index.length).fill(-logS) };
+  };
+  return {
+    terms: (batch, rng) => draw(batch, rng, true),
+    probe: {
+      rows: () => Int32Array.from({ length: n }, (_, m) => m).filter((m) => last[m * s] >= 0),
+      used: (batch) => {
+        const index = new Int32Array(batch.length * s);
+        batch.forEach((m, b) => index.set(last.subarray(m * s, (m + 1) * s), b * s));
+        return { j: s, index, logCoef: new Float32Array(index.length).fill(-logS) };
+      },
+      fresh: (batch, rng) => draw(batch, rng, false),
+    },
   };
 }
 
-/** MAPA-naive: uniform q, `s` draws per row (default 10). */
+/** MAPA-naive: s (default 10) uniform draws per row. */
 export const mapaNaive: Method = {
   name: "mapa_naive",
   description: "MAPA-naive: uniform q over the codes (S i.i.d. draws per row)",
@@ -30,6 +55,11 @@ export const mapaNaive: Method = {
     if (!Number.isInteger(s) || s < 1) {
       throw new InputError(`MAPA-naive needs s >= 1 draws (an integer), got ${s}`);
     }
-    return buildIndexModel("mapa_naive", data, { ...options, terms: naiveTerms(data.x.rows, s) });
+    const source = naiveTermSource(data.x.rows, s);
+    return buildIndexModel("mapa_naive", data, {
+      ...options,
+      terms: source.terms,
+      tailProbe: source.probe,
+    });
   },
 };

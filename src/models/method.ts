@@ -41,12 +41,28 @@ export interface MethodOptions {
   k?: number;
   /** IWAE encoder gradient estimator (default `dreg`). */
   estimator?: "dreg" | "naive";
+  /**
+   * MAPA family (**choice**, README "Code scale at initialisation"): the
+   * deterministic encoder's linear output layer starts rescaled so the codes
+   * of the training points have standard deviation `codeScale` per latent
+   * dimension (default 3; 0 keeps the plain Glorot start, whose codes sit
+   * near 0 and leave MAPA on a long early plateau).
+   */
+  codeScale?: number;
   /** MAPA: the rows of q(n | x_m) for the training set. */
   rows?: MapaRows;
-  /** MAPA: the tail pool drawn from the same rows (needed when s > 0). */
+  /** MAPA: a fixed tail pool from the same rows (overrides fresh draws; see `tailDraws`). */
   pool?: TailPool;
-  /** MAPA-GT: tail rounds drawn per row from the ground-truth posterior (default 8). */
+  /**
+   * MAPA family (**choice**, default `"fresh"`): tail draws made afresh each
+   * time a row enters a batch, or a fixed `"pool"` of `rounds` draws per row
+   * made once (the paper-era behaviour; the decoder fits those draws).
+   */
+  tailDraws?: "fresh" | "pool";
+  /** MAPA family, `tailDraws: "pool"`: rounds per row in the pool (default 8). */
   rounds?: number;
+  /** MAPA family: tail draws without replacement (default, methods.md 5) or i.i.d. */
+  tailScheme?: "iid" | "without_replacement";
   /** SA-VAE: SVI refinement (defaults: 20 steps, step 1 (binary) or sigma2 / 4, momentum 0.5, clip 5). */
   svi?: { steps?: number; stepSize?: number; momentum?: number; clip?: number };
   /** GP-RF: inducing inputs M (default 32) and the kernel's starting hyper-parameters. */
@@ -91,6 +107,11 @@ export interface MethodModel {
   posterior?(x: Matrix, rng: Rng): Promise<GaussianPosterior>;
   /** Method-specific figures for the report. */
   extraMetrics(): Record<string, number>;
+  /**
+   * Figures that need computing at the end of training (e.g. the MAPA
+   * family's `tailOverfitNats`); absent or `{}` when a method has none.
+   */
+  diagnostics?(rng: Rng): Promise<Record<string, number>>;
   /** The learned model as plain data (MAPA fits its prior to the codes here). */
   exportModel(rng: Rng): Promise<GenerativeModel>;
   /** The encoder's weights as plain data. */

@@ -161,6 +161,30 @@ export class Mlp {
     return h;
   }
 
+  /**
+   * Rescales the linear output layer so that the outputs on the rows of `x`
+   * have mean 0 and standard deviation `scale` in every column: a
+   * data-dependent initialisation (no random draw), used to start the codes
+   * of a deterministic encoder spread out.
+   */
+  scaleOutputs(x: tf.Tensor2D, scale: number): void {
+    const last = this.#layers[this.#layers.length - 1];
+    if (last.activation !== "linear") {
+      throw new InputError(`only a linear output layer can be rescaled, not ${last.activation}`);
+    }
+    if (!(scale > 0) || !Number.isFinite(scale)) {
+      throw new InputError(`the output scale must be a finite number > 0, got ${scale}`);
+    }
+    tf.tidy(() => {
+      const { mean, variance } = tf.moments(this.apply(x), 0, true);
+      // A column that is constant on x keeps its weights: nothing to rescale by.
+      const sd = tf.sqrt(variance);
+      const gain = tf.where(tf.greater(sd, 1e-12), tf.div(scale, tf.maximum(sd, 1e-12)), 1);
+      last.w.assign(tf.mul(last.w, gain) as tf.Tensor2D);
+      last.b.assign(tf.mul(tf.sub(last.b, mean), gain) as tf.Tensor2D);
+    });
+  }
+
   /** The trainable variables, for the optimizer. */
   variables(): tf.Variable[] {
     return this.#layers.flatMap((l) => [l.w, l.b]);

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { Rng } from "../rng.ts";
+import { exactRows } from "./exact.ts";
+import { rowsTailSampler } from "./tail_sampler.ts";
+import type { Matrix } from "../types.ts";
+
+function line(n: number): Matrix {
+  const data = new Float64Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    data[2 * i] = i / n;
+    data[2 * i + 1] = (i % 3) / 10;
+  }
+  return { rows: n, cols: 2, data };
+}
+
+for (const scheme of ["iid", "without_replacement"] as const) {
+  Deno.test(`fresh ${scheme} tail draws are unbiased for a sum over every point outside the top K`, async () => {
+    const x = line(30);
+    const rows = await exactRows(x, { k: 4, sigma2: 0.02, workers: 0 });
+    const s = 3, m = 7;
+    const sampler = rowsTailSampler(x, rows, { s, scheme });
+    const top = new Set(Array.from(rows.neighbors.subarray(m * 4, m * 4 + 4)));
+    const h = (n: number) => 1 + Math.sin(n);
+    let want = 0;
+    for (let n = 0; n < 30; n++) if (!top.has(n)) want += h(n);
+    const out = { indices: new Int32Array(s), logWeight: new Float64Array(s), offset: 0 };
+    const rng = Rng.stream(5, scheme);
+    const reps = 40000;
+    let sum = 0, sumSq = 0;
+    const seen = new Set<number>();
+    for (let r = 0; r < reps; r++) {
+      sampler.draw(m, rng, out);
+      let est = 0;
+      for (let q = 0; q < s; q++) {
+        assert.ok(!top.has(out.indices[q]), "a draw fell inside the top K");
+        seen.add(out.indices[q]);
+        est += Math.exp(out.logWeight[q]) * h(out.indices[q]);
+      }
+      sum += est;
+      sumSq += est * est;
+    }
+    const mean = sum / reps, se = Math.sqrt((sumSq / reps - mean * mean) / reps);
+    assert.ok(Math.abs(mean - want) < 4 * se + 1e-9, `mean ${mean} vs ${want} (se ${se})`);
+    assert.equal(seen.size, 26, "every tail point is drawn at some point");
+  });
+}
+
+Deno.test("fresh draws differ between calls; the same stream repeats them", async () => {
+  const x = line(40);
+  const rows = await exactRows(x, { k: 3, sigma2: 0.05, workers: 0 });
+  const sampler = rowsTailSampler(x, rows, { s: 4 });
+  const draw = (rng: Rng) => {
+    const out = { indices: new Int32Array(4), logWeight: new Float64Array(4), offset: 0 };
+    sampler.draw(11, rng, out);
+    return [...out.indices];
+  };
+  const a = Rng.stream(1, "a");
+  const first = draw(a), second = draw(a);
+  assert.notDeepEqual(first, second);
+  assert.deepEqual(draw(Rng.stream(1, "a")), first);
+});
+
+Deno.test("a sampler refuses data that do not match the rows", async () => {
+  const x = line(20);
+  const rows = await exactRows(x, { k: 3, sigma2: 0.05, workers: 0 });
+  assert.throws(() => rowsTailSampler(line(21), rows, { s: 2 }), /checksum/);
+  assert.throws(() => rowsTailSampler(x, rows, { s: 0 }), /S must be/);
+});
