@@ -19,7 +19,7 @@ import { SYNTHETIC_NAMES } from "../src/data/analytic.ts";
 import type { Method, MethodOptions } from "../src/models/method.ts";
 import { passCost } from "../src/models/passes.ts";
 import { getMethod, METHODS } from "../src/models/registry.ts";
-import type { Budget } from "../src/train/budget.ts";
+import type { CheckpointMark } from "../src/train/budget.ts";
 import { train } from "../src/train/trainer.ts";
 import { type DrawData, drawData, mapaInputs } from "./budget_data.ts";
 import { estimatorCrossCheck, testFigures } from "./budget_eval.ts";
@@ -115,7 +115,7 @@ export const BUDGET_PROFILES: Record<Profile, BudgetSettings> = {
   },
 };
 
-/** Budget kinds, each its own set of cases. */
+/** Budget kinds, each its own set of cases (read from the same training runs). */
 export const BUDGET_KINDS = ["passes", "seconds"] as const;
 
 /** The cost model of the pass budget: both networks' passes count (the conservative one for MAPA). */
@@ -139,8 +139,8 @@ export const METHOD_OPTIONS: Record<string, (i: OptionInputs) => Promise<MethodO
   vae: () => Promise.resolve({}),
   iwae: (i) => Promise.resolve({ s: i.k + i.s }),
   mapa: async (i) => {
-    const { rows, pool } = await mapaInputs(i.draw, { k: i.k, s: i.s });
-    return { rows, pool, k: i.k, s: i.s };
+    const { rows } = await mapaInputs(i.draw, { k: i.k });
+    return { rows, k: i.k, s: i.s };
   },
   mapa_gt: (i) => Promise.resolve({ k: i.k, s: i.s }),
   mapa_naive: (i) => Promise.resolve({ s: i.k + i.s }),
@@ -178,13 +178,129 @@ export function budgetCases(settings: BudgetSettings): CaseSpec[] {
   return cases;
 }
 
-function budgetOf(p: Record<string, JsonValue>): Budget {
-  return p.budgetKind === "seconds"
-    ? { kind: "seconds", seconds: p.seconds as number }
-    : { kind: "passes", passes: p.passes as number, costModel: COST_MODEL };
+/** One checkpoint of one training run, evaluated. */
+interface MarkFigures {
+  kl: DrawValue;
+  logLik: DrawValue;
+  logLikTruth: DrawValue;
+  estimator: string;
+  steps: number;
+  passes: number;
+  seconds: number;
+  tailOverfitNats?: number;
 }
 
-/** Runs one case: every draw, R restarts each, test KL at the end and at each checkpoint. */
+/** One draw's training run, evaluated at every mark of both kinds. */
+interface DrawRun {
+  /** `${kind}/${fraction}` -> figures. */
+  marks: Map<string, MarkFigures>;
+  /** The estimator cross-check of the full-pass-budget model (draw 0 only). */
+  crossCheck: Record<string, JsonValue>;
+  failed: number;
+  rowsSeconds: number;
+}
+
+const runs = new Map<string, DrawRun>();
+
+/** The fractions every curve has: the checkpoints, then 1. */
+function fractionsOf(p: Record<string, JsonValue>): number[] {
+  return [...(p.checkpoints as number[]), 1];
+}
+
+/**
+ * Trains `method` on draw `d` once for both budget kinds: until the pass
+ * budget and the time budget are both spent, exporting the model at every
+ * fraction of each, and evaluates every export on the test set. Cached, so
+ * the seconds case reads the run its passes case made.
+ */
+async function drawRun(
+  method: Method,
+  d: number,
+  p: Record<string, JsonValue>,
+  ctx: Parameters<Suite["run"]>[1],
+  onFraction: (f: number) => void,
+): Promise<DrawRun> {
+  const key = JSON.stringify([
+    method.name,
+    d,
+    ctx.seed,
+    p.dataset,
+    p.n,
+    p.passes,
+    p.seconds,
+    p.checkpoints,
+    p.learningRate,
+    p.k,
+    p.s,
+    p.nTest,
+    p.nValidation,
+  ]);
+  const hit = runs.get(key);
+  if (hit) return hit;
+  const draw = drawData(p.dataset as string, {
+    n: p.n as number,
+    nValidation: p.nValidation as number,
+    nTest: p.nTest as number,
+    runSeed: ctx.seed,
+    index: d,
+  });
+  const inputs = { draw, k: p.k as number, s: p.s as number };
+  const options = await (METHOD_OPTIONS[method.name] ?? ((i) => Promise.resolve({ s: i.k + i.s })))(
+    inputs,
+  );
+  const fractions = fractionsOf(p);
+  const passes = p.passes as number, seconds = p.seconds as number;
+  const marks: CheckpointMark[] = fractions.flatMap((f) => [
+    { kind: "passes" as const, at: f * passes },
+    { kind: "seconds" as const, at: f * seconds },
+  ]);
+  const r = await train(method, draw.data, {
+    ...options,
+    budget: { kind: "passes_and_seconds", passes, seconds, costModel: COST_MODEL },
+    restarts: p.restarts as number,
+    learningRate: p.learningRate as number,
+    seed: draw.seed,
+    validation: draw.validation,
+    marks,
+    onProgress: (q) => onFraction(q.fraction),
+  });
+  const best = r.restarts[r.best];
+  const out: DrawRun = {
+    marks: new Map(),
+    crossCheck: {},
+    failed: r.restarts.filter((x) => x.status !== "ok").length,
+    rowsSeconds: method.name === "mapa" ? (await mapaInputs(draw, inputs)).seconds : 0,
+  };
+  for (const cp of best.checkpoints ?? []) {
+    const kind = cp.mark.kind;
+    const f = fractions.find((x) =>
+      Math.abs(x * (kind === "passes" ? passes : seconds) - cp.mark.at) < 1e-9 * cp.mark.at
+    );
+    if (f === undefined) continue;
+    const fig = testFigures(cp.model, draw.test);
+    out.marks.set(`${kind}/${f}`, {
+      ...fig,
+      steps: cp.steps,
+      passes: passCost(cp.passes, COST_MODEL),
+      seconds: cp.seconds,
+      ...(cp.metrics?.tailOverfitNats !== undefined
+        ? { tailOverfitNats: cp.metrics.tailOverfitNats }
+        : {}),
+    });
+    if (d === 0 && kind === "passes" && f === 1) {
+      out.crossCheck = estimatorCrossCheck(cp.model, draw.test.x, {
+        points: p.crossCheckPoints as number,
+        seed: draw.seed,
+      });
+    }
+  }
+  // Keep memory bounded: only the current data set's runs are read again.
+  if (runs.size >= 64) runs.delete(runs.keys().next().value!);
+  runs.set(key, out);
+  return out;
+}
+
+/** Runs one case: every draw's run, read at this case's budget kind. */
 async function runBudgetCase(
   spec: CaseSpec,
   ctx: Parameters<Suite["run"]>[1],
@@ -192,97 +308,69 @@ async function runBudgetCase(
   await useBackend(ctx);
   const p = spec.params;
   const method = getMethod(p.method as string);
-  const draws = p.draws as number, restarts = p.restarts as number;
-  const marks = p.checkpoints as number[];
-  const budget = budgetOf(p);
-  const perDraw = {
-    kl: [] as DrawValue[],
-    logLik: [] as DrawValue[],
-    logLikTruth: [] as DrawValue[],
-    seconds: [] as number[],
-    passes: [] as number[],
-    steps: [] as number[],
-    curve: marks.concat(1).map(() => [] as DrawValue[]),
-  };
-  let failedRestarts = 0, rowsSeconds = 0, estimator = "";
-  let crossCheck: Record<string, JsonValue> = {};
+  const kind = p.budgetKind as "passes" | "seconds";
+  const draws = p.draws as number;
+  const fractions = fractionsOf(p);
+  const total = kind === "passes" ? p.passes as number : p.seconds as number;
+  const perDraw: DrawRun[] = [];
   for (let d = 0; d < draws; d++) {
     if (ctx.signal.aborted) throw new Error("interrupted");
-    const draw = drawData(p.dataset as string, {
-      n: p.n as number,
-      nValidation: p.nValidation as number,
-      nTest: p.nTest as number,
-      runSeed: ctx.seed,
-      index: d,
-    });
-    const inputs = { draw, k: p.k as number, s: p.s as number };
-    const options = await (METHOD_OPTIONS[method.name] ?? ((i) =>
-      Promise.resolve({ s: i.k + i.s })))(
-        inputs,
-      );
-    if (method.name === "mapa") rowsSeconds += (await mapaInputs(draw, inputs)).seconds / draws;
-    const r = await train(method, draw.data, {
-      ...options,
-      budget,
-      restarts,
-      learningRate: p.learningRate as number,
-      seed: draw.seed,
-      validation: draw.validation,
-      checkpoints: marks,
-      onProgress: (q) => ctx.progress((d + q.fraction) / draws, `draw ${d + 1}/${draws}`),
-    });
-    const ok = r.restarts.filter((x) => x.status === "ok");
-    failedRestarts += restarts - ok.length;
-    const fig = testFigures(r.model, draw.test);
-    if (d === 0) {
-      crossCheck = estimatorCrossCheck(r.model, draw.test.x, {
-        points: p.crossCheckPoints as number,
-        seed: draw.seed,
-      });
-    }
-    estimator ||= fig.estimator;
-    perDraw.kl.push(fig.kl);
-    perDraw.logLik.push(fig.logLik);
-    perDraw.logLikTruth.push(fig.logLikTruth);
-    perDraw.seconds.push(r.restarts.reduce((a, x) => a + x.seconds, 0));
-    perDraw.passes.push(
-      r.restarts.reduce((a, x) => a + passCost(x.passes, COST_MODEL), 0) / restarts,
+    perDraw.push(
+      await drawRun(
+        method,
+        d,
+        p,
+        ctx,
+        (q) => ctx.progress((d + q) / draws, `draw ${d + 1}/${draws}`),
+      ),
     );
-    perDraw.steps.push(r.restarts.reduce((a, x) => a + x.steps, 0) / restarts);
-    const best = r.restarts[r.best].checkpoints ?? [];
-    marks.forEach((f, i) => {
-      const cp = best.find((c) => c.fraction === f);
-      perDraw.curve[i].push(
-        cp
-          ? testFigures(cp.model, draw.test).kl
-          : { unavailable: "not available: training stopped before this checkpoint" },
-      );
-    });
-    perDraw.curve[marks.length].push(fig.kl);
   }
-  const kl = summarizeDraws(perDraw.kl), ll = summarizeDraws(perDraw.logLik);
-  const total = budget.kind === "passes" ? budget.passes : budget.seconds;
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const missing = { unavailable: "not available: training stopped before this checkpoint" };
+  const at = (r: DrawRun, f: number) => r.marks.get(`${kind}/${f}`);
+  const values = (f: number) => perDraw.map((r) => at(r, f)?.kl ?? missing);
+  const finalOf = (r: DrawRun) => at(r, 1);
+  const kl = summarizeDraws(values(1));
+  const ll = summarizeDraws(perDraw.map((r) => finalOf(r)?.logLik ?? missing));
+  const mean = (v: number[]) => v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
+  const nums = (v: (number | undefined)[]) => v.filter((x): x is number => typeof x === "number");
+  const half = fractions.includes(0.5)
+    ? nums(perDraw.map((r) => {
+      const a = at(r, 0.5)?.kl, b = finalOf(r)?.kl;
+      return typeof a === "number" && typeof b === "number" ? Math.abs(a - b) : undefined;
+    }))
+    : [];
+  const overfit = nums(perDraw.map((r) => finalOf(r)?.tailOverfitNats));
+  const asNumber = (v: DrawValue | undefined) => (typeof v === "number" ? v : null);
   return {
     testKl: kl.mean,
     testKlCiLow: kl.ciLow,
     testKlCiHigh: kl.ciHigh,
-    testKlPerDraw: perDraw.kl.map((v) => (typeof v === "number" ? v : null)),
+    testKlPerDraw: values(1).map(asNumber),
     testKlNote: kl.note,
     testLogLik: ll.mean,
     testLogLikCiLow: ll.ciLow,
     testLogLikCiHigh: ll.ciHigh,
-    testLogLikTruth: summarizeDraws(perDraw.logLikTruth).mean,
-    estimator: estimator || "not available",
-    trainSeconds: mean(perDraw.seconds),
-    passes: mean(perDraw.passes),
-    steps: mean(perDraw.steps),
-    failedRestarts,
-    ...crossCheck,
-    ...(method.name === "mapa" ? { rowsSeconds } : {}),
-    curve: marks.concat(1).map((f, i) => {
-      const s = summarizeDraws(perDraw.curve[i]);
-      return { fraction: f, budget: f * total, testKl: s.mean, ciLow: s.ciLow, ciHigh: s.ciHigh };
+    testLogLikTruth: summarizeDraws(perDraw.map((r) => finalOf(r)?.logLikTruth ?? missing)).mean,
+    estimator: perDraw.map((r) => finalOf(r)?.estimator).find((e) => e) || "not available",
+    trainSeconds: mean(nums(perDraw.map((r) => finalOf(r)?.seconds))),
+    passes: mean(nums(perDraw.map((r) => finalOf(r)?.passes))),
+    steps: mean(nums(perDraw.map((r) => finalOf(r)?.steps))),
+    failedRestarts: perDraw.reduce((a, r) => a + r.failed, 0),
+    klChangeLastHalf: half.length === draws ? mean(half) : null,
+    ...(overfit.length > 0 ? { tailOverfitNats: mean(overfit) } : {}),
+    ...(kind === "passes" ? perDraw[0]?.crossCheck ?? {} : {}),
+    ...(method.name === "mapa" ? { rowsSeconds: mean(perDraw.map((r) => r.rowsSeconds)) } : {}),
+    curve: fractions.map((f) => {
+      const v = values(f);
+      const s = summarizeDraws(v);
+      return {
+        fraction: f,
+        budget: f * total,
+        testKl: s.mean,
+        ciLow: s.ciLow,
+        ciHigh: s.ciHigh,
+        perDraw: v.map(asNumber),
+      };
     }),
   };
 }

@@ -2,7 +2,7 @@
  * The data of one draw of a synthetic set, shared by every method the
  * benchmarks train on it (so methods are compared on the same points): the
  * training set with its ground truth, validation and test points, and
- * MAPA's rows and tail pool, computed once per draw and cached.
+ * MAPA's rows, computed once per draw and cached.
  *
  * @module
  */
@@ -11,8 +11,7 @@ import { getSyntheticDataset } from "../src/data/registry.ts";
 import type { SyntheticDataset } from "../src/data/types.ts";
 import { groundTruthModel, type TestSet } from "../src/eval/test_kl.ts";
 import { exactRows } from "../src/mapa/exact.ts";
-import { makeTailPool } from "../src/mapa/tail.ts";
-import type { MapaRows, TailPool } from "../src/mapa/types.ts";
+import type { MapaRows } from "../src/mapa/types.ts";
 import type { TrainingData } from "../src/models/method.ts";
 import { Rng } from "../src/rng.ts";
 import type { Matrix } from "../src/types.ts";
@@ -42,7 +41,7 @@ export interface DrawData {
 }
 
 const draws = new Map<string, DrawData>();
-const mapaCache = new Map<string, { rows: MapaRows; pool: TailPool; seconds: number }>();
+const mapaCache = new Map<string, { rows: MapaRows; seconds: number }>();
 
 /** The numeric seed of draw `index` of `dataset` under the run seed `runSeed`. */
 export function drawSeed(runSeed: number, dataset: string, index: number): number {
@@ -81,25 +80,20 @@ export function drawData(
 }
 
 /**
- * Exact MAPA rows (top `k`, bandwidth 2 sigma2) and a without-replacement
- * tail pool of `s` draws per round for a draw, cached; `seconds` is the time
- * they took when first computed (MAPA's one-off cost, shared by restarts).
+ * Exact MAPA rows (top `k`, bandwidth 2 sigma2) for a draw, cached; `seconds`
+ * is the time they took when first computed (MAPA's one-off cost, shared by
+ * restarts). Tail draws are made fresh during training.
  */
 export async function mapaInputs(
   draw: DrawData,
-  options: { k: number; s: number; rounds?: number },
-): Promise<{ rows: MapaRows; pool: TailPool; seconds: number }> {
-  const key = `${draw.dataset.name}/${draw.data.x.rows}/${draw.seed}/${options.k}/${options.s}`;
+  options: { k: number },
+): Promise<{ rows: MapaRows; seconds: number }> {
+  const key = `${draw.dataset.name}/${draw.data.x.rows}/${draw.seed}/${options.k}`;
   let hit = mapaCache.get(key);
   if (!hit) {
     const t0 = performance.now();
     const rows = await exactRows(draw.data.x, { k: options.k, sigma2: draw.data.sigma2 });
-    const pool = makeTailPool(draw.data.x, rows, {
-      s: options.s,
-      rounds: options.rounds ?? 8,
-      seed: draw.seed,
-    });
-    hit = { rows, pool, seconds: (performance.now() - t0) / 1000 };
+    hit = { rows, seconds: (performance.now() - t0) / 1000 };
     if (mapaCache.size >= 16) mapaCache.delete(mapaCache.keys().next().value!);
     mapaCache.set(key, hit);
   }

@@ -22,35 +22,81 @@ export type Budget =
     kind: "seconds";
     /** Wall-clock seconds allowed. */
     seconds: number;
+  }
+  | {
+    /**
+     * Train until both the passes and the seconds are spent, so one run
+     * serves a comparison at equal passes and one at equal seconds (read at
+     * checkpoint marks).
+     */
+    kind: "passes_and_seconds";
+    /** Passes to spend at least. */
+    passes: number;
+    /** Cost model of `passes`. */
+    costModel: CostModel;
+    /** Seconds to spend at least. */
+    seconds: number;
   };
+
+/** A point of a run (passes spent, or training seconds) at which the model is exported. */
+export interface CheckpointMark {
+  /** What is counted. */
+  kind: "passes" | "seconds";
+  /** Passes (under the budget's cost model) or seconds. */
+  at: number;
+}
 
 /** Throws a one-line InputError unless `budget` is a usable budget. */
 export function checkBudget(budget: Budget): void {
-  if (budget.kind === "passes") {
-    if (!(budget.passes > 0) || !Number.isFinite(budget.passes)) {
-      throw new InputError(`a pass budget must be a finite number > 0, got ${budget.passes}`);
+  const checkPasses = (b: { passes: number; costModel: CostModel }) => {
+    if (!(b.passes > 0) || !Number.isFinite(b.passes)) {
+      throw new InputError(`a pass budget must be a finite number > 0, got ${b.passes}`);
     }
-    if (budget.costModel !== "decoder" && budget.costModel !== "encoder_decoder") {
+    if (b.costModel !== "decoder" && b.costModel !== "encoder_decoder") {
       throw new InputError(
-        `unknown cost model "${budget.costModel}"; use decoder or encoder_decoder`,
+        `unknown cost model "${b.costModel}"; use decoder or encoder_decoder`,
       );
     }
-  } else if (budget.kind === "seconds") {
-    if (!(budget.seconds > 0) || !Number.isFinite(budget.seconds)) {
+  };
+  const checkSeconds = (b: { seconds: number }) => {
+    if (!(b.seconds > 0) || !Number.isFinite(b.seconds)) {
       throw new InputError(
-        `a time budget must be a finite number of seconds > 0, got ${budget.seconds}`,
+        `a time budget must be a finite number of seconds > 0, got ${b.seconds}`,
       );
     }
+  };
+  if (budget.kind === "passes") checkPasses(budget);
+  else if (budget.kind === "seconds") checkSeconds(budget);
+  else if (budget.kind === "passes_and_seconds") {
+    checkPasses(budget);
+    checkSeconds(budget);
   } else {
     throw new InputError(
-      `unknown budget kind "${(budget as { kind: string }).kind}"; use passes or seconds`,
+      `unknown budget kind "${
+        (budget as { kind: string }).kind
+      }"; use passes, seconds or passes_and_seconds`,
     );
   }
 }
 
-/** The fraction of `budget` spent after `passes` and `seconds` (1 or more: spent). */
+/** The fraction of `budget` spent (for both: the smaller of the two). */
 export function budgetFraction(budget: Budget, passes: Passes, seconds: number): number {
-  return budget.kind === "passes"
-    ? passCost(passes, budget.costModel) / budget.passes
-    : seconds / budget.seconds;
+  switch (budget.kind) {
+    case "passes":
+      return passCost(passes, budget.costModel) / budget.passes;
+    case "seconds":
+      return seconds / budget.seconds;
+    case "passes_and_seconds":
+      return Math.min(passCost(passes, budget.costModel) / budget.passes, seconds / budget.seconds);
+  }
+}
+
+/** Whether a run at (passes, seconds) has reached `mark`, counting passes as `budget` does. */
+export function markReached(
+  mark: CheckpointMark,
+  state: { budget: Budget; passes: Passes; seconds: number },
+): boolean {
+  if (mark.kind === "seconds") return state.seconds >= mark.at;
+  const model = state.budget.kind === "seconds" ? "encoder_decoder" : state.budget.costModel;
+  return passCost(state.passes, model) >= mark.at;
 }

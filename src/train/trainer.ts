@@ -9,11 +9,17 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../errors.ts";
-import type { Method, MethodOptions, TrainingData } from "../models/method.ts";
+import type { Method, MethodModel, MethodOptions, TrainingData } from "../models/method.ts";
 import type { Passes } from "../models/passes.ts";
 import { Rng } from "../rng.ts";
 import type { GenerativeModel, Matrix, MlpWeights } from "../types.ts";
-import { type Budget, budgetFraction, checkBudget } from "./budget.ts";
+import {
+  type Budget,
+  budgetFraction,
+  checkBudget,
+  type CheckpointMark,
+  markReached,
+} from "./budget.ts";
 
 /** Progress of a training run. */
 export interface TrainProgress {
@@ -53,12 +59,20 @@ export interface TrainOptions extends MethodOptions {
    * charged to a time budget. Default none.
    */
   checkpoints?: number[];
+  /**
+   * Further points (passes spent or training seconds) at which every restart
+   * exports its model, in any order; with a `passes_and_seconds` budget these
+   * are the only checkpoints. Default none.
+   */
+  marks?: CheckpointMark[];
 }
 
 /** A restart's model exported part-way through its budget. */
 export interface Checkpoint {
-  /** The budget fraction asked for (the step that crossed it). */
+  /** The budget fraction asked for (NaN for a mark given as `marks`). */
   fraction: number;
+  /** The mark asked for (the step that crossed it). */
+  mark: CheckpointMark;
   /** Steps taken. */
   steps: number;
   /** Passes spent. */
@@ -67,6 +81,8 @@ export interface Checkpoint {
   seconds: number;
   /** The model at that point. */
   model: GenerativeModel;
+  /** The method's metrics and diagnostics at that point (marks only). */
+  metrics?: Record<string, number>;
 }
 
 /** How one restart went. */
@@ -109,6 +125,50 @@ export interface TrainResult {
   metrics: Record<string, number>;
 }
 
+/** The checkpoints of a run: fractions of the budget first, then explicit marks. */
+function checkpointMarks(
+  options: TrainOptions,
+): { fraction: number; mark: CheckpointMark; done: boolean; withMetrics: boolean }[] {
+  const b = options.budget;
+  const fractions = [...(options.checkpoints ?? [])].sort((x, y) => x - y);
+  for (const f of fractions) {
+    if (!(f > 0 && f < 1)) throw new InputError(`checkpoints must lie in (0, 1), got ${f}`);
+  }
+  if (fractions.length > 0 && b.kind === "passes_and_seconds") {
+    throw new InputError("a passes_and_seconds budget takes checkpoint marks, not fractions");
+  }
+  const out = fractions.map((f) => ({
+    fraction: f,
+    mark: b.kind === "seconds"
+      ? { kind: "seconds" as const, at: f * b.seconds }
+      : { kind: "passes" as const, at: f * (b as { passes: number }).passes },
+    done: false,
+    withMetrics: false,
+  }));
+  for (const mark of options.marks ?? []) {
+    if (
+      (mark.kind !== "passes" && mark.kind !== "seconds") || !(mark.at > 0) ||
+      !Number.isFinite(mark.at)
+    ) {
+      throw new InputError(
+        `a checkpoint mark needs kind passes|seconds and a finite at > 0, got ${
+          JSON.stringify(mark)
+        }`,
+      );
+    }
+    out.push({ fraction: NaN, mark, done: false, withMetrics: true });
+  }
+  return out;
+}
+
+/** A model's extra metrics and its end-of-training diagnostics. */
+async function methodMetrics(model: MethodModel, rng: Rng): Promise<Record<string, number>> {
+  return {
+    ...model.extraMetrics(),
+    ...(await model.diagnostics?.(rng.fork("diagnostics")) ?? {}),
+  };
+}
+
 function firstRows(x: Matrix, n: number): Matrix {
   const r = Math.min(n, x.rows);
   return { rows: r, cols: x.cols, data: x.data.slice(0, r * x.cols) };
@@ -138,10 +198,7 @@ export async function train(
   if (!(lr > 0)) throw new InputError(`learning rate must be > 0, got ${lr}`);
   const validation = options.validation ?? firstRows(data.x, 1000);
   const seed = options.seed ?? 0;
-  const marks = [...(options.checkpoints ?? [])].sort((a, b) => a - b);
-  for (const f of marks) {
-    if (!(f > 0 && f < 1)) throw new InputError(`checkpoints must lie in (0, 1), got ${f}`);
-  }
+  const marks = checkpointMarks(options);
   const results: RestartResult[] = [];
   let best: Omit<TrainResult, "method" | "restarts"> | undefined;
   let bestBound = -Infinity;
@@ -158,6 +215,7 @@ export async function train(
     let paused = 0;
     const seconds = () => (performance.now() - start - paused) / 1000;
     const saved: Checkpoint[] = [];
+    for (const m of marks) m.done = false;
     const report = (loss: number) =>
       options.onProgress?.({
         restart: r,
@@ -190,17 +248,22 @@ export async function train(
         if (!Number.isFinite(finalLoss)) {
           throw new Error(`non-finite loss ${finalLoss} at step ${steps}`);
         }
-        while (
-          saved.length < marks.length &&
-          budgetFraction(options.budget, model.passes, seconds()) >= marks[saved.length]
-        ) {
+        for (const m of marks) {
+          if (
+            m.done || !markReached(m.mark, { ...options, passes: model.passes, seconds: seconds() })
+          ) {
+            continue;
+          }
+          m.done = true;
           const t0 = performance.now();
           saved.push({
-            fraction: marks[saved.length],
+            fraction: m.fraction,
+            mark: m.mark,
             steps,
             passes: model.passes.snapshot(),
             seconds: seconds(),
             model: await model.exportModel(rng.fork(`checkpoint/${saved.length}`)),
+            ...(m.withMetrics ? { metrics: await methodMetrics(model, rng) } : {}),
           });
           paused += performance.now() - t0;
         }
@@ -229,7 +292,7 @@ export async function train(
           best: r,
           model: await model.exportModel(rng.fork("export")),
           encoder: await model.encoderWeights(),
-          metrics: model.extraMetrics(),
+          metrics: await methodMetrics(model, rng),
         };
       }
     } catch (e) {

@@ -14,8 +14,9 @@ const nets = {
   decoder: { hidden: [6], activation: "tanh" as const },
 };
 
+const budget = { kind: "passes" as const, passes: 3000, costModel: "decoder" as const };
+
 Deno.test("checkpoints export a model at each budget fraction, in order", async () => {
-  const budget = { kind: "passes" as const, passes: 3000, costModel: "decoder" as const };
   const r = await train(getMethod("vae"), data, {
     ...nets,
     budget,
@@ -38,6 +39,43 @@ Deno.test("checkpoints export a model at each budget fraction, in order", async 
   assert.equal(none.restarts[0].checkpoints, undefined);
   await assert.rejects(
     () => train(getMethod("vae"), data, { ...nets, budget, checkpoints: [1] }),
+    InputError,
+  );
+});
+
+Deno.test("a passes_and_seconds budget spends both and exports at marks of either kind", async () => {
+  const r = await train(getMethod("vae"), data, {
+    ...nets,
+    budget: { kind: "passes_and_seconds", passes: 2000, seconds: 0.3, costModel: "decoder" },
+    batchSize: 20,
+    marks: [{ kind: "seconds", at: 0.15 }, { kind: "passes", at: 1000 }],
+  });
+  const rr = r.restarts[0];
+  assert.ok(passCost(rr.passes, "decoder") >= 2000 && rr.seconds >= 0.3, JSON.stringify(rr));
+  const cps = rr.checkpoints!;
+  assert.deepEqual(cps.map((c) => c.mark.kind).sort(), ["passes", "seconds"]);
+  for (const c of cps) {
+    assert.ok(Number.isNaN(c.fraction));
+    assert.ok(c.metrics !== undefined);
+    if (c.mark.kind === "passes") assert.ok(passCost(c.passes, "decoder") >= 1000);
+    else assert.ok(c.seconds >= 0.15);
+  }
+  await assert.rejects(
+    () =>
+      train(getMethod("vae"), data, {
+        ...nets,
+        budget: { kind: "passes_and_seconds", passes: 2000, seconds: 0.3, costModel: "decoder" },
+        checkpoints: [0.5],
+      }),
+    InputError,
+  );
+  await assert.rejects(
+    () =>
+      train(getMethod("vae"), data, {
+        ...nets,
+        budget,
+        marks: [{ kind: "seconds", at: -1 }],
+      }),
     InputError,
   );
 });
