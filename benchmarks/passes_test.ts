@@ -149,6 +149,7 @@ Deno.test("tailTerms: a short tail is taken whole, empty slots add the row itsel
 
 Deno.test("MAPA at N <= B(K+S): decoder passes per point = distinct codes / B, at most N / B", async () => {
   const n = 300, steps = 2;
+  assert.ok(n <= BATCH * (MAPA_K + 1));
   const rows = await batchRows("figure8", n, { seed: 3, steps, k: MAPA_K, sMax: 100 });
   // The batch rows' top K are the exact rows' top K.
   const full = await exactRows(rows.data.x, { k: MAPA_K, sigma2: rows.data.sigma2 });
@@ -161,7 +162,6 @@ Deno.test("MAPA at N <= B(K+S): decoder passes per point = distinct codes / B, a
     }
   }
   for (const s of [1, 5, 20, 100]) {
-    assert.ok(n <= BATCH * (MAPA_K + s) || s < 20);
     const c = countMethodPasses("mapa", rows, { s, seed: 3 });
     o = 0;
     const distinct: number[] = [];
