@@ -13,6 +13,7 @@ import {
   summarizePasses,
   tailOrder,
   tailTerms,
+  uniformOccupancy,
 } from "./passes.ts";
 import type { CaseContext, CaseResult, JsonValue, Profile } from "./suite.ts";
 import { useBackend } from "./tfjs_backend.ts";
@@ -224,7 +225,17 @@ function counted(
   return {
     suite: "passes",
     name: `${dataset}/n${n}/${method}/s${s}`,
-    params: { method, dataset, n, s, budgetN: 1000, budgetK: 10, budgetS: 10 },
+    params: {
+      method,
+      dataset,
+      n,
+      s,
+      k: method === "mapa" ? 10 : null,
+      batch: BATCH,
+      budgetN: 1000,
+      budgetK: 10,
+      budgetS: 10,
+    },
     status: "ok",
     metrics: { encoderPassesPerPoint: enc, decoderPassesPerPoint: dec },
     seconds: 0,
@@ -259,6 +270,20 @@ Deno.test("summarizePasses and the report: crossover per S and cost model, budge
   assert.equal(
     (never.crossover as Record<string, Record<string, JsonValue>>)["s100/decoder"].status,
     "beyond",
+  );
+  // Largest deviation from the uniform-occupancy count, over the synthetic MAPA cases.
+  let worst = 0;
+  for (const r of results.filter((r) => r.params.method === "mapa")) {
+    const u = uniformOccupancy(r.params.n as number, {
+      batch: BATCH,
+      terms: 10 + (r.params.s as number),
+    });
+    worst = Math.max(worst, Math.abs((r.metrics.decoderPassesPerPoint as number) / u - 1));
+  }
+  assert.ok(Math.abs((sum.uniformOccupancyMaxDeviation as number) - worst) < 1e-12);
+  assert.ok(
+    Math.abs(uniformOccupancy(5000, { batch: 100, terms: 110 }) - 50 * (1 - Math.exp(-2.2))) <
+      1e-12,
   );
   const section = passesSuite.report!(results, sum);
   const text = section.notes.join(" ");
