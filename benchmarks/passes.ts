@@ -737,10 +737,12 @@ function crossoverText(x: JsonValue | undefined): string {
   const o = (x ?? {}) as Record<string, JsonValue>;
   if (o.status === "crossed") return `N ≈ ${fmtN(o.n as number)}`;
   if (o.status === "beyond") {
-    return `beyond the largest N measured (${fmtN(o.largestN as number)}): MAPA saves at every N`;
+    return `no N measured (it still saves at N = ${fmtN(o.largestN as number)}, the largest)`;
   }
   if (o.status === "never") {
-    return `below the smallest N measured (${fmtN(o.smallestN as number)}): MAPA saves at no N`;
+    return `every N measured (it saves nothing even at N = ${
+      fmtN(o.smallestN as number)
+    }, the smallest)`;
   }
   return "n/a";
 }
@@ -857,6 +859,17 @@ function sChart(c: ReturnType<typeof collect>, cm: CostModelName): ChartSpec {
   );
 }
 
+/** How far the MAPA counts sit from uniform occupancy, in words. */
+function occupancyNote(deviation: number | null): string {
+  const formula =
+    "N / B (1 - exp(-B (K + S) / N)), the distinct codes of B (K + S) terms dropped uniformly on N points";
+  if (deviation === null) return `No MAPA count to compare with ${formula}.`;
+  const pct = fmt(100 * deviation, 1);
+  return deviation <= 0.1
+    ? `Rows share codes about as often as random draws would: every MAPA count is within ${pct}% of ${formula}, on every data set (the batch rows are spread like the data, so in any region the ratio of terms to points is the global B (K + S) / N).`
+    : `MAPA counts depart from ${formula} by up to ${pct}%: where the rows sit changes how many codes they share.`;
+}
+
 function reportPasses(results: CaseResult[], summary: Record<string, JsonValue>): ReportSection {
   const c = collect(results);
   const budgetN = summary.budgetN as number | null;
@@ -873,17 +886,15 @@ function reportPasses(results: CaseResult[], summary: Record<string, JsonValue>)
     } (S = 20) or ${
       fmtN(BATCH * (MAPA_K + 100))
     } (S = 100), rows share fewer codes and MAPA's passes per point approach K + S, more than IWAE's S.`,
-    `Rows share codes about as often as random draws would: every MAPA count is within ${
-      fmt(100 * ((summary.uniformOccupancyMaxDeviation as number) ?? NaN), 1)
-    }% of N / B (1 - exp(-B (K + S) / N)), the distinct codes of B (K + S) terms dropped uniformly on N points, on every data set (the batch rows are spread like the data, so in any region the ratio of terms to points is the global B (K + S) / N).`,
+    occupancyNote(summary.uniformOccupancyMaxDeviation as number | null),
   ];
   for (const s of HEADLINE_S) {
     const d = crossover[`s${s}/decoder`], e = crossover[`s${s}/encoder_decoder`];
     const r = passRatio[`s${s}/decoder`] ?? {};
     notes.push(
-      `At S = ${s}, MAPA stops saving passes against IWAE beyond ${
+      `At S = ${s}, MAPA stops saving passes against IWAE from ${
         crossoverText(d)
-      } when the decoder dominates (per data set: ${perDatasetText(d)}) and beyond ${
+      } when the decoder dominates (per data set: ${perDatasetText(d)}) and from ${
         crossoverText(e)
       } when encoder and decoder both count (${
         perDatasetText(e)

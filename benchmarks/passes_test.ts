@@ -280,10 +280,20 @@ Deno.test("summarizePasses and the report: crossover per S and cost model, budge
     Math.abs(uniformOccupancy(5000, { batch: 100, terms: 110 }) - 50 * (1 - Math.exp(-2.2))) <
       1e-12,
   );
+  const cut = results.filter((r) => r.params.n !== 100_000);
+  const beyond = passesSuite.report!(cut, summarizePasses(cut)).notes.join(" ");
+  assert.match(
+    beyond,
+    /At S = 100, MAPA stops saving passes against IWAE from no N measured \(it still saves at N = 10,000, the largest\)/,
+  );
   const section = passesSuite.report!(results, sum);
   const text = section.notes.join(" ");
   assert.match(text, /rows sharing codes/);
   assert.match(text, /capped by N \/ B/);
+  assert.match(text, /At S = 20, MAPA stops saving passes against IWAE from N ≈ /);
+  const dev = sum.uniformOccupancyMaxDeviation as number;
+  assert.ok(dev > 0.1); // the synthetic counts are not uniform occupancy
+  assert.ok(text.includes(`by up to ${(100 * dev).toFixed(1)}%`));
   assert.match(text, /budget suite trains at N = 1,000/);
   const labels = section.charts.flatMap((c) =>
     (c.config.data as { datasets: { label: string }[] }).datasets.map((d) => d.label)
