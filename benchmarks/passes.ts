@@ -860,10 +860,10 @@ function sChart(c: ReturnType<typeof collect>, cm: CostModelName): ChartSpec {
 }
 
 /** How far the MAPA counts sit from uniform occupancy, in words. */
-function occupancyNote(deviation: number | null): string {
+function occupancyNote(deviation: JsonValue | undefined): string {
   const formula =
     "N / B (1 - exp(-B (K + S) / N)), the distinct codes of B (K + S) terms dropped uniformly on N points";
-  if (deviation === null) return `No MAPA count to compare with ${formula}.`;
+  if (typeof deviation !== "number") return `No MAPA count was compared with ${formula}.`;
   const pct = fmt(100 * deviation, 1);
   return deviation <= 0.1
     ? `Rows share codes about as often as random draws would: every MAPA count is within ${pct}% of ${formula}, on every data set (the batch rows are spread like the data, so in any region the ratio of terms to points is the global B (K + S) / N).`
@@ -886,7 +886,7 @@ function reportPasses(results: CaseResult[], summary: Record<string, JsonValue>)
     } (S = 20) or ${
       fmtN(BATCH * (MAPA_K + 100))
     } (S = 100), rows share fewer codes and MAPA's passes per point approach K + S, more than IWAE's S.`,
-    occupancyNote(summary.uniformOccupancyMaxDeviation as number | null),
+    occupancyNote(summary.uniformOccupancyMaxDeviation),
   ];
   for (const s of HEADLINE_S) {
     const d = crossover[`s${s}/decoder`], e = crossover[`s${s}/encoder_decoder`];
