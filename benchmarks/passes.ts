@@ -809,11 +809,13 @@ function nChart(
   const nMin = c.ns[0], nMax = c.ns[c.ns.length - 1];
   if (nMin !== undefined) {
     const cap = (n: number) => per * n / BATCH;
+    // Drawn up to twice the largest count, so the measured curves keep the chart's height.
+    const end = yMax > 0 ? Math.min(nMax, 2 * yMax * BATCH / per) : nMax;
     lines.push({
       label: `cap: ${per === 1 ? "" : "2 "}N / B`,
       borderDash: [6, 4],
       pointRadius: 0,
-      data: [{ x: nMin, y: cap(nMin) }, { x: nMax, y: cap(nMax) }],
+      data: [{ x: nMin, y: cap(nMin) }, { x: Math.max(nMin, end), y: cap(Math.max(nMin, end)) }],
     });
     yMin = Math.min(yMin, cap(nMin));
   }
