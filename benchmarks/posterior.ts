@@ -33,7 +33,7 @@ import { mlpForward } from "../src/mlp.ts";
 import { getMethod } from "../src/models/registry.ts";
 import { Rng } from "../src/rng.ts";
 import { train } from "../src/train/trainer.ts";
-import type { Matrix } from "../src/types.ts";
+import type { GenerativeModel, Matrix } from "../src/types.ts";
 import { type DrawData, drawData } from "./budget_data.ts";
 import { testFigures } from "./budget_eval.ts";
 import { type DrawValue, summarizeDraws } from "./budget_stats.ts";
@@ -303,7 +303,17 @@ async function runNonident(spec: CaseSpec, ctx: CaseContext): Promise<Record<str
     return typeof t === "number" && typeof v === "number" ? t - v : (typeof t === "number" ? v : t);
   });
   const fig = testFigures(vae.model, draw.test);
+  // Why the two references differ: a decoder whose codes also carry the noise (residual well
+  // below sigma2) puts f(code_n) at x_n, so its q over indices becomes MAPA's kernel itself.
+  const residual = (model: GenerativeModel, codes: Matrix) => {
+    const f = mlpForward(model.decoder, codes);
+    let s = 0;
+    for (let i = 0; i < x.data.length; i++) s += (x.data[i] - f.data[i]) ** 2;
+    return s / x.data.length / draw.data.sigma2;
+  };
   return {
+    truthResidualOverSigma2: residual(draw.test.truth!, trueCodes),
+    vaeResidualOverSigma2: residual(vae.model, vaeCodes),
     ...withInterval("tvToGt", tvTruth),
     ...withInterval("tvToVae", tvVae),
     // Paired over points: how much closer (< 0) MAPA's q is to the truth's posterior than to the VAE's.

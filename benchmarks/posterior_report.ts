@@ -85,6 +85,7 @@ export function summarizePosterior(results: CaseResult[]): Record<string, JsonVa
       equallyGood: equal,
       agreesWithPaper: equal,
       vaeTestKl: m.vaeTestKl,
+      vaeResidualOverSigma2: m.vaeResidualOverSigma2,
     };
   }
   return { trend, nonident };
@@ -304,7 +305,11 @@ export function reportPosterior(
           ? " (more than the margin: the comparison can tell them apart)."
           : s.referencesDiffer === false
           ? " (not clearly more than the margin: equal scores were to be expected)."
-          : "."),
+          : ".") +
+        ` The VAE's codes reconstruct the training points to ${fmt(s.vaeResidualOverSigma2)} ` +
+        "sigma2 (mean squared residual; the true codes: about 1). Well below 1, the VAE's codes " +
+        "carry the noise too, f(mu_n) sits near x_n, and q_VAE is close to a Gaussian kernel " +
+        "on x with h = sigma2, the form MAPA's q has.",
     );
   }
   const failed = results.filter((r) => r.suite === "posterior" && r.status !== "ok");
@@ -444,6 +449,8 @@ export function reportPosterior(
           "Spearman top mass vs truth",
           "vs VAE",
           "VAE test KL",
+          "residual / sigma2, truth",
+          "residual / sigma2, VAE",
           "|rank corr| of codes",
         ],
         rows: nonident.map((r) => {
@@ -458,6 +465,8 @@ export function reportPosterior(
             r.metrics.spearmanTopMassTruthMean,
             r.metrics.spearmanTopMassVaeMean,
             r.metrics.vaeTestKl ?? (r.metrics.vaeTestKlNote as string),
+            r.metrics.truthResidualOverSigma2,
+            r.metrics.vaeResidualOverSigma2,
             r.metrics.codesRankCorrelation,
           ];
         }),

@@ -90,6 +90,10 @@ Deno.test("posterior run(): tiny trend and non-identifiability cases, summary an
   assert.ok(Math.abs(gap.mean - ((ni.tvToGt as number) - (ni.tvToVae as number))) < 1e-12);
   assert.ok(Number.isFinite(ni.vaeTestKl as number));
   assert.ok(inRange(ni.codesRankCorrelation));
+  // The true codes reconstruct x to the noise level: residual / sigma2 near 1.
+  const r = ni.truthResidualOverSigma2 as number;
+  assert.ok(r > 0.5 && r < 1.6, `${r}`);
+  assert.ok((ni.vaeResidualOverSigma2 as number) > 0);
   const summary = posteriorSuite.summarize!(results);
   const nonident = summary.nonident as Record<string, Record<string, JsonValue>>;
   assert.ok([true, false, null].includes(nonident.absolute_value.equallyGood as boolean | null));
