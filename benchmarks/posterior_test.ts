@@ -97,6 +97,8 @@ Deno.test("posterior run(): tiny trend and non-identifiability cases, summary an
   const summary = posteriorSuite.summarize!(results);
   const nonident = summary.nonident as Record<string, Record<string, JsonValue>>;
   assert.ok([true, false, null].includes(nonident.absolute_value.equallyGood as boolean | null));
+  const tr = summary.trend as Record<string, Record<string, JsonValue>>;
+  assert.equal(tr.figure8.capturesTrend, true);
   assert.equal(nonident.absolute_value.tvToGt, ni.tvToGt);
   const section = posteriorSuite.report!(results, summary);
   // Two TV interval charts; trend: Fig. 3 scatter + q-vs-GT scatter + data set; nonident: two variants.
