@@ -49,8 +49,14 @@ export type {
   TestKlValue,
   TestSet,
 } from "./src/eval/test_kl.ts";
-export { posteriorTrend, truthPosteriors } from "./src/eval/posterior_trend.ts";
-export type { TrendCorrelation, TruthPosterior } from "./src/eval/posterior_trend.ts";
+export {
+  DEFAULT_TOP_MASS,
+  posteriorTrend,
+  topMassIndices,
+  totalVariation,
+  truthPosteriors,
+} from "./src/eval/posterior_trend.ts";
+export type { TrendOptions, TrendScores, TruthPosterior } from "./src/eval/posterior_trend.ts";
 export { averageRanks, spearman } from "./src/eval/spearman.ts";
 export { logAddExp, logSumExp, studentTQuantile, summarizeMean } from "./src/eval/stats.ts";
 export type { MeanSummary } from "./src/eval/stats.ts";

@@ -1,12 +1,17 @@
 /**
  * The posterior suite (paper sections 6.3 and 6.4, Fig. 3): for chosen
  * training points x_m, the dense MAPA row log q(n | x_m) over all N (exact,
- * K = N) against the ground-truth empiricalized posterior (Eq. 7) and the
- * original posterior at the true codes z*_n, scored by Spearman rank
- * correlation; and the non-identifiability study: on absolute_value and
- * circle, a VAE-learned decoder with its encoder means as codes is a second
- * "truth" with (nearly) the same p(x), and MAPA's q, which never sees a
- * decoder, is scored against both.
+ * K = N) against the ground-truth empiricalized posterior (Eq. 7), scored by
+ * total variation (mass-weighted; mean over the points with a 95% interval
+ * over the points), and by Spearman rank correlation restricted to the codes
+ * holding the reference's top mass (with Eq. 7 and with the original
+ * posterior at the true codes z*_n). TV is also reported at the other
+ * reading of MAPA's bandwidth (h = sigma2 instead of 2 sigma2) and for a
+ * uniform q (MAPA-naive), so the page shows the measure responding.
+ * The non-identifiability study: on absolute_value and circle, a VAE-learned
+ * decoder with its encoder means as codes is a second "truth" with (nearly)
+ * the same p(x), and MAPA's q, which never sees a decoder, is scored against
+ * both, with the TV between the two references themselves as the yardstick.
  *
  * @module
  */
@@ -14,7 +19,10 @@
 import { useBackend } from "./tfjs_backend.ts";
 import { SYNTHETIC_NAMES } from "../src/data/analytic.ts";
 import {
+  DEFAULT_TOP_MASS,
   posteriorTrend,
+  totalVariation,
+  type TrendScores,
   type TruthPosterior,
   truthPosteriors,
 } from "../src/eval/posterior_trend.ts";
@@ -25,10 +33,10 @@ import { mlpForward } from "../src/mlp.ts";
 import { getMethod } from "../src/models/registry.ts";
 import { Rng } from "../src/rng.ts";
 import { train } from "../src/train/trainer.ts";
-import type { Matrix } from "../src/types.ts";
+import type { GenerativeModel, Matrix } from "../src/types.ts";
 import { type DrawData, drawData } from "./budget_data.ts";
 import { testFigures } from "./budget_eval.ts";
-import { summarizeDraws } from "./budget_stats.ts";
+import { type DrawValue, summarizeDraws } from "./budget_stats.ts";
 import { reportPosterior, summarizePosterior } from "./posterior_report.ts";
 import type { CaseContext, CaseSpec, JsonValue, Profile, Suite } from "./suite.ts";
 
@@ -48,6 +56,11 @@ export interface PosteriorSettings {
   vaeRestarts: number;
   /** Test points for the VAE's test KL (how close its p(x) is to the truth's). */
   nTest: number;
+  /**
+   * Share of the reference's mass whose codes the Spearman correlations rank
+   * (the smallest set holding it); default {@linkcode DEFAULT_TOP_MASS}.
+   */
+  topMass: number;
 }
 
 /** Settings per profile; quick cuts the trend study to 2 sets and N to 300. */
@@ -56,28 +69,31 @@ export const POSTERIOR_PROFILES: Record<Profile, PosteriorSettings> = {
     trendDatasets: ["absolute_value", "figure8"],
     nonidentDatasets: ["absolute_value", "circle"],
     n: 300,
-    points: 4,
+    points: 16,
     vaePasses: 2e5,
     vaeRestarts: 1,
     nTest: 300,
+    topMass: DEFAULT_TOP_MASS,
   },
   standard: {
     trendDatasets: SYNTHETIC_NAMES,
     nonidentDatasets: ["absolute_value", "circle"],
     n: 1000,
-    points: 8,
+    points: 32,
     vaePasses: 1e6,
     vaeRestarts: 2,
     nTest: 1000,
+    topMass: DEFAULT_TOP_MASS,
   },
   full: {
     trendDatasets: SYNTHETIC_NAMES,
     nonidentDatasets: ["absolute_value", "circle"],
     n: 2000,
-    points: 16,
+    points: 64,
     vaePasses: 3e6,
     vaeRestarts: 3,
     nTest: 2000,
+    topMass: DEFAULT_TOP_MASS,
   },
 };
 
@@ -103,14 +119,24 @@ export function posteriorCases(settings: PosteriorSettings): CaseSpec[] {
   ];
 }
 
-/** Dense log q_MAPA(n | x_m) over all n for each of `queries`, from exact rows with K = N. */
+/**
+ * Dense log q_MAPA(n | x_m) over all n for each of `queries`, from exact rows
+ * with K = N; the bandwidth is MAPA's default 2 sigma2 unless `bandwidth` is given.
+ */
 export async function denseMapaRows(
   x: Matrix,
   queries: Int32Array,
   sigma2: number,
+  options: { bandwidth?: number } = {},
 ): Promise<Float64Array[]> {
   const n = x.rows;
-  const block = await exactRowsFor(x, queries, { k: n, sigma2, cutoff: "off", workers: 0 });
+  const block = await exactRowsFor(x, queries, {
+    k: n,
+    sigma2,
+    bandwidth: options.bandwidth,
+    cutoff: "off",
+    workers: 0,
+  });
   return Array.from(queries, (_, p) => {
     const dense = new Float64Array(n).fill(-Infinity);
     for (let i = 0; i < n; i++) dense[block.neighbors[p * n + i]] = block.logq[p * n + i];
@@ -149,10 +175,23 @@ function scatter(code: Matrix, logQ: Float64Array, ref: TruthPosterior): Record<
   };
 }
 
-function spread(values: number[]): Record<string, JsonValue> {
+function spread(values: DrawValue[]): Record<string, JsonValue> {
   const s = summarizeDraws(values);
   return { mean: s.mean, ciLow: s.ciLow, ciHigh: s.ciHigh, n: s.draws, note: s.note };
 }
+
+/** `name`, `nameCiLow`, `nameCiHigh`: mean over the points and its 95% interval over the points. */
+function withInterval(name: string, values: number[]): Record<string, JsonValue> {
+  const s = summarizeDraws(values);
+  return { [name]: s.mean, [`${name}CiLow`]: s.ciLow, [`${name}CiHigh`]: s.ciHigh };
+}
+
+/** A restricted Spearman value, or why there is none (a top-mass set under 3 codes). */
+function ranked(value: number, size: number): DrawValue {
+  return size < 3 ? { unavailable: `top-mass set of ${size} code(s), too few to rank` } : value;
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 async function setup(spec: CaseSpec, ctx: CaseContext) {
   const p = spec.params;
@@ -179,19 +218,44 @@ async function setup(spec: CaseSpec, ctx: CaseContext) {
 
 async function runTrend(spec: CaseSpec, ctx: CaseContext): Promise<Record<string, JsonValue>> {
   const { draw, x, points, pointsX, logQ } = await setup(spec, ctx);
+  const topMass = spec.params.topMass as number;
   const codes = draw.data.groundTruth!.codes;
   const refs = truthPosteriors(draw.test.truth!, codes, pointsX);
-  const trends = refs.map((ref, i) => posteriorTrend(logQ[i], ref));
+  const trends: TrendScores[] = refs.map((ref, i) => posteriorTrend(logQ[i], ref, { topMass }));
+  // The other reading of MAPA's bandwidth (methods.md 4, choice): does TV respond to it?
+  ctx.progress(0.5, "MAPA rows at h = sigma2");
+  const logQSigma2 = await denseMapaRows(x, points, draw.data.sigma2, {
+    bandwidth: draw.data.sigma2,
+  });
+  const tv = trends.map((t) => t.tvToGt);
+  const tvSigma2 = refs.map((ref, i) => totalVariation(logQSigma2[i], ref.logQGt));
+  // MAPA-naive's uniform q: the TV of a q that knows nothing about x_m.
+  const uniform = new Float64Array(x.rows).fill(-Math.log(x.rows));
+  const tvUniform = refs.map((ref) => totalVariation(uniform, ref.logQGt));
   const sample = thin(x.rows).slice(0, 300);
+  const spearmanTop = trends.map((t) => ranked(t.spearmanTopMass, t.topMassSize));
+  const spearmanPost = trends.map((t) =>
+    ranked(t.spearmanPosteriorTopMass, t.posteriorTopMassSize)
+  );
   return {
-    spearmanGt: spread(trends.map((t) => t.spearmanGt)),
-    spearmanPosterior: spread(trends.map((t) => t.spearmanPosterior)),
-    spearmanGtMean: summarizeDraws(trends.map((t) => t.spearmanGt)).mean,
-    spearmanPosteriorMean: summarizeDraws(trends.map((t) => t.spearmanPosterior)).mean,
+    ...withInterval("tvToGt", tv),
+    ...withInterval("tvToGtBandwidthSigma2", tvSigma2),
+    ...withInterval("tvToGtUniform", tvUniform),
+    // Paired over points: how much worse (> 0) h = sigma2 is than the default 2 sigma2.
+    tvSigma2MinusDefault: spread(tvSigma2.map((v, i) => v - tv[i])),
+    spearmanTopMass: spread(spearmanTop),
+    spearmanPosteriorTopMass: spread(spearmanPost),
+    spearmanTopMassMean: summarizeDraws(spearmanTop).mean,
+    spearmanPosteriorTopMassMean: summarizeDraws(spearmanPost).mean,
+    topMassSizeMean: mean(trends.map((t) => t.topMassSize)),
+    intervalOver: "points",
     points: Array.from(points),
-    perPoint: trends.map((t) => ({
-      spearmanGt: t.spearmanGt,
-      spearmanPosterior: t.spearmanPosterior,
+    perPoint: trends.map((t, i) => ({
+      tvToGt: t.tvToGt,
+      tvToGtBandwidthSigma2: tvSigma2[i],
+      spearmanTopMass: round4(t.spearmanTopMass),
+      topMassSize: t.topMassSize,
+      spearmanPosteriorTopMass: round4(t.spearmanPosteriorTopMass),
     })),
     scatter: refs.slice(0, SCATTER_POINTS).map((ref, i) => ({
       point: points[i],
@@ -228,16 +292,43 @@ async function runNonident(spec: CaseSpec, ctx: CaseContext): Promise<Record<str
   const trueCodes = draw.data.groundTruth!.codes;
   const truthRefs = truthPosteriors(draw.test.truth!, trueCodes, pointsX);
   const vaeRefs = truthPosteriors(vae.model, vaeCodes, pointsX);
-  const onTruth = truthRefs.map((r, i) => posteriorTrend(logQ[i], r).spearmanGt);
-  const onVae = vaeRefs.map((r, i) => posteriorTrend(logQ[i], r).spearmanGt);
+  const topMass = p.topMass as number;
+  const onTruth = truthRefs.map((r, i) => posteriorTrend(logQ[i], r, { topMass }));
+  const onVae = vaeRefs.map((r, i) => posteriorTrend(logQ[i], r, { topMass }));
+  const tvTruth = onTruth.map((t) => t.tvToGt), tvVae = onVae.map((t) => t.tvToGt);
+  const rankTruth = onTruth.map((t) => ranked(t.spearmanTopMass, t.topMassSize));
+  const rankVae = onVae.map((t) => ranked(t.spearmanTopMass, t.topMassSize));
+  const rankGap = rankTruth.map((t, i) => {
+    const v = rankVae[i];
+    return typeof t === "number" && typeof v === "number" ? t - v : (typeof t === "number" ? v : t);
+  });
   const fig = testFigures(vae.model, draw.test);
+  // Why the two references differ: a decoder whose codes also carry the noise (residual well
+  // below sigma2) puts f(code_n) at x_n, so its q over indices becomes MAPA's kernel itself.
+  const residual = (model: GenerativeModel, codes: Matrix) => {
+    const f = mlpForward(model.decoder, codes);
+    let s = 0;
+    for (let i = 0; i < x.data.length; i++) s += (x.data[i] - f.data[i]) ** 2;
+    return s / x.data.length / draw.data.sigma2;
+  };
   return {
-    spearmanTruth: spread(onTruth),
-    spearmanVae: spread(onVae),
-    spearmanTruthMean: summarizeDraws(onTruth).mean,
-    spearmanVaeMean: summarizeDraws(onVae).mean,
-    // Paired over points: how much worse MAPA tracks the VAE's posterior than the truth's.
-    truthMinusVae: spread(onTruth.map((t, i) => t - onVae[i])),
+    truthResidualOverSigma2: residual(draw.test.truth!, trueCodes),
+    vaeResidualOverSigma2: residual(vae.model, vaeCodes),
+    ...withInterval("tvToGt", tvTruth),
+    ...withInterval("tvToVae", tvVae),
+    // Paired over points: how much closer (< 0) MAPA's q is to the truth's posterior than to the VAE's.
+    tvTruthMinusVae: spread(tvTruth.map((t, i) => t - tvVae[i])),
+    // The yardstick: how far apart the two references are. Near 0, "equally good" is no test.
+    ...withInterval(
+      "tvGtToVae",
+      truthRefs.map((r, i) => totalVariation(r.logQGt, vaeRefs[i].logQGt)),
+    ),
+    spearmanTopMassTruth: spread(rankTruth),
+    spearmanTopMassVae: spread(rankVae),
+    spearmanTopMassTruthMean: summarizeDraws(rankTruth).mean,
+    spearmanTopMassVaeMean: summarizeDraws(rankVae).mean,
+    spearmanTopMassTruthMinusVae: spread(rankGap),
+    intervalOver: "points",
     vaeTestKl: typeof fig.kl === "number" ? fig.kl : null,
     vaeTestKlNote: typeof fig.kl === "number" ? "" : fig.kl.unavailable,
     // |rank correlation| of the two variants' codes; well below 1 means different decoders.
