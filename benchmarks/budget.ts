@@ -188,6 +188,7 @@ interface MarkFigures {
   passes: number;
   seconds: number;
   tailOverfitNats?: number;
+  tailOverfitSe?: number;
 }
 
 /** One draw's training run, evaluated at every mark of both kinds. */
@@ -284,7 +285,7 @@ async function drawRun(
       passes: passCost(cp.passes, COST_MODEL),
       seconds: cp.seconds,
       ...(cp.metrics?.tailOverfitNats !== undefined
-        ? { tailOverfitNats: cp.metrics.tailOverfitNats }
+        ? { tailOverfitNats: cp.metrics.tailOverfitNats, tailOverfitSe: cp.metrics.tailOverfitSe }
         : {}),
     });
     if (d === 0 && kind === "passes" && f === 1) {
@@ -340,6 +341,7 @@ async function runBudgetCase(
     }))
     : [];
   const overfit = nums(perDraw.map((r) => finalOf(r)?.tailOverfitNats));
+  const overfitSe = nums(perDraw.map((r) => finalOf(r)?.tailOverfitSe));
   const asNumber = (v: DrawValue | undefined) => (typeof v === "number" ? v : null);
   return {
     testKl: kl.mean,
@@ -357,7 +359,13 @@ async function runBudgetCase(
     steps: mean(nums(perDraw.map((r) => finalOf(r)?.steps))),
     failedRestarts: perDraw.reduce((a, r) => a + r.failed, 0),
     klChangeLastHalf: half.length === draws ? mean(half) : null,
-    ...(overfit.length > 0 ? { tailOverfitNats: mean(overfit) } : {}),
+    ...(overfit.length > 0
+      ? {
+        tailOverfitNats: mean(overfit),
+        // The draws are independent: the mean's standard error from the per-draw ones.
+        tailOverfitSe: Math.sqrt(overfitSe.reduce((a, e) => a + e * e, 0)) / overfitSe.length,
+      }
+      : {}),
     ...(kind === "passes" ? perDraw[0]?.crossCheck ?? {} : {}),
     ...(method.name === "mapa" ? { rowsSeconds: mean(perDraw.map((r) => r.rowsSeconds)) } : {}),
     curve: fractions.map((f) => {

@@ -57,15 +57,19 @@ export type TermSource = (batch: Int32Array, rng: Rng) => RowTerms;
  * draws that the decoder has fitted scores higher than fresh draws).
  */
 export interface TailProbe {
-  /** The training rows that have trained on tail draws so far. */
+  /** The training rows with {@linkcode TAIL_PROBE_ROUNDS} visits remembered. */
   rows(): Int32Array;
-  /** The terms each row of `batch` last trained on. */
-  used(batch: Int32Array): RowTerms;
+  /** The terms each row of `batch` trained on at remembered visit `visit`. */
+  used(batch: Int32Array, visit: number): RowTerms;
   /** The same rows' terms with fresh tail draws (not remembered). */
   fresh(batch: Int32Array, rng: Rng): RowTerms;
 }
 
-/** Fresh rounds averaged for `tailOverfitNats` (its Monte Carlo error shrinks as 1/sqrt). */
+/**
+ * Visits remembered per row and fresh rounds drawn for `tailOverfitNats`:
+ * the last 4 visits' draws against 4 fresh sets (averaging both sides
+ * shrinks the estimate's Monte Carlo error).
+ */
 export const TAIL_PROBE_ROUNDS = 4;
 
 /** The distinct indices of `index` and, for each entry, its position among them. */
@@ -169,24 +173,40 @@ export function buildIndexModel(
     return { bounds, unique: union.length };
   };
 
-  /** Mean over `rows` of the bound on the used draws minus the bound on fresh draws. */
-  const tailOverfit = async (probe: TailProbe, rng: Rng): Promise<number> => {
+  /**
+   * Mean over rows of (mean bound on the draws of the last visits) - (mean
+   * bound on as many fresh sets of draws), and its standard error over rows.
+   */
+  const tailOverfit = async (probe: TailProbe, rng: Rng) => {
     const all = probe.rows();
-    let total = 0;
+    let sum = 0, sumSq = 0;
     for (const [a, e] of chunks(all.length, 200)) {
       const batch = all.subarray(a, e);
-      const usedTerms = probe.used(batch);
-      const freshTerms = Array.from({ length: TAIL_PROBE_ROUNDS }, () => probe.fresh(batch, rng));
+      const used = Array.from({ length: TAIL_PROBE_ROUNDS }, (_, v) => probe.used(batch, v));
+      const fresh = Array.from({ length: TAIL_PROBE_ROUNDS }, () => probe.fresh(batch, rng));
       const diff = tf.tidy(() => {
-        let acc = tf.sum(rowBounds(batch, usedTerms).bounds);
-        for (const t of freshTerms) {
-          acc = tf.sub(acc, tf.div(tf.sum(rowBounds(batch, t).bounds), TAIL_PROBE_ROUNDS));
+        let acc = tf.zeros([batch.length]) as tf.Tensor1D;
+        for (let v = 0; v < TAIL_PROBE_ROUNDS; v++) {
+          acc = tf.add(
+            acc,
+            tf.sub(rowBounds(batch, used[v]).bounds, rowBounds(batch, fresh[v]).bounds),
+          );
         }
-        return acc;
+        return tf.div(acc, TAIL_PROBE_ROUNDS);
       });
-      total += await scalarValue(diff);
+      for (const v of await diff.data()) {
+        sum += v;
+        sumSq += v * v;
+      }
+      diff.dispose();
     }
-    return all.length ? total / all.length : NaN;
+    const m = all.length;
+    if (m === 0) return { tailOverfitNats: NaN, tailOverfitSe: NaN };
+    const mean = sum / m;
+    return {
+      tailOverfitNats: mean,
+      tailOverfitSe: m > 1 ? Math.sqrt(Math.max(0, sumSq / m - mean * mean) / (m - 1)) : NaN,
+    };
   };
 
   /** Decoder outputs for every training point (not counted: evaluation). */
@@ -224,7 +244,7 @@ export function buildIndexModel(
       return total / x.rows - Math.log(n);
     },
     diagnostics: async (rng: Rng): Promise<Record<string, number>> =>
-      options.tailProbe ? { tailOverfitNats: await tailOverfit(options.tailProbe, rng) } : {},
+      options.tailProbe ? await tailOverfit(options.tailProbe, rng) : {},
     encode: (x: Matrix) => tensorMatrix(tf.tidy(() => encoder.apply(matrixTensor(x)))),
     extraMetrics: () => ({
       uniqueCodesPerRow: rowsTotal ? uniqueTotal / rowsTotal : 0,

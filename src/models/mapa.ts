@@ -18,7 +18,14 @@ import { matrixChecksum } from "../io/checksum.ts";
 import { rowsTailSampler, type TailSampler } from "../mapa/tail_sampler.ts";
 import type { MapaRows, TailPool } from "../mapa/types.ts";
 import type { Rng } from "../rng.ts";
-import { buildIndexModel, type RowTerms, type TailProbe, type TermSource } from "./index_model.ts";
+import {
+  buildIndexModel,
+  type RowTerms,
+  TAIL_PROBE_ROUNDS,
+  type TailProbe,
+  type TermSource,
+} from "./index_model.ts";
+import { DrawMemory } from "./draw_memory.ts";
 import type { Method } from "./method.ts";
 
 /** Where a MAPA bound's tail draws come from. */
@@ -122,10 +129,8 @@ export function mapaTermSource(rows: MapaRows, options: MapaTailOptions): MapaTe
   const j = k + s;
   // An iid subset of s of the pool's S draws is itself an iid sample of size s.
   const adjust = options.pool && s > 0 ? Math.log(options.pool.s) - Math.log(s) : 0;
-  const lastIndex = new Int32Array(s > 0 ? rows.n * s : 0);
-  const lastWeight = new Float64Array(s > 0 ? rows.n * s : 0).fill(-Infinity);
+  const memory = new DrawMemory(s > 0 ? rows.n : 0, { s, depth: TAIL_PROBE_ROUNDS });
   const scratch = { indices: new Int32Array(s), logWeight: new Float64Array(s), offset: 0 };
-  const visited = new Uint8Array(s > 0 ? rows.n : 0);
 
   const topK = (
     batch: Int32Array,
@@ -150,35 +155,33 @@ export function mapaTermSource(rows: MapaRows, options: MapaTailOptions): MapaTe
     for (let q = 0; q < s; q++) {
       t.index[o + q] = scratch.indices[q];
       t.logCoef[o + q] = scratch.logWeight[q] - logN;
-      if (remember) {
-        lastIndex[m * s + q] = scratch.indices[q];
-        lastWeight[m * s + q] = scratch.logWeight[q];
-      }
     }
+    if (remember) memory.record(m, scratch.indices, scratch.logWeight);
   };
   const terms: TermSource = (batch, rng) => {
     if (!pool && poolRounds !== undefined && s > 0) pool = makePool(rng.fork("tail-pool"));
     return topK(batch, (_b, m, o, t) => {
-      visited[m] = 1;
       if (!pool) return fromSampler(m, o, t, rng, true);
       const base = (m * pool.rounds + rng.int(pool.rounds)) * pool.s;
       for (let q = 0; q < s; q++) {
-        t.index[o + q] = lastIndex[m * s + q] = pool.indices[base + q];
-        lastWeight[m * s + q] = pool.logWeight[base + q] + adjust;
-        t.logCoef[o + q] = lastWeight[m * s + q] - logN;
+        scratch.indices[q] = t.index[o + q] = pool.indices[base + q];
+        scratch.logWeight[q] = pool.logWeight[base + q] + adjust;
+        t.logCoef[o + q] = scratch.logWeight[q] - logN;
       }
+      memory.record(m, scratch.indices, scratch.logWeight);
     });
   };
   if (s === 0 || !sampler) return { terms };
   return {
     terms,
     probe: {
-      rows: () => Int32Array.from(visited.keys()).filter((m) => visited[m] === 1),
-      used: (batch) =>
+      rows: () => memory.rows(),
+      used: (batch, visit) =>
         topK(batch, (_b, m, o, t) => {
+          const at = memory.offset(m, visit);
           for (let q = 0; q < s; q++) {
-            t.index[o + q] = lastIndex[m * s + q];
-            t.logCoef[o + q] = lastWeight[m * s + q] - logN;
+            t.index[o + q] = memory.index[at + q];
+            t.logCoef[o + q] = memory.logWeight[at + q] - logN;
           }
         }),
       fresh: (batch, rng) => topK(batch, (_b, m, o, t) => fromSampler(m, o, t, rng, false)),

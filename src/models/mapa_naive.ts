@@ -9,7 +9,13 @@
 
 import { InputError } from "../errors.ts";
 import type { Rng } from "../rng.ts";
-import { buildIndexModel, type TailProbe, type TermSource } from "./index_model.ts";
+import {
+  buildIndexModel,
+  TAIL_PROBE_ROUNDS,
+  type TailProbe,
+  type TermSource,
+} from "./index_model.ts";
+import { DrawMemory } from "./draw_memory.ts";
 import type { Method } from "./method.ts";
 
 /** Uniform i.i.d. draws over `n` points, `s` per row. */
@@ -23,22 +29,24 @@ export function naiveTerms(n: number, s: number): TermSource {
  */
 export function naiveTermSource(n: number, s: number): { terms: TermSource; probe: TailProbe } {
   const logS = Math.log(s);
-  const last = new Int32Array(n * s).fill(-1);
+  const memory = new DrawMemory(n, { s, depth: TAIL_PROBE_ROUNDS });
+  const weights = new Float64Array(s).fill(-logS);
   const draw = (batch: Int32Array, rng: Rng, remember: boolean) => {
     const index = new Int32Array(batch.length * s);
     for (let i = 0; i < index.length; i++) index[i] = rng.int(n);
-    if (remember) {
-      batch.forEach((m, b) => last.set(index.subarray(b * s, (b + 1) * s), m * s));
-    }
+    if (remember) batch.forEach((m, b) => memory.record(m, index.subarray(b * s), weights));
     return { j: s, index, logCoef: new Float32Array(index.length).fill(-logS) };
   };
   return {
     terms: (batch, rng) => draw(batch, rng, true),
     probe: {
-      rows: () => Int32Array.from({ length: n }, (_, m) => m).filter((m) => last[m * s] >= 0),
-      used: (batch) => {
+      rows: () => memory.rows(),
+      used: (batch, visit) => {
         const index = new Int32Array(batch.length * s);
-        batch.forEach((m, b) => index.set(last.subarray(m * s, (m + 1) * s), b * s));
+        batch.forEach((m, b) => {
+          const at = memory.offset(m, visit);
+          index.set(memory.index.subarray(at, at + s), b * s);
+        });
         return { j: s, index, logCoef: new Float32Array(index.length).fill(-logS) };
       },
       fresh: (batch, rng) => draw(batch, rng, false),
