@@ -79,7 +79,8 @@ function fullBudget(r: CaseResult): number | null {
 
 /**
  * A case's curve, best-effort from the stored JSON: `metrics.curve` when
- * present, else a single point at the full budget from `testKlPerDraw`.
+ * present, else a single point at the full budget from `testKlPerDraw`
+ * (which also stands in for a full-budget point without `perDraw`).
  */
 export function curveOf(r: CaseResult): CurvePoint[] {
   const raw = r.metrics.curve;
@@ -92,7 +93,10 @@ export function curveOf(r: CaseResult): CurvePoint[] {
         fraction,
         budget: num(c.budget),
         testKl: num(c.testKl),
-        perDraw: numList(c.perDraw),
+        // The full budget's draws are also testKlPerDraw, for curves that carry no perDraw.
+        perDraw: !Array.isArray(c.perDraw) && fraction === 1
+          ? numList(r.metrics.testKlPerDraw)
+          : numList(c.perDraw),
       }];
     });
   }
@@ -390,12 +394,18 @@ function openingNote(results: CaseResult[], summary: Record<string, JsonValue>):
     if (!s || typeof s.convergedCases !== "number") continue;
     all += s.requiredConvergedCases;
     allChecked += s.requiredCases;
+    const cases = s.convergenceCheckedCases + s.convergenceMissingCases;
+    const tails = s.tailOverfitCheckedCases + s.tailOverfitMissingCases;
+    const missing = (n: number, what: string) =>
+      n ? `; ${n} ${n === 1 ? "reports" : "report"} no ${what}` : "";
     parts.push(
-      `at equal ${kind}, ${s.convergedCases} of ${s.convergenceCheckedCases} cases (vae, iwae ` +
-        `and mapa: ${s.requiredConvergedCases} of ${s.requiredCases}` +
-        (s.convergenceMissingCases ? `; ${s.convergenceMissingCases} cases report no figure` : "") +
-        `), and tailOverfitNats <= ${TAIL_OVERFIT_TOLERANCE} on ${s.tailOverfitOkCases} of ` +
-        `${s.tailOverfitCheckedCases + s.tailOverfitMissingCases} MAPA-family cases`,
+      `at equal ${kind}, ${s.convergedCases} of ${cases} cases (vae, iwae and mapa: ` +
+        `${s.requiredConvergedCases} of ${s.requiredCases}` +
+        `${missing(s.convergenceMissingCases, "klChangeLastHalf")})` +
+        (tails
+          ? `, and tailOverfitNats <= ${TAIL_OVERFIT_TOLERANCE} on ${s.tailOverfitOkCases} of ` +
+            `${tails} MAPA-family cases${missing(s.tailOverfitMissingCases, "tailOverfitNats")}`
+          : ""),
     );
   }
   const converged = `Converged in this run (test KL moved at most ${KL_CHANGE_TOLERANCE} nats ` +
