@@ -180,6 +180,16 @@ export function convergenceRows(results: CaseResult[], kind: string): Convergenc
   });
 }
 
+/**
+ * Whether both methods of a comparison "a - b" converged: true when both
+ * did, false when either did not, null when either reports no figure.
+ */
+function bothConverged(rows: ConvergenceRow[], comparison: string): boolean | null {
+  const states = comparison.split(" - ").map((m) => rows.find((r) => r.method === m)?.converged);
+  if (states.some((x) => x === false)) return false;
+  return states.every((x) => x === true) ? true : null;
+}
+
 const count = <T>(xs: readonly T[], f: (x: T) => boolean) => xs.filter(f).length;
 
 /**
@@ -196,12 +206,16 @@ export function summarizeBudget(results: CaseResult[]): Record<string, JsonValue
     const levels: LevelRow[] = [];
     const perDataset: Record<string, JsonValue> = {};
     const fig2a: Record<string, ClaimOutcome> = {};
+    const conv = convergenceRows(results, kind);
     for (const ds of datasetsOf(results)) {
       if (casesOf(results, kind, ds).length === 0) continue;
       const rows = levelRows(results, kind, ds);
       levels.push(...rows);
       const full = levelVerdict(fullBudgetDraws(results, kind, ds));
-      const checks = paperChecks(ds, fullBudgetDraws(results, kind, ds));
+      const checks = paperChecks(ds, fullBudgetDraws(results, kind, ds)).map((c) => ({
+        ...c,
+        curvesConverged: bothConverged(conv.filter((r) => r.dataset === ds), c.comparison),
+      }));
       fig2a[ds] = fig2aOutcome(checks);
       perDataset[ds] = asJson({
         ranking: [full.best, ...full.comparisons.map((c) => c.method)].filter((m) => m !== null),
@@ -218,7 +232,6 @@ export function summarizeBudget(results: CaseResult[]): Record<string, JsonValue
     const judged = count(outcomes, (o) => o !== "not available");
     const agree = count(outcomes, (o) => o === "agrees");
     const disagree = count(outcomes, (o) => o === "disagrees");
-    const conv = convergenceRows(results, kind);
     const req = conv.filter((c) => c.required);
     const tails = conv.filter((c) => MAPA_FAMILY.includes(c.method));
     const clear = count(levels, (l) => l.winner !== null);
@@ -469,7 +482,10 @@ export function reportBudget(
         l.verdict,
       ]);
     }
-    const per = s.perDataset as unknown as Record<string, { checks: PaperCheck[]; fig2a: string }>;
+    const per = s.perDataset as unknown as Record<
+      string,
+      { checks: (PaperCheck & { curvesConverged: boolean | null })[]; fig2a: string }
+    >;
     const disagreements: string[] = [];
     for (const [ds, j] of Object.entries(per)) {
       for (const c of j.checks) {
@@ -483,12 +499,18 @@ export function reportBudget(
           cell(c.ciHigh),
           c.draws,
           c.outcome,
+          c.curvesConverged === null ? "not available" : c.curvesConverged ? "yes" : "no",
         ]);
         if (c.outcome === "disagrees") {
+          const caveat = c.curvesConverged === true
+            ? ""
+            : c.curvesConverged === false
+            ? "; a curve had not converged, so this may be under-training"
+            : "; convergence not reported, so this may be under-training";
           disagreements.push(
             `${ds}: "${c.claim}" (${c.comparison} = ${formatNats(c.difference)} nats, ${
               intervalText(c)
-            })`,
+            }${caveat})`,
           );
         }
       }
@@ -600,6 +622,7 @@ export function reportBudget(
           "CI high",
           "paired draws",
           "outcome",
+          "both curves converged",
         ],
         rows: claimTable,
       },
