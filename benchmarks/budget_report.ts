@@ -277,6 +277,28 @@ const PALETTE = [
   [232, 62, 140],
 ];
 
+/**
+ * The test KL axis: from 0 (or the lowest mean, if below) to twice the
+ * largest mean, rounded up to two significant digits. Intervals over few
+ * draws can be tens of nats wide (t = 12.7 with 2 draws); an axis fitted to
+ * them would flatten every mean, so wider intervals run off the chart (the
+ * tables give their ends).
+ */
+export function klAxis(means: readonly (number | null)[]): Record<string, JsonValue> {
+  const ok = means.filter((m): m is number => m !== null && Number.isFinite(m));
+  const axis: Record<string, JsonValue> = {
+    title: { display: true, text: "test KL (nats, lower is better)" },
+  };
+  if (ok.length === 0) return axis;
+  const top = 2 * Math.max(...ok);
+  if (top > 0) {
+    const step = 10 ** (Math.floor(Math.log10(top)) - 1);
+    axis.max = Number((Math.ceil(top / step - 1e-9) * step).toPrecision(12));
+  }
+  axis.min = Math.min(0, Math.floor(Math.min(...ok)));
+  return axis;
+}
+
 function intervalChart(results: CaseResult[], kind: string): ChartSpec {
   const rs = casesOf(results, kind);
   const labels = rs.map((r) => `${r.params.dataset}: ${r.params.method}`);
@@ -284,7 +306,7 @@ function intervalChart(results: CaseResult[], kind: string): ChartSpec {
   const budget = kind === "passes" ? `${p0?.passes} passes (${p0?.costModel})` : `${p0?.seconds} s`;
   return {
     title: `Test KL (nats) per data set and method at equal ${kind} (${budget} per restart): ` +
-      `mean over draws (points) and 95% interval (bars)`,
+      `mean over draws (points) and 95% interval (bars; the axis stops at twice the largest mean)`,
     config: {
       type: "bar",
       data: {
@@ -312,7 +334,7 @@ function intervalChart(results: CaseResult[], kind: string): ChartSpec {
         ],
       },
       options: {
-        scales: { y: { title: { display: true, text: "test KL (nats, lower is better)" } } },
+        scales: { y: klAxis(rs.map((r) => num(r.metrics.testKl))) },
       },
     },
   };
@@ -346,7 +368,7 @@ function curveChart(results: CaseResult[], kind: string, dataset: string): Chart
       edge("ciLow", `${method} 95% interval (low)`, false),
       edge("ciHigh", `${method} 95% interval`, "-1"),
       {
-        label: `${method} mean`,
+        label: method,
         data: pts.map((c) => ({ x: num(c.budget), y: num(c.testKl) })),
         borderColor: `rgb(${cr}, ${cg}, ${cb})`,
         backgroundColor: `rgb(${cr}, ${cg}, ${cb})`,
@@ -357,14 +379,14 @@ function curveChart(results: CaseResult[], kind: string, dataset: string): Chart
   const unit = kind === "passes" ? "passes per restart" : "seconds per restart";
   return {
     title: `${dataset}: test KL against budget spent at equal ${kind} (mean over draws, ` +
-      `shaded 95% interval over draws; log x)`,
+      `shaded 95% interval over draws, cut at twice the largest mean; log x)`,
     config: {
       type: "line",
       data: { datasets },
       options: {
         scales: {
           x: { type: "logarithmic", title: { display: true, text: unit } },
-          y: { title: { display: true, text: "test KL (nats, lower is better)" } },
+          y: klAxis(rs.flatMap((r) => curveOf(r).map((p) => p.testKl))),
         },
       },
     },
@@ -378,9 +400,14 @@ function fractionText(f: number): string {
 }
 
 /**
- * The opening paragraph: how the budgets were chosen (`params.budgetChoice`,
- * a sentence the training side records), the budgets of this run from its
- * params, and whether the curves converged, counted from the cases.
+ * The opening paragraph: how the budgets were chosen, the budgets of this
+ * run from its params, and whether the curves converged, counted from the
+ * cases.
+ *
+ * How the budgets were chosen is `params.budgetChoice`: one sentence the
+ * training side (budget.ts, per profile) records with every case, saying
+ * which pilot curves the budgets were read from. It lives in the params, not
+ * here, so a page re-rendered from an old run keeps that run's sentence.
  */
 function openingNote(results: CaseResult[], summary: Record<string, JsonValue>): string {
   const p = okResults(results)[0]?.params;

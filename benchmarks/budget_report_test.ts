@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { curveOf, reportBudget, summarizeBudget } from "./budget_report.ts";
+import { curveOf, klAxis, reportBudget, summarizeBudget } from "./budget_report.ts";
 import type { CaseResult, JsonValue } from "./suite.ts";
 
 const T2 = 0.95 / Math.sqrt(2 * 0.975 * 0.025); // Student t 97.5% quantile, 2 df
@@ -250,7 +250,7 @@ Deno.test("reportBudget: opening counts from the data, tables, log-x curves with
   assert.deepEqual(sets.slice(0, 3).map((d) => [d.label, d.fill]), [
     ["vae 95% interval (low)", false],
     ["vae 95% interval", "-1"],
-    ["vae mean", false],
+    ["vae", false],
   ]);
   assert.deepEqual(sets[2].data, [{ x: 500, y: 2 }, { x: 1000, y: 157 / 3 }]);
   JSON.stringify(section);
@@ -266,4 +266,17 @@ Deno.test("reportBudget: the budget choice comes from params; all converged is s
   assert.match(open, /^Chosen from pilot curves\. Budgets per restart/);
   assert.match(open, /10 of 10 cases \(vae, iwae and mapa: 6 of 6\)/);
   assert.match(open, /Every vae, iwae and mapa curve converged\./);
+});
+
+Deno.test("klAxis: 0 (or the lowest mean) to twice the largest mean, two significant digits", () => {
+  const range = (m: (number | null)[]) => {
+    const a = klAxis(m);
+    return [a.min, a.max];
+  };
+  assert.deepEqual(range([6.06, 1.6, null]), [0, 13]);
+  assert.deepEqual(range([0.0613, 0.02]), [0, 0.13]);
+  assert.deepEqual(range([0.05, -0.3]), [-1, 0.1]);
+  assert.deepEqual(range([17.5]), [0, 35]);
+  assert.deepEqual(range([-1, -2]), [-2, undefined]);
+  assert.deepEqual(range([null]), [undefined, undefined]);
 });
