@@ -19,6 +19,7 @@ import {
   type MethodDraws,
   type PaperCheck,
   paperChecks,
+  paperExpectsMapaWins,
 } from "./budget_stats.ts";
 import type { CaseResult, ChartSpec, JsonValue, ReportSection } from "./suite.ts";
 
@@ -224,6 +225,7 @@ export function summarizeBudget(results: CaseResult[]): Record<string, JsonValue
         tiedWithBest: full.tiedWithBest,
         verdict: full.verdict,
         notAvailable: full.notAvailable,
+        paperSaysMapaBeats: paperExpectsMapaWins(ds),
         fig2a: fig2a[ds],
         checks,
       });
@@ -544,7 +546,10 @@ export function reportBudget(
     }
     if (disagreements.length > 0) {
       notes.push(
-        `At equal ${kind} this run disagrees with the paper on: ${disagreements.join("; ")}.`,
+        `At equal ${kind} this run disagrees with the paper on: ${disagreements.join("; ")}.` +
+          (kind === "passes"
+            ? ""
+            : " (The paper compares at equal passes; equal seconds is this suite's addition.)"),
       );
     }
     for (const c of s.convergence as unknown as ConvergenceRow[]) {

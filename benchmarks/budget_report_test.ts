@@ -134,6 +134,10 @@ Deno.test("summarizeBudget: a verdict per data set and budget level from paired 
   assert.equal(per.figure8.lowestMean, "mapa");
   assert.equal(per.figure8.winner, null);
   assert.equal(per.figure8.fig2a, "not resolved");
+  assert.deepEqual([per.figure8.paperSaysMapaBeats, per.clusters.paperSaysMapaBeats], [
+    true,
+    false,
+  ]);
   assert.equal(per.clusters.fig2a, "disagrees");
   const checks = per.figure8.checks as Record<string, JsonValue>[];
   assert.deepEqual(checks.map((c) => c.outcome), [
