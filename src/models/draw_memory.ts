@@ -36,13 +36,20 @@ export class DrawMemory {
     this.#visits[m]++;
   }
 
-  /** The rows with at least `depth` visits recorded. */
+  /** The rows with at least one visit recorded. */
   rows(): Int32Array {
     const out: number[] = [];
     this.#visits.forEach((v, m) => {
-      if (v >= this.depth) out.push(m);
+      if (v > 0) out.push(m);
     });
     return Int32Array.from(out);
+  }
+
+  /** How many visits every visited row has remembered (at most `depth`; 0 when none). */
+  remembered(): number {
+    let least = Infinity;
+    for (const v of this.#visits) if (v > 0 && v < least) least = v;
+    return least === Infinity ? 0 : Math.min(least, this.depth);
   }
 
   /** Where row `m`'s draws of remembered visit `v` (0..depth-1) start, in `index`/`logWeight`. */

@@ -176,6 +176,7 @@ export function mapaTermSource(rows: MapaRows, options: MapaTailOptions): MapaTe
     terms,
     probe: {
       rows: () => memory.rows(),
+      visits: () => memory.remembered(),
       used: (batch, visit) =>
         topK(batch, (_b, m, o, t) => {
           const at = memory.offset(m, visit);

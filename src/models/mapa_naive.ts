@@ -41,6 +41,7 @@ export function naiveTermSource(n: number, s: number): { terms: TermSource; prob
     terms: (batch, rng) => draw(batch, rng, true),
     probe: {
       rows: () => memory.rows(),
+      visits: () => memory.remembered(),
       used: (batch, visit) => {
         const index = new Int32Array(batch.length * s);
         batch.forEach((m, b) => {

@@ -44,6 +44,8 @@ export interface CheckpointMark {
   kind: "passes" | "seconds";
   /** Passes (under the budget's cost model) or seconds. */
   at: number;
+  /** Also compute the method's end-of-training diagnostics here (default false: they cost time). */
+  diagnostics?: boolean;
 }
 
 /** Throws a one-line InputError unless `budget` is a usable budget. */

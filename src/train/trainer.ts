@@ -81,7 +81,7 @@ export interface Checkpoint {
   seconds: number;
   /** The model at that point. */
   model: GenerativeModel;
-  /** The method's metrics and diagnostics at that point (marks only). */
+  /** The method's metrics and diagnostics at that point (marks asking for them only). */
   metrics?: Record<string, number>;
 }
 
@@ -156,7 +156,7 @@ function checkpointMarks(
         }`,
       );
     }
-    out.push({ fraction: NaN, mark, done: false, withMetrics: true });
+    out.push({ fraction: NaN, mark, done: false, withMetrics: mark.diagnostics === true });
   }
   return out;
 }
@@ -215,6 +215,8 @@ export async function train(
     let paused = 0;
     const seconds = () => (performance.now() - start - paused) / 1000;
     const saved: Checkpoint[] = [];
+    const markRng = (mark: CheckpointMark) =>
+      Rng.stream(seed, `train/${method.name}/${r}/${mark.kind}@${mark.at}`);
     for (const m of marks) m.done = false;
     const report = (loss: number) =>
       options.onProgress?.({
@@ -262,8 +264,10 @@ export async function train(
             steps,
             passes: model.passes.snapshot(),
             seconds: seconds(),
-            model: await model.exportModel(rng.fork(`checkpoint/${saved.length}`)),
-            ...(m.withMetrics ? { metrics: await methodMetrics(model, rng) } : {}),
+            // Its own stream, keyed by the mark: a checkpoint reached at a time-dependent
+            // step never shifts the training draws or another checkpoint's.
+            model: await model.exportModel(markRng(m.mark).fork("export")),
+            ...(m.withMetrics ? { metrics: await methodMetrics(model, markRng(m.mark)) } : {}),
           });
           paused += performance.now() - t0;
         }
