@@ -114,6 +114,7 @@ export function loadChartJs(root?: string): string {
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+.banner{background:#fff6d5;border:1px solid #e0c200;padding:.6em .9em}
 table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}
 th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -293,6 +294,26 @@ function renderSuite(s: SuiteSection, charts: ChartSpec[], maxRows: number): str
 }
 
 /**
+ * What a run of `profile` can support, said first on its page: the quick
+ * profile is CI's smoke test, and conclusions come from the standard run.
+ */
+export function profileBanner(profile: string): string {
+  if (profile === "quick") {
+    return `<p class="banner"><b>Smoke test.</b> This is the quick profile, sized for CI: its ` +
+      `budgets are too small for the methods to converge and its data sets too few, so it ` +
+      `checks that every suite runs and supports no conclusion. Conclusions come from the ` +
+      `standard profile's reference run (<code>reports/reference/index.html</code> in the ` +
+      `repository).</p>`;
+  }
+  if (profile === "standard") {
+    return `<p class="banner"><b>Standard profile.</b> The scale the project's conclusions ` +
+      `rest on; each suite's section says how its budgets were chosen and whether its curves ` +
+      `converged.</p>`;
+  }
+  return `<p class="banner"><b>${escapeHtml(profile)} profile.</b></p>`;
+}
+
+/**
  * The report page for `results` with one section per entry of `sections`:
  * an environment table, then each suite's charts and tables (or a generic
  * case table), failed cases with their errors, and links to results.json and
@@ -316,6 +337,7 @@ export function renderReport(
     : `<p class="note">No suites in this run.</p>`;
   const data = { charts: charts.map((c) => c.config) };
   return `${pageOpen(title, STYLE)}
+${profileBanner(String(results.meta.profile))}
 <p>Profile <b>${escapeHtml(String(results.meta.profile))}</b>, seed <b>${
     escapeHtml(String(results.meta.seed))
   }</b>. Data: <a href="results.json">results.json</a> · <a href="results.csv">results.csv</a></p>

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { escapeHtml, formatCell, jsonForScript, loadChartJs, renderReport } from "./html.ts";
+import {
+  escapeHtml,
+  formatCell,
+  jsonForScript,
+  loadChartJs,
+  profileBanner,
+  renderReport,
+} from "./html.ts";
 import type { CaseResult, ResultsFile } from "./results.ts";
 
 const EVIL = "<script>alert(1)</script>";
@@ -174,4 +181,11 @@ Deno.test("html helpers", () => {
   assert.equal(formatCell({ a: [1] }), '{"a":[1]}');
   assert.ok(loadChartJs().length > 100_000);
   assert.throws(() => loadChartJs("/nonexistent/"), /chart\.js bundle not found/);
+});
+
+Deno.test("the page says first what its profile can support", () => {
+  assert.match(profileBanner("quick"), /Smoke test/);
+  assert.match(profileBanner("quick"), /reports\/reference/);
+  assert.match(profileBanner("standard"), /Standard profile/);
+  assert.doesNotMatch(profileBanner("standard"), /Smoke/);
 });
