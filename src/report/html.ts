@@ -6,6 +6,7 @@
  */
 
 import { InputError } from "../errors.ts";
+import { claimsTable } from "./claims.ts";
 import type { CaseResult, ChartSpec, JsonValue, ReportSection, ResultsFile } from "./results.ts";
 
 /** One suite's part of the page: its section from `report()`, or none for the generic table. */
@@ -336,8 +337,13 @@ export function renderReport(
     }</p>`
     : `<p class="note">No suites in this run.</p>`;
   const data = { charts: charts.map((c) => c.config) };
+  const claimTable = claimsTable(results.summaries ?? {});
+  const claims = claimTable
+    ? renderTable(claimTable.title, claimTable.columns, claimTable.rows, { maxRows })
+    : "";
   return `${pageOpen(title, STYLE)}
 ${profileBanner(String(results.meta.profile))}
+${claims}
 <p>Profile <b>${escapeHtml(String(results.meta.profile))}</b>, seed <b>${
     escapeHtml(String(results.meta.seed))
   }</b>. Data: <a href="results.json">results.json</a> · <a href="results.csv">results.csv</a></p>

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { claimsTable } from "./claims.ts";
+
+Deno.test("claimsTable: one row per claim and data set, outcomes and intervals from the summaries", () => {
+  const t = claimsTable({
+    budget: {
+      passes: {
+        perDataset: {
+          figure8: {
+            checks: [
+              {
+                id: "mapaVsVae",
+                claim: "x",
+                comparison: "mapa - vae",
+                outcome: "disagrees",
+                difference: 0.5,
+                ciLow: 0.2,
+                ciHigh: 0.8,
+                draws: 3,
+                curvesConverged: false,
+              },
+            ],
+          },
+        },
+      },
+    },
+    passes: {
+      budgetN: 1000,
+      budgetPassRatio: { decoder: 0.43, encoder_decoder: 1.2 },
+      crossover: { "s100/decoder": { status: "crossed", n: 60000 } },
+    },
+    posterior: {
+      trend: {
+        circle: { capturesTrend: true, tvToGt: 0.3, tvToGtCiLow: 0.28, tvToGtCiHigh: 0.32 },
+      },
+      nonident: { circle: { equallyGood: null, tvGap: 0.01, tvGapCiLow: -0.1, tvGapCiHigh: 0.12 } },
+    },
+  })!;
+  assert.deepEqual(t.rows.map((r) => [r[1], r[2], r[3]]), [
+    ["MAPA Fig. 2a", "figure8", "disagrees"],
+    ["MAPA Fig. 2b", "all", "agrees"],
+    ["MAPA Fig. 2b", "all", "disagrees"],
+    ["MAPA §6.3", "circle", "agrees"],
+    ["MAPA §6.4", "circle", "not resolved"],
+  ]);
+  assert.match(
+    String(t.rows[0][4]),
+    /0\.500 \[0\.200, 0\.800\] nats over 3 paired draws; a curve had not converged/,
+  );
+  assert.match(String(t.rows[1][4]), /N ≈ 60,000 \(S = 100\)/);
+  assert.equal(claimsTable({}), null);
+});
