@@ -157,9 +157,23 @@ function shardText(shard?: Shard): string | null {
   return shard ? `${shard.index}/${shard.count}` : null;
 }
 
-function loadForResume(path: string, profile: Profile, seed: number, shard: string | null) {
+function loadForResume(
+  path: string,
+  profile: Profile,
+  opts: { seed: number; shard: string | null; backend: string },
+) {
+  const { seed, shard, backend } = opts;
   const prev = readResults(path);
   const m = prev.meta;
+  // meta.backend is the requested backend until a case reports the one in use; a resolved one
+  // may still be resumed with "auto" (checked again when a case reports its backend).
+  const resolved = m.adapter !== "not initialised";
+  if (m.backend !== backend && !(backend === "auto" && resolved) && m.backend !== "auto") {
+    throw new InputError(
+      `${path} was made with --backend ${m.backend}, not ${backend}; resume with --backend ` +
+        `${m.backend} or pick another --out (one results file holds one backend)`,
+    );
+  }
   if (m.profile !== profile || m.seed !== seed || (m.shard ?? null) !== shard) {
     const shardOpt = m.shard ? ` --shard ${m.shard}` : "";
     throw new InputError(
@@ -237,7 +251,7 @@ export async function runBenchmarks(
       found = false;
     }
     if (found) {
-      results = loadForResume(resultsPath, profile, seed, shard);
+      results = loadForResume(resultsPath, profile, { seed, shard, backend });
       priorSeconds = results.meta.durationSeconds ?? 0;
       const names = suites.map((s) => s.name);
       results.meta.suites = [...new Set([...(results.meta.suites ?? []), ...names])];
@@ -267,6 +281,12 @@ export async function runBenchmarks(
     };
   }
   const res = results;
+  // The backend earlier sessions measured with, if one was resolved: a resumed case that reports
+  // another one stops the run instead of mixing backends in one file.
+  const priorBackend = res.cases.length > 0 && res.meta.adapter !== "not initialised"
+    ? res.meta.backend
+    : undefined;
+  let backendClash: InputError | undefined;
   const done = new Set(res.cases.map(caseKey));
   const todo = todoAll.filter((c) => !done.has(caseKey(c)));
   const alreadyDone = todoAll.length - todo.length;
@@ -311,6 +331,13 @@ export async function runBenchmarks(
       progress: (fraction, label) => live && bar.update(fraction, label),
       log: (message) => bar.log(message),
       reportBackend: (name, adapter) => {
+        if (priorBackend !== undefined && name !== priorBackend) {
+          backendClash = new InputError(
+            `${resultsPath} was measured with backend ${priorBackend}, but this session uses ` +
+              `${name}; resume with --backend ${priorBackend} or pick another --out`,
+          );
+          throw backendClash;
+        }
         res.meta.backend = name;
         res.meta.adapter = adapter;
       },
@@ -330,6 +357,10 @@ export async function runBenchmarks(
         result.error = `non-finite metric: ${bad}`;
       }
     } catch (e) {
+      if (backendClash) {
+        bar.finish(`stopped: ${backendClash.message}`);
+        throw backendClash;
+      }
       if (signal.aborted) {
         // Cut short by the interrupt, not broken: leave it for --resume.
         live = false;
