@@ -9,6 +9,7 @@
  */
 
 import { InputError } from "../src/errors.ts";
+import { yieldToEventLoop } from "../src/event_loop.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
 import { Rng } from "../src/rng.ts";
 import { collectEnvironment, type Environment } from "../src/report/environment.ts";
@@ -222,6 +223,41 @@ export function summarize(results: ResultsFile, suites: Suite[]): void {
   }
 }
 
+function finishReport(
+  outDir: string,
+  res: ResultsFile,
+  options: { suites: Suite[]; chartJs?: string; save: () => void },
+) {
+  summarize(res, options.suites);
+  options.save();
+  return writeReportFiles(outDir, res, {
+    sections: buildSections(res, options.suites),
+    chartJs: options.chartJs,
+  });
+}
+
+/**
+ * Writes results.csv and index.html (and the summaries into results.json) from
+ * the cases already in `outDir/results.json`: for a run that must quit at once
+ * (a second Ctrl-C) without losing the page of what finished. Returns the
+ * page's path, or undefined when there is no results file yet.
+ */
+export function writeReportFromDisk(
+  outDir: string,
+  suites: Suite[],
+  options: { chartJs?: string } = {},
+): string | undefined {
+  const path = `${outDir}/results.json`;
+  let res: ResultsFile;
+  try {
+    res = readResults(path);
+  } catch {
+    return undefined;
+  }
+  const save = () => writeFileAtomic(path, JSON.stringify(res, null, 2) + "\n");
+  return finishReport(outDir, res, { suites, chartJs: options.chartJs, save }).html;
+}
+
 /**
  * Runs the cases of `suites` into `outDir` (created if missing) and writes
  * `results.json`, `results.csv` and `index.html` there.
@@ -316,6 +352,9 @@ export async function runBenchmarks(
   let ran = 0;
   let interrupted = false;
   for (const spec of todo) {
+    // A case whose awaits are all microtasks never lets the SIGINT listener run; yielding here
+    // lets an interrupt pressed during it stop the run.
+    await yieldToEventLoop({ everyMs: 0 });
     if (signal.aborted) {
       interrupted = true;
       break;
@@ -381,13 +420,8 @@ export async function runBenchmarks(
     bar.endCase(result.status, result.error);
   }
 
-  summarize(res, suites);
   if (!interrupted) res.meta.endedAt = new Date().toISOString();
-  save();
-  const files = writeReportFiles(outDir, res, {
-    sections: buildSections(res, suites),
-    chartJs: options.chartJs,
-  });
+  const files = finishReport(outDir, res, { suites, chartJs: options.chartJs, save });
   const counts = ["ok", "failed", "skipped"].map((s) =>
     `${res.cases.filter((c) => c.status === s).length} ${s}`
   ).join(", ");
