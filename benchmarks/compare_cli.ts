@@ -2,7 +2,7 @@
  * `deno task compare --baseline FILE --current FILE`: the regression check.
  * Prints a table, optionally writes a Markdown summary (and appends it to
  * `$GITHUB_STEP_SUMMARY` when set) and a github-action-benchmark export;
- * exits 1 when something regressed, 0 otherwise.
+ * exits 1 when something regressed, 0 otherwise, 2 on bad input.
  *
  * @module
  */
@@ -25,7 +25,7 @@ import { readResults } from "../src/report/results.ts";
 const HELP = `Usage: deno task compare --baseline FILE --current FILE [options]
 
 Compares two results.json files case by case; exit status 1 when something
-regressed, 0 otherwise (and 1 with "error: ..." on bad input).
+regressed, 0 otherwise, and 2 with "error: ..." on bad input.
 
 Options:
   --baseline FILE      the reference run (e.g. reports/baseline.json)
@@ -174,6 +174,6 @@ if (import.meta.main) {
         return 0;
       }
       return runCompare(args).regressions > 0 ? 1 : 0;
-    }),
+    }, { inputErrorCode: 2 }),
   );
 }

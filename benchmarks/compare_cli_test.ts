@@ -53,7 +53,7 @@ Deno.test("compare CLI: exit status, table, Markdown summary, step summary, gab 
       "--current",
       `${dir}/base.json`,
     ]);
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2, "bad input is 2, not 1 (regressed)");
     assert.match(missing.stderr, /^error: results file .*nope\.json does not exist/);
     assert.ok(!missing.stderr.includes("    at "), "no stack trace");
   } finally {
