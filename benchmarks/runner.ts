@@ -323,6 +323,7 @@ export async function runBenchmarks(
     ? res.meta.backend
     : undefined;
   let backendClash: InputError | undefined;
+  let fallbackNoted = false;
   const done = new Set(res.cases.map(caseKey));
   const todo = todoAll.filter((c) => !done.has(caseKey(c)));
   const alreadyDone = todoAll.length - todo.length;
@@ -376,6 +377,13 @@ export async function runBenchmarks(
               `${name}; resume with --backend ${priorBackend} or pick another --out`,
           );
           throw backendClash;
+        }
+        if (name === "webgpu" && /\(fallback\)$/.test(adapter) && !fallbackNoted) {
+          fallbackNoted = true;
+          bar.log(
+            `note: WebGPU runs on a software (fallback) adapter, ${adapter}: correct, but about ` +
+              `ten times slower than a GPU, so its times are not GPU times`,
+          );
         }
         res.meta.backend = name;
         res.meta.adapter = adapter;

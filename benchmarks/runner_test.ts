@@ -258,6 +258,25 @@ Deno.test("runBenchmarks", async (t) => {
     assert.equal(r.results.meta.adapter, "SIMD, 1 thread");
   });
 
+  await t.step("a software WebGPU adapter gets one console note", async () => {
+    const lines: string[] = [];
+    const suite: Suite = {
+      name: "g",
+      description: "gpu",
+      cases: () => ["x", "y"].map((name) => ({ suite: "g", name, params: {} })),
+      run: (_spec, ctx) => {
+        ctx.reportBackend("webgpu", "llvmpipe (fallback)");
+        return Promise.resolve({ v: 1 });
+      },
+    };
+    await runBenchmarks([suite], `${dir}/fallback`, {
+      ...QUIET,
+      progress: { write: (s) => lines.push(s), isTty: false },
+    });
+    const notes = lines.filter((l) => /software \(fallback\) adapter, llvmpipe/.test(l));
+    assert.equal(notes.length, 1);
+  });
+
   await t.step("no suites still writes an empty report", async () => {
     const r = await runBenchmarks([], `${dir}/empty`, QUIET);
     assert.equal(r.results.cases.length, 0);
