@@ -10,7 +10,7 @@
 import { exitCodeOf } from "../src/cli/exit_code.ts";
 import { parseArgs } from "node:util";
 import { InputError } from "../src/errors.ts";
-import { writeFileAtomic } from "../src/io/atomic_write.ts";
+import { checkWritableFile, writeOutputFile } from "../src/cli/output.ts";
 import {
   type CompareOptions,
   compareResults,
@@ -153,15 +153,17 @@ export function parseCompareArgs(args: string[]): CompareArgs {
 
 /** Runs the comparison `args` describes and writes its outputs; returns the comparison. */
 export function runCompare(args: CompareArgs): Comparison {
+  if (args.summary !== undefined) checkWritableFile(args.summary, "--summary");
+  if (args.exportGab !== undefined) checkWritableFile(args.exportGab, "--export-gab");
   const baseline = readResults(args.baseline);
   const current = readResults(args.current);
   const comparison = compareResults(baseline, current, args.options);
   console.log(formatComparisonText(comparison, { verbose: args.verbose }));
   const markdown = formatComparisonMarkdown(comparison);
-  if (args.summary) writeFileAtomic(args.summary, markdown);
+  if (args.summary !== undefined) writeOutputFile(args.summary, markdown);
   const step = Deno.env.get("GITHUB_STEP_SUMMARY");
   if (step) Deno.writeTextFileSync(step, markdown, { append: true });
-  if (args.exportGab) writeFileAtomic(args.exportGab, formatGab(current));
+  if (args.exportGab !== undefined) writeOutputFile(args.exportGab, formatGab(current));
   return comparison;
 }
 
