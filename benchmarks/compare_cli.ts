@@ -2,7 +2,7 @@
  * `deno task compare --baseline FILE --current FILE`: the regression check.
  * Prints a table, optionally writes a Markdown summary (and appends it to
  * `$GITHUB_STEP_SUMMARY` when set) and a github-action-benchmark export;
- * exits 1 when something regressed, 0 otherwise.
+ * exits 1 when something regressed, 0 otherwise, 2 on bad input.
  *
  * @module
  */
@@ -10,7 +10,7 @@
 import { exitCodeOf } from "../src/cli/exit_code.ts";
 import { parseArgs } from "node:util";
 import { InputError } from "../src/errors.ts";
-import { writeFileAtomic } from "../src/io/atomic_write.ts";
+import { checkWritableFile, writeOutputFile } from "../src/cli/output.ts";
 import {
   type CompareOptions,
   compareResults,
@@ -25,7 +25,7 @@ import { readResults } from "../src/report/results.ts";
 const HELP = `Usage: deno task compare --baseline FILE --current FILE [options]
 
 Compares two results.json files case by case; exit status 1 when something
-regressed, 0 otherwise (and 1 with "error: ..." on bad input).
+regressed, 0 otherwise, and 2 with "error: ..." on bad input.
 
 Options:
   --baseline FILE      the reference run (e.g. reports/baseline.json)
@@ -153,15 +153,17 @@ export function parseCompareArgs(args: string[]): CompareArgs {
 
 /** Runs the comparison `args` describes and writes its outputs; returns the comparison. */
 export function runCompare(args: CompareArgs): Comparison {
+  if (args.summary !== undefined) checkWritableFile(args.summary, "--summary");
+  if (args.exportGab !== undefined) checkWritableFile(args.exportGab, "--export-gab");
   const baseline = readResults(args.baseline);
   const current = readResults(args.current);
   const comparison = compareResults(baseline, current, args.options);
   console.log(formatComparisonText(comparison, { verbose: args.verbose }));
   const markdown = formatComparisonMarkdown(comparison);
-  if (args.summary) writeFileAtomic(args.summary, markdown);
+  if (args.summary !== undefined) writeOutputFile(args.summary, markdown);
   const step = Deno.env.get("GITHUB_STEP_SUMMARY");
   if (step) Deno.writeTextFileSync(step, markdown, { append: true });
-  if (args.exportGab) writeFileAtomic(args.exportGab, formatGab(current));
+  if (args.exportGab !== undefined) writeOutputFile(args.exportGab, formatGab(current));
   return comparison;
 }
 
@@ -174,6 +176,6 @@ if (import.meta.main) {
         return 0;
       }
       return runCompare(args).regressions > 0 ? 1 : 0;
-    }),
+    }, { inputErrorCode: 2 }),
   );
 }

@@ -53,8 +53,21 @@ Deno.test("compare CLI: exit status, table, Markdown summary, step summary, gab 
       "--current",
       `${dir}/base.json`,
     ]);
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2, "bad input is 2, not 1 (regressed)");
     assert.match(missing.stderr, /^error: results file .*nope\.json does not exist/);
+    for (const summary of [dir, "", "/proc/self/x.md"]) {
+      const r = await compare([
+        "--baseline",
+        `${dir}/base.json`,
+        "--current",
+        `${dir}/base.json`,
+        `--summary=${summary}`,
+      ]);
+      assert.equal(r.code, 2, summary);
+      assert.match(r.stderr, /^error: .*(folder|empty|cannot write)/);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.equal(r.stdout, "", "checked before comparing");
+    }
     assert.ok(!missing.stderr.includes("    at "), "no stack trace");
   } finally {
     Deno.removeSync(dir, { recursive: true });

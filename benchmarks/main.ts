@@ -5,13 +5,24 @@
  * @module
  */
 
+import { attachNegativeValues } from "../src/cli/args.ts";
 import { exitCodeOf } from "../src/cli/exit_code.ts";
+import { ensureWritableFolder } from "../src/cli/output.ts";
 import { parseArgs } from "node:util";
 import { InputError } from "../src/errors.ts";
 import { isProfile, PROFILES } from "./profiles.ts";
-import { expandCases, parseShard, runBenchmarks, selectShard, type Shard } from "./runner.ts";
+import {
+  expandCases,
+  parseShard,
+  runBenchmarks,
+  selectShard,
+  type Shard,
+  writeReportFromDisk,
+} from "./runner.ts";
 import type { Profile, Suite } from "./suite.ts";
 import { SUITES } from "./suites.ts";
+
+const VALUE_FLAGS = ["suite", "profile", "out", "backend", "seed", "shard", "case"];
 
 /** Backends `--backend` accepts. */
 export const BACKENDS = ["auto", "webgpu", "wasm", "cpu"];
@@ -70,7 +81,8 @@ Profiles:
 ${profiles}
 
 Exit status: 0 all cases ok or skipped, 2 some case failed, 1 bad input,
-130 interrupted (Ctrl-C once stops after the running case; rerun with --resume).
+130 interrupted (Ctrl-C once stops after the running case; Ctrl-C again, a second
+later, quits at once; either way the page shows what finished; rerun with --resume).
 `;
 }
 
@@ -161,34 +173,64 @@ export function parseBenchArgs(args: string[], registry: Suite[]): BenchArgs {
   };
 }
 
-async function main(): Promise<number> {
-  const args = parseBenchArgs(Deno.args, SUITES);
-  if (args.help) {
-    console.log(helpText(SUITES));
+/** Options of {@linkcode runBenchCli}. */
+export interface BenchCliOptions {
+  /** The suite registry (default: every suite). */
+  registry?: Suite[];
+  /** Least milliseconds between two SIGINTs that count as two interrupts (default 1000). */
+  interruptDebounceMs?: number;
+}
+
+/**
+ * Runs `deno task bench` with `args` and returns its exit status. The first
+ * Ctrl-C stops after the running case (exit 130); a second one, at least
+ * `interruptDebounceMs` later, quits at once after writing the page of the
+ * finished cases. Bad input throws an {@linkcode InputError}.
+ */
+export async function runBenchCli(args: string[], options: BenchCliOptions = {}): Promise<number> {
+  const registry = options.registry ?? SUITES;
+  const parsed = parseBenchArgs(attachNegativeValues(args, VALUE_FLAGS), registry);
+  if (parsed.help) {
+    console.log(helpText(registry));
     return 0;
   }
-  if (args.list) {
-    const cases = selectShard(expandCases(args.suites, args.profile), args.shard)
-      .filter((c) => !args.caseFilter || args.caseFilter.test(`${c.suite}/${c.name}`));
+  if (parsed.list) {
+    const cases = selectShard(expandCases(parsed.suites, parsed.profile), parsed.shard)
+      .filter((c) => !parsed.caseFilter || parsed.caseFilter.test(`${c.suite}/${c.name}`));
     for (const c of cases) console.log(`${c.suite}/${c.name}\t${JSON.stringify(c.params)}`);
-    console.error(`${cases.length} cases (profile ${args.profile})`);
+    console.error(`${cases.length} cases (profile ${parsed.profile})`);
     return 0;
   }
+  ensureWritableFolder(parsed.out, "--out");
   const controller = new AbortController();
+  const debounce = options.interruptDebounceMs ?? 1000;
+  let lastInterrupt = -Infinity;
   const onInterrupt = () => {
-    if (controller.signal.aborted) Deno.exit(130);
-    console.error("\ninterrupt: stopping after the running case (Ctrl-C again to quit now)");
+    const now = performance.now();
+    // One keypress often arrives twice: the terminal signals the whole process group and
+    // `deno task` forwards it to this process as well.
+    if (now - lastInterrupt < debounce) return;
+    lastInterrupt = now;
+    if (controller.signal.aborted) {
+      console.error("\ninterrupt: quitting now; the running case is lost (finish with --resume)");
+      const page = writeReportFromDisk(parsed.out, registry);
+      if (page) console.error(`wrote ${parsed.out}/results.json and ${page}`);
+      Deno.exit(130);
+    }
+    console.error(
+      "\ninterrupt: stopping after the running case (Ctrl-C again, a second later, to quit now)",
+    );
     controller.abort();
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
   try {
-    const outcome = await runBenchmarks(args.suites, args.out, {
-      profile: args.profile,
-      seed: args.seed,
-      backend: args.backend,
-      shard: args.shard,
-      caseFilter: args.caseFilter,
-      resume: args.resume,
+    const outcome = await runBenchmarks(parsed.suites, parsed.out, {
+      profile: parsed.profile,
+      seed: parsed.seed,
+      backend: parsed.backend,
+      shard: parsed.shard,
+      caseFilter: parsed.caseFilter,
+      resume: parsed.resume,
       signal: controller.signal,
     });
     if (outcome.interrupted) return 130;
@@ -198,4 +240,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await exitCodeOf(main));
+if (import.meta.main) Deno.exit(await exitCodeOf(() => runBenchCli(Deno.args)));

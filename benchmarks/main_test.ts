@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "../src/errors.ts";
-import { helpText, parseBenchArgs } from "./main.ts";
+import { helpText, parseBenchArgs, runBenchCli } from "./main.ts";
 import type { Suite } from "./suite.ts";
 
 const fake = (name: string): Suite => ({
@@ -92,4 +92,40 @@ Deno.test("parseBenchArgs --case filters by suite/name and refuses what matches 
     oneLine(/matches no case/),
   );
   assert.throws(() => parseBenchArgs(["--case", "("], [withCases]), oneLine(/bad --case/));
+});
+
+Deno.test("bench --out that cannot hold the results: one-line error before any case runs", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "main_test_" });
+  try {
+    let ran = 0;
+    const suite: Suite = {
+      name: "s",
+      description: "one case",
+      cases: () => [{ suite: "s", name: "a", params: {} }],
+      run: () => {
+        ran++;
+        return Promise.resolve({ v: 1 });
+      },
+    };
+    Deno.writeTextFileSync(`${dir}/file`, "x");
+    const cases: [string, RegExp][] = [
+      [`${dir}/file`, /cannot use --out .*file: it is a file, not a folder/],
+      [`${dir}/file/sub`, /cannot use --out/],
+      ["/proc/self/out", /cannot/],
+    ];
+    for (const [out, re] of cases) {
+      await assert.rejects(() => runBenchCli(["--out", out], { registry: [suite] }), oneLine(re));
+    }
+    assert.equal(ran, 0);
+    assert.equal(Deno.readTextFileSync(`${dir}/file`), "x");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("bench --seed -1 is a range error, not an ambiguous option", async () => {
+  await assert.rejects(
+    () => runBenchCli(["--seed", "-1"], { registry: REGISTRY }),
+    oneLine(/bad --seed "-1"; use an integer >= 0/),
+  );
 });

@@ -103,8 +103,20 @@ export class Progress {
     const bar = "#".repeat(filled) + "-".repeat(width - filled);
     const pct = `${Math.floor(this.#fraction * 100)}%`.padStart(4);
     const label = this.#caseLabel ? ` ${this.#caseLabel}` : "";
-    let line = `${this.#prefix()} [${bar}] ${pct}${label} | ${this.#timing()}`;
-    if (line.length > this.#columns - 1) line = line.slice(0, Math.max(this.#columns - 2, 0)) + "…";
+    // Fit the terminal by shortening the names, never the timing: a cut line lost elapsed/ETA.
+    const tail = ` [${bar}] ${pct}${label} | ${this.#timing()}`;
+    const room = this.#columns - 1;
+    let line = this.#prefix() + tail;
+    if (line.length > room) {
+      const short = ` [${bar}] ${pct} | ${this.#timing()}`;
+      const prefix = this.#prefix();
+      const keep = room - short.length;
+      line = keep >= prefix.length
+        ? prefix + short
+        : keep > 1
+        ? prefix.slice(0, keep - 1) + "…" + short
+        : `${pct} | ${this.#timing()}`.slice(0, Math.max(room, 0));
+    }
     this.#write(`\r\x1b[2K${line}`);
     this.#barShown = true;
     this.#lastDraw = this.#now();
@@ -123,9 +135,11 @@ export class Progress {
     }
   }
 
-  /** The running case's own progress in [0, 1] and a short label. */
+  /** The running case's own progress in [0, 1] (shown never decreasing) and a short label. */
   update(fraction: number, label?: string): void {
-    this.#fraction = Number.isFinite(fraction) ? Math.min(Math.max(fraction, 0), 1) : 0;
+    // Never backwards within a case: a case that repeats a timed phase restarts its own 0..1.
+    const f = Number.isFinite(fraction) ? Math.min(Math.max(fraction, 0), 1) : 0;
+    this.#fraction = Math.max(this.#fraction, f);
     if (label !== undefined) this.#caseLabel = label;
     const since = this.#now() - this.#lastDraw;
     if (this.#tty) {

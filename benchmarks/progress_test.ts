@@ -52,6 +52,24 @@ Deno.test("Progress on a terminal redraws one line and logs above it", () => {
   assert.ok(text.endsWith("done\n"));
 });
 
+Deno.test("Progress on a narrow terminal keeps elapsed and ETA; the bar never goes back", () => {
+  let t = 0;
+  const out: string[] = [];
+  const p = new Progress(12, { write: (s) => out.push(s), isTty: true, now: () => t, columns: 80 });
+  p.startCase("scaling/figure8_hnsw_n20000_with_a_rather_long_case_name");
+  t += 2000;
+  p.update(0.7, "hnsw query 12000/20000 rows");
+  t += 200;
+  p.update(0.1, "repeat 2");
+  const bars = out.filter((s) => s.startsWith("\r\x1b[2K")).map((s) => s.slice(5));
+  for (const b of bars) {
+    assert.ok(b.length <= 79, `${b.length} columns: ${b}`);
+    assert.match(b, /elapsed [0-9.]+s, ETA [0-9.a-z?]+$/, b);
+  }
+  assert.match(bars[1], /…/);
+  assert.match(bars[2], / 70% /, "the repeat's 10% does not move the bar back");
+});
+
 Deno.test("formatDuration", () => {
   assert.equal(formatDuration(5.43), "5.4s");
   assert.equal(formatDuration(12.4), "12s");

@@ -11,6 +11,7 @@ import { exitCodeOf } from "../src/cli/exit_code.ts";
 import { parseArgs } from "node:util";
 import { InputError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
+import { checkWritableFile, ensureWritableFolder, writeOutputFile } from "../src/cli/output.ts";
 import { formatGab } from "../src/report/gab_export.ts";
 import { readHistory, renderHistory, runId } from "../src/report/history.ts";
 import { mergeResults } from "../src/report/merge.ts";
@@ -186,6 +187,10 @@ export function writeHistoryPage(
 export function runReport(args: ReportArgs): string[] {
   const log: string[] = [];
   let dir = args.inDir;
+  // Paths that cannot be written fail here, as one error line, before anything is merged.
+  if (args.merge.length) ensureWritableFolder(args.out, "--out");
+  if (args.exportGab !== undefined) checkWritableFile(args.exportGab, "--export-gab");
+  if (args.keep || args.history) ensureWritableFolder(args.root, "--root");
   if (args.merge.length) {
     const { results, warnings } = mergeRuns(args.merge, args.out);
     for (const w of warnings) log.push(`warning: ${w}`);
@@ -195,7 +200,7 @@ export function runReport(args: ReportArgs): string[] {
     log.push(`wrote ${rerenderReport(dir)}`);
   }
   if (args.exportGab) {
-    writeFileAtomic(args.exportGab, formatGab(readResults(`${dir}/results.json`)));
+    writeOutputFile(args.exportGab, formatGab(readResults(`${dir}/results.json`)));
     log.push(`wrote ${args.exportGab}`);
   }
   if (args.keep) log.push(`kept ${keepRun(dir, args.root)}`);

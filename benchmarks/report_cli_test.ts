@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { QUIET_RUN } from "./runner_test_util.ts";
 import { InputError } from "../src/errors.ts";
 import { readResults } from "../src/report/results.ts";
-import { keepRun, mergeRuns, parseReportArgs, writeHistoryPage } from "./report_cli.ts";
+import { keepRun, mergeRuns, parseReportArgs, runReport, writeHistoryPage } from "./report_cli.ts";
 import { parseShard, runBenchmarks } from "./runner.ts";
 import type { Suite } from "./suite.ts";
 
@@ -99,4 +99,28 @@ Deno.test("parseReportArgs", () => {
     oneLine(/do not go together/),
   );
   assert.throws(() => parseReportArgs(["--nope"]), oneLine(/see --help/));
+});
+
+Deno.test("report: output paths that cannot be written are one-line input errors", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "report_cli_test_" });
+  try {
+    Deno.writeTextFileSync(`${dir}/file`, "x");
+    const oneLine = (re: RegExp) => (e: unknown) =>
+      e instanceof InputError && re.test(e.message) && !e.message.includes("\n");
+    assert.throws(
+      () => runReport(parseReportArgs(["--merge", `${dir}/a`, "--out", `${dir}/file`])),
+      oneLine(/cannot use --out .*not a folder/),
+    );
+    assert.throws(
+      () => runReport(parseReportArgs(["--in", dir, `--export-gab=${dir}`])),
+      oneLine(/--export-gab .* is a folder/),
+    );
+    assert.throws(
+      () => runReport(parseReportArgs(["--history", "--root", `${dir}/file`])),
+      oneLine(/cannot use --root/),
+    );
+    assert.equal(Deno.readTextFileSync(`${dir}/file`), "x");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

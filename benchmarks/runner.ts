@@ -9,6 +9,7 @@
  */
 
 import { InputError } from "../src/errors.ts";
+import { yieldToEventLoop } from "../src/event_loop.ts";
 import { writeFileAtomic } from "../src/io/atomic_write.ts";
 import { Rng } from "../src/rng.ts";
 import { collectEnvironment, type Environment } from "../src/report/environment.ts";
@@ -157,9 +158,23 @@ function shardText(shard?: Shard): string | null {
   return shard ? `${shard.index}/${shard.count}` : null;
 }
 
-function loadForResume(path: string, profile: Profile, seed: number, shard: string | null) {
+function loadForResume(
+  path: string,
+  profile: Profile,
+  opts: { seed: number; shard: string | null; backend: string },
+) {
+  const { seed, shard, backend } = opts;
   const prev = readResults(path);
   const m = prev.meta;
+  // meta.backend is the requested backend until a case reports the one in use; a resolved one
+  // may still be resumed with "auto" (checked again when a case reports its backend).
+  const resolved = m.adapter !== "not initialised";
+  if (m.backend !== backend && !(backend === "auto" && resolved) && m.backend !== "auto") {
+    throw new InputError(
+      `${path} was made with --backend ${m.backend}, not ${backend}; resume with --backend ` +
+        `${m.backend} or pick another --out (one results file holds one backend)`,
+    );
+  }
   if (m.profile !== profile || m.seed !== seed || (m.shard ?? null) !== shard) {
     const shardOpt = m.shard ? ` --shard ${m.shard}` : "";
     throw new InputError(
@@ -208,6 +223,41 @@ export function summarize(results: ResultsFile, suites: Suite[]): void {
   }
 }
 
+function finishReport(
+  outDir: string,
+  res: ResultsFile,
+  options: { suites: Suite[]; chartJs?: string; save: () => void },
+) {
+  summarize(res, options.suites);
+  options.save();
+  return writeReportFiles(outDir, res, {
+    sections: buildSections(res, options.suites),
+    chartJs: options.chartJs,
+  });
+}
+
+/**
+ * Writes results.csv and index.html (and the summaries into results.json) from
+ * the cases already in `outDir/results.json`: for a run that must quit at once
+ * (a second Ctrl-C) without losing the page of what finished. Returns the
+ * page's path, or undefined when there is no results file yet.
+ */
+export function writeReportFromDisk(
+  outDir: string,
+  suites: Suite[],
+  options: { chartJs?: string } = {},
+): string | undefined {
+  const path = `${outDir}/results.json`;
+  let res: ResultsFile;
+  try {
+    res = readResults(path);
+  } catch {
+    return undefined;
+  }
+  const save = () => writeFileAtomic(path, JSON.stringify(res, null, 2) + "\n");
+  return finishReport(outDir, res, { suites, chartJs: options.chartJs, save }).html;
+}
+
 /**
  * Runs the cases of `suites` into `outDir` (created if missing) and writes
  * `results.json`, `results.csv` and `index.html` there.
@@ -237,7 +287,7 @@ export async function runBenchmarks(
       found = false;
     }
     if (found) {
-      results = loadForResume(resultsPath, profile, seed, shard);
+      results = loadForResume(resultsPath, profile, { seed, shard, backend });
       priorSeconds = results.meta.durationSeconds ?? 0;
       const names = suites.map((s) => s.name);
       results.meta.suites = [...new Set([...(results.meta.suites ?? []), ...names])];
@@ -267,6 +317,13 @@ export async function runBenchmarks(
     };
   }
   const res = results;
+  // The backend earlier sessions measured with, if one was resolved: a resumed case that reports
+  // another one stops the run instead of mixing backends in one file.
+  const priorBackend = res.cases.length > 0 && res.meta.adapter !== "not initialised"
+    ? res.meta.backend
+    : undefined;
+  let backendClash: InputError | undefined;
+  let fallbackNoted = false;
   const done = new Set(res.cases.map(caseKey));
   const todo = todoAll.filter((c) => !done.has(caseKey(c)));
   const alreadyDone = todoAll.length - todo.length;
@@ -296,6 +353,9 @@ export async function runBenchmarks(
   let ran = 0;
   let interrupted = false;
   for (const spec of todo) {
+    // A case whose awaits are all microtasks never lets the SIGINT listener run; yielding here
+    // lets an interrupt pressed during it stop the run.
+    await yieldToEventLoop({ everyMs: 0 });
     if (signal.aborted) {
       interrupted = true;
       break;
@@ -311,6 +371,20 @@ export async function runBenchmarks(
       progress: (fraction, label) => live && bar.update(fraction, label),
       log: (message) => bar.log(message),
       reportBackend: (name, adapter) => {
+        if (priorBackend !== undefined && name !== priorBackend) {
+          backendClash = new InputError(
+            `${resultsPath} was measured with backend ${priorBackend}, but this session uses ` +
+              `${name}; resume with --backend ${priorBackend} or pick another --out`,
+          );
+          throw backendClash;
+        }
+        if (name === "webgpu" && /\(fallback\)$/.test(adapter) && !fallbackNoted) {
+          fallbackNoted = true;
+          bar.log(
+            `note: WebGPU runs on a software (fallback) adapter, ${adapter}: correct, but about ` +
+              `ten times slower than a GPU, so its times are not GPU times`,
+          );
+        }
         res.meta.backend = name;
         res.meta.adapter = adapter;
       },
@@ -330,6 +404,10 @@ export async function runBenchmarks(
         result.error = `non-finite metric: ${bad}`;
       }
     } catch (e) {
+      if (backendClash) {
+        bar.finish(`stopped: ${backendClash.message}`);
+        throw backendClash;
+      }
       if (signal.aborted) {
         // Cut short by the interrupt, not broken: leave it for --resume.
         live = false;
@@ -350,13 +428,8 @@ export async function runBenchmarks(
     bar.endCase(result.status, result.error);
   }
 
-  summarize(res, suites);
   if (!interrupted) res.meta.endedAt = new Date().toISOString();
-  save();
-  const files = writeReportFiles(outDir, res, {
-    sections: buildSections(res, suites),
-    chartJs: options.chartJs,
-  });
+  const files = finishReport(outDir, res, { suites, chartJs: options.chartJs, save });
   const counts = ["ok", "failed", "skipped"].map((s) =>
     `${res.cases.filter((c) => c.status === s).length} ${s}`
   ).join(", ");

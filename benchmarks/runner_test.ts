@@ -201,6 +201,48 @@ Deno.test("runBenchmarks", async (t) => {
     );
   });
 
+  await t.step("resume with another backend is a clear error naming both", async () => {
+    const out = `${dir}/backends`;
+    const cases = ["x", "y"];
+    let stopAfter = 1;
+    const backendSuite = (reported: string): Suite => ({
+      name: "b",
+      description: "backend",
+      cases: () => cases.map((name) => ({ suite: "b", name, params: {} })),
+      run: (spec, ctx) => {
+        ctx.reportBackend(reported, "adapter");
+        if (cases.indexOf(spec.name) + 1 >= stopAfter) controller.abort();
+        return Promise.resolve({ v: 1 });
+      },
+    });
+    let controller = new AbortController();
+    const first = await runBenchmarks([backendSuite("wasm")], out, {
+      ...QUIET,
+      backend: "wasm",
+      signal: controller.signal,
+    });
+    assert.equal(first.interrupted, true);
+    await assert.rejects(
+      () => runBenchmarks([backendSuite("cpu")], out, { ...QUIET, resume: true, backend: "cpu" }),
+      (e: Error) =>
+        e instanceof InputError && /--backend wasm, not cpu/.test(e.message) &&
+        !e.message.includes("\n"),
+    );
+    // "auto" that resolves to another backend is stopped when the case reports it.
+    controller = new AbortController();
+    stopAfter = 99;
+    await assert.rejects(
+      () => runBenchmarks([backendSuite("webgpu")], out, { ...QUIET, resume: true }),
+      (e: Error) => e instanceof InputError && /backend wasm, but .* uses webgpu/.test(e.message),
+    );
+    const kept = readResults(`${out}/results.json`);
+    assert.deepEqual(kept.cases.map((c) => c.name), ["x"]);
+    assert.equal(kept.meta.backend, "wasm");
+    const done = await runBenchmarks([backendSuite("wasm")], out, { ...QUIET, resume: true });
+    assert.equal(done.interrupted, false);
+    assert.deepEqual(done.results.cases.map((c) => c.name), ["x", "y"]);
+  });
+
   await t.step("ctx.reportBackend fills meta.backend and meta.adapter", async () => {
     const suite: Suite = {
       name: "b",
@@ -214,6 +256,25 @@ Deno.test("runBenchmarks", async (t) => {
     const r = await runBenchmarks([suite], `${dir}/backend`, QUIET);
     assert.equal(r.results.meta.backend, "wasm");
     assert.equal(r.results.meta.adapter, "SIMD, 1 thread");
+  });
+
+  await t.step("a software WebGPU adapter gets one console note", async () => {
+    const lines: string[] = [];
+    const suite: Suite = {
+      name: "g",
+      description: "gpu",
+      cases: () => ["x", "y"].map((name) => ({ suite: "g", name, params: {} })),
+      run: (_spec, ctx) => {
+        ctx.reportBackend("webgpu", "llvmpipe (fallback)");
+        return Promise.resolve({ v: 1 });
+      },
+    };
+    await runBenchmarks([suite], `${dir}/fallback`, {
+      ...QUIET,
+      progress: { write: (s) => lines.push(s), isTty: false },
+    });
+    const notes = lines.filter((l) => /software \(fallback\) adapter, llvmpipe/.test(l));
+    assert.equal(notes.length, 1);
   });
 
   await t.step("no suites still writes an empty report", async () => {

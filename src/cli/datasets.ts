@@ -7,15 +7,17 @@
  * `x0..x{D-1}` (observations) then `z0` (the true code). MNIST: the first N
  * digits of the split (`--split train|validation|test`, default train; the
  * seed is not used), columns `x0..x783` (binary pixels) then `label`.
+ * `--split` with a synthetic set is an error. `--n` and `--seed` are decimal integers.
  * Bad input prints one `error: ...` line and exits 1 without writing.
  *
  * @module
  */
 
+import { attachNegativeValues, parseDecimalInteger } from "./args.ts";
 import { exitCodeOf } from "./exit_code.ts";
 import { parseArgs } from "node:util";
 import { InputError } from "../errors.ts";
-import { assertParentExists, writeFileAtomic } from "../io/atomic_write.ts";
+import { checkWritableFile, writeOutputFile } from "./output.ts";
 import { formatCsv } from "../io/csv.ts";
 import { loadMnist, MNIST_SPLIT_SIZES, type MnistSplit } from "../data/mnist.ts";
 import { DATASET_NAMES, datasetDescriptions, getSyntheticDataset } from "../data/registry.ts";
@@ -32,21 +34,14 @@ function usage(): string {
     `  --n N          number of points, 1..${MAX_DRAW} (MNIST: at most the split's size)`,
     `  --seed S       integer seed of the draw (default 0; not used by mnist)`,
     `  --out FILE     CSV file to write; its folder must exist`,
-    `  --split SPLIT  mnist only: train (8000) | validation (1000) | test (1000); default train`,
+    `  --split SPLIT  mnist only (an error for the others): train (8000) | validation (1000) |`,
+    `                 test (1000); default train`,
     "",
     "Columns: x0..x{D-1}, then z0 (the true code) for synthetic sets, label for mnist.",
     "",
     "Data sets:",
     ...DATASET_NAMES.map((n) => `  ${n.padEnd(width)}  ${desc[n]}`),
   ].join("\n");
-}
-
-function parseInteger(text: string, flag: string): number {
-  const v = Number(text);
-  if (text.trim() === "" || !Number.isInteger(v)) {
-    throw new InputError(`${flag} must be an integer, got "${text}"`);
-  }
-  return v;
 }
 
 function names(prefix: string, count: number): string[] {
@@ -59,7 +54,7 @@ export function run(args: string[]): Promise<number> {
     let parsed;
     try {
       parsed = parseArgs({
-        args,
+        args: attachNegativeValues(args, ["name", "n", "seed", "out", "split"]),
         strict: true,
         allowPositionals: false,
         options: {
@@ -67,7 +62,7 @@ export function run(args: string[]): Promise<number> {
           n: { type: "string" },
           seed: { type: "string", default: "0" },
           out: { type: "string" },
-          split: { type: "string", default: "train" },
+          split: { type: "string" },
           help: { type: "boolean", short: "h" },
         },
       });
@@ -85,12 +80,12 @@ export function run(args: string[]): Promise<number> {
     if (!DATASET_NAMES.includes(v.name)) {
       throw new InputError(`unknown data set "${v.name}"; known: ${DATASET_NAMES.join(", ")}`);
     }
-    const n = parseInteger(v.n, "--n");
+    const n = parseDecimalInteger(v.n, "--n");
     checkDrawSize(n);
-    assertParentExists(v.out);
+    checkWritableFile(v.out, "--out");
     let text: string;
     if (v.name === "mnist") {
-      const split = v.split as MnistSplit;
+      const split = (v.split ?? "train") as MnistSplit;
       if (!(split in MNIST_SPLIT_SIZES)) {
         throw new InputError(`--split must be train, validation or test, got "${v.split}"`);
       }
@@ -106,13 +101,18 @@ export function run(args: string[]): Promise<number> {
       const y: Matrix = { rows: n, cols: 1, data: Float64Array.from(labels.subarray(0, n)) };
       text = formatCsv([...names("x", all.cols), "label"], [x, y]);
     } else {
-      const seed = parseInteger(v.seed, "--seed");
+      if (v.split !== undefined) {
+        throw new InputError(
+          `--split is for mnist only; ${v.name} is drawn fresh from --seed (no splits)`,
+        );
+      }
+      const seed = parseDecimalInteger(v.seed, "--seed");
       checkSeed(seed);
       const ds = getSyntheticDataset(v.name);
       const { x, z } = ds.draw(n, seed);
       text = formatCsv([...names("x", x.cols), ...names("z", z.cols)], [x, z]);
     }
-    writeFileAtomic(v.out, text);
+    writeOutputFile(v.out, text);
     return 0;
   });
 }

@@ -15,10 +15,26 @@ Deno.test("exitCodeOf: status of the body, 1 for bad input, bugs propagate", asy
       }),
       1,
     );
+    assert.equal(
+      await exitCodeOf(() => {
+        throw new InputError("no such file");
+      }, { inputErrorCode: 2 }),
+      2,
+    );
+    assert.equal(
+      await exitCodeOf(() => {
+        throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+      }),
+      1,
+    );
   } finally {
     console.error = original;
   }
-  assert.deepEqual(printed, ["error: k must be >= 1"]);
+  assert.deepEqual(printed, [
+    "error: k must be >= 1",
+    "error: no such file",
+    "error: stdout was closed before all output was written (broken pipe)",
+  ]);
   await assert.rejects(() =>
     exitCodeOf(() => {
       throw new TypeError("bug");

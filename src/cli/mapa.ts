@@ -4,31 +4,37 @@
  *     deno task mapa --data FILE.csv --sigma2 X --k K [--bandwidth H]
  *       [--method exact|hnsw] [--kernel gaussian|bernoulli] [--eps E] [--out FILE.json]
  *
- * Writes {"n", "k", "method", "kernel", "bandwidth", "rows": [{"neighbors",
- * "logq", "logNormalizer"}]} with rows in the data's order and natural logs
- * (logNormalizer = log sum_j k(x_j, x_m), k(x, x) = 1). Without --out the
- * JSON goes to stdout. Bad input: `error: <message>` on stderr, exit 1, no
- * output written.
+ * Writes {"n", "k", "method", "kernel", "bandwidth" (Gaussian) or "eps"
+ * (Bernoulli), "rows": [{"neighbors", "logq", "logNormalizer"}]} with rows in
+ * the data's order and natural logs (logNormalizer = log sum_j k(x_j, x_m),
+ * k(x, x) = 1); every number is finite. Without --out the JSON goes to stdout.
+ * Bad input, an output that cannot be written, or rows that would not be
+ * finite: `error: <message>` on stderr, exit 1, no output written.
  *
  * @module
  */
 
 import { exitCodeOf } from "./exit_code.ts";
 import { parseArgs } from "node:util";
+import { attachNegativeValues, parseDecimalInteger } from "./args.ts";
+import { checkWritableFile, writeOutputFile, writeStdout } from "./output.ts";
 import { InputError } from "../errors.ts";
-import { writeFileAtomic } from "../io/atomic_write.ts";
-import { assertParentExists } from "../io/atomic_write.ts";
-import { readNumericCsv } from "../io/csv.ts";
+import { defaultFeatureColumns, readNumericCsv, selectColumns } from "../io/csv.ts";
 import { exactRows } from "../mapa/exact.ts";
 import { hnswRowsWithStats } from "../mapa/hnsw.ts";
+import { resolveKernel } from "../mapa/kernel.ts";
 import type { KernelName, MapaRows } from "../mapa/types.ts";
 
 const HELP = `usage: deno task mapa --data FILE.csv --k K (--sigma2 X | --bandwidth H) [options]
 
 MAPA posterior rows q(n | x_m) (top K per row) for the data in FILE.csv
-(one observation per line, numeric columns, optional header row).
+(one observation per line, numeric columns, optional header row with no
+numeric cell).
 
   --data FILE.csv        input data (required)
+  --columns LIST         feature columns: header names or 1-based indices, e.g. x0,x1 or 1,2
+                         (default: the x0, x1, ... columns when the header also has others,
+                         as in a file from deno task datasets; else every column)
   --k K                  neighbours per row, 1 <= K <= N (required)
   --sigma2 X             observation noise variance; Gaussian bandwidth h = 2 * X
   --bandwidth H          Gaussian bandwidth h in k = exp(-||a-b||^2 / (2h)) (overrides 2 * sigma2)
@@ -37,6 +43,19 @@ MAPA posterior rows q(n | x_m) (top K per row) for the data in FILE.csv
   --method NAME          exact (default) or hnsw (approximate; normaliser over k' neighbours)
   --out FILE.json        output file (default: stdout)
   --help                 this text`;
+
+/** The value flags, for negative numbers such as `--k -5`. */
+const VALUE_FLAGS = [
+  "data",
+  "columns",
+  "k",
+  "sigma2",
+  "bandwidth",
+  "kernel",
+  "eps",
+  "method",
+  "out",
+];
 
 function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -47,11 +66,22 @@ function num(name: string, v: string | undefined): number | undefined {
   return x;
 }
 
-/** Formats rows as the CLI's JSON document. */
+/**
+ * Formats rows as the CLI's JSON document. A NaN or infinite value (which JSON
+ * would write as null) gives an {@linkcode InputError} instead.
+ */
 export function rowsToJson(rows: MapaRows): string {
   const parts: string[] = [];
   const k = rows.k;
   for (let m = 0; m < rows.n; m++) {
+    let bad = !Number.isFinite(rows.logNormalizer[m]);
+    for (let i = m * k; i < (m + 1) * k; i++) bad ||= !Number.isFinite(rows.logq[i]);
+    if (bad) {
+      throw new InputError(
+        `row ${m + 1}: the log posterior is not finite (squared distances or the kernel scale ` +
+          `overflow); rescale the data or use a larger bandwidth`,
+      );
+    }
     const nb = Array.from(rows.neighbors.subarray(m * k, (m + 1) * k));
     const lq = Array.from(rows.logq.subarray(m * k, (m + 1) * k));
     parts.push(JSON.stringify({ neighbors: nb, logq: lq, logNormalizer: rows.logNormalizer[m] }));
@@ -61,7 +91,8 @@ export function rowsToJson(rows: MapaRows): string {
     k: rows.k,
     method: rows.method,
     kernel: rows.kernel,
-    bandwidth: rows.bandwidth,
+    // The Bernoulli kernel's parameter is eps, not a bandwidth: name it so.
+    [rows.kernel === "bernoulli" ? "eps" : "bandwidth"]: rows.bandwidth,
   });
   return `${head.slice(0, -1)},"rows":[\n${parts.join(",\n")}\n]}\n`;
 }
@@ -71,9 +102,10 @@ export async function main(args: string[]): Promise<number> {
   let values;
   try {
     values = parseArgs({
-      args,
+      args: attachNegativeValues(args, VALUE_FLAGS),
       options: {
         data: { type: "string" },
+        columns: { type: "string" },
         k: { type: "string" },
         sigma2: { type: "string" },
         bandwidth: { type: "string" },
@@ -87,9 +119,7 @@ export async function main(args: string[]): Promise<number> {
       allowPositionals: false,
     }).values;
   } catch (e) {
-    const msg = (e as Error).message.split("\n")[0];
-    const hint = msg.includes("ambiguous") ? " (write a negative number as --name=-1)" : "";
-    console.error(`error: ${msg}${hint}; see --help`);
+    console.error(`error: ${(e as Error).message.split("\n")[0]}; see --help`);
     return 1;
   }
   if (values.help) {
@@ -108,33 +138,53 @@ export async function main(args: string[]): Promise<number> {
     if (method !== "exact" && method !== "hnsw") {
       throw new InputError(`--method must be exact or hnsw, got "${method}"`);
     }
-    const k = num("k", v.k)!;
+    const k = parseDecimalInteger(v.k, "--k");
     const sigma2 = num("sigma2", v.sigma2);
     const bandwidth = num("bandwidth", v.bandwidth);
     const eps = num("eps", v.eps);
     if (kernel === "gaussian" && sigma2 === undefined && bandwidth === undefined) {
       throw new InputError("the Gaussian kernel needs --sigma2 X or --bandwidth H; see --help");
     }
-    if (v.out) assertParentExists(v.out);
-    const x = readNumericCsv(v.data).matrix;
     const options = { k, sigma2, bandwidth, eps, kernel };
+    const resolved = resolveKernel(options);
+    if (!Number.isFinite(resolved.scale)) {
+      // 1 / (2h) overflows for h below ~1e-308: every kernel value would be 0 or NaN.
+      throw new InputError(
+        `the kernel scale 1/(2h) overflows for bandwidth h = ${resolved.bandwidth}; ` +
+          `use a larger --sigma2 or --bandwidth`,
+      );
+    }
+    if (v.out !== undefined) checkWritableFile(v.out, "--out");
+    let csv = readNumericCsv(v.data);
+    const columns = v.columns ?? defaultFeatureColumns(csv);
+    if (columns !== undefined) {
+      csv = selectColumns(csv, columns);
+      if (v.columns === undefined) {
+        console.error(
+          `mapa: using the feature columns ${csv.header.join(",")} of ${v.data} ` +
+            `(--columns to choose others)`,
+        );
+      }
+    }
+    const x = csv.matrix;
     let rows: MapaRows;
+    let note = "";
     if (method === "exact") {
       rows = await exactRows(x, options);
     } else {
       const r = await hnswRowsWithStats(x, options);
       rows = r.rows;
-      console.error(
+      note =
         `hnsw: k'=${r.params.kPrime}, left-out posterior mass: bound ${
           r.leftOut.boundMean.toExponential(2)
         } mean / ${r.leftOut.boundMax.toExponential(2)} max (assumes the index found the true ` +
-          `k' nearest), sampled estimate ${r.leftOut.sampledMean.toExponential(2)} ` +
-          `(${r.leftOut.sampledRows} rows x ${r.leftOut.drawsPerRow} uniform draws)`,
-      );
+        `k' nearest), sampled estimate ${r.leftOut.sampledMean.toExponential(2)} ` +
+        `(${r.leftOut.sampledRows} rows x ${r.leftOut.drawsPerRow} uniform draws)`;
     }
     const json = rowsToJson(rows);
-    if (v.out) writeFileAtomic(v.out, json);
-    else await Deno.stdout.write(new TextEncoder().encode(json));
+    if (note) console.error(note);
+    if (v.out !== undefined) writeOutputFile(v.out, json);
+    else await writeStdout(json);
     return 0;
   });
 }

@@ -36,6 +36,9 @@ Deno.test("mapa CLI", async (t) => {
   });
   await t.step("bad input: one-line error, exit 1, no output file", () => {
     const nan = `${dir}/nan.csv`, ragged = `${dir}/ragged.csv`, frac = `${dir}/frac.csv`;
+    const mixed = `${dir}/mixed.csv`, huge = `${dir}/huge.csv`;
+    Deno.writeTextFileSync(mixed, "1.0,abc\n1,2\n3,4\n");
+    Deno.writeTextFileSync(huge, "0,0\n1e200,1e200\n-1e200,3e200\n");
     Deno.writeTextFileSync(nan, "0,0\n1,NaN\n");
     Deno.writeTextFileSync(ragged, "0,0\n1,2,3\n");
     Deno.writeTextFileSync(frac, "0,1\n1,0.5\n");
@@ -50,6 +53,18 @@ Deno.test("mapa CLI", async (t) => {
       [["--data", frac, "--kernel", "bernoulli", "--k", "1"], /row 2 .*0\/1 values/],
       [["--data", `${dir}/none.csv`, "--sigma2", "1", "--k", "1"], /cannot read/],
       [["--data", good, "--sigma2", "1", "--k", "1", "--method", "ivf"], /--method/],
+      [["--data", mixed, "--sigma2", "1", "--k", "1"], /line 1, column 2 \(x1\) holds "abc"/],
+      [["--data", good, "--sigma2", "1e-309", "--k", "2"], /kernel scale .* overflows/],
+      [["--data", good, "--sigma2", "1e-320", "--k", "1", "--method", "hnsw"], /overflows/],
+      [["--data", huge, "--sigma2", "1", "--k", "3"], /row 1: .* not finite/],
+      [["--data", huge, "--sigma2", "1", "--k", "3", "--method", "hnsw"], /not finite/],
+      [
+        ["--data", good, "--sigma2", "1", "--k", "-5"],
+        /k must be an integer in \[1, N = 4\], got -5/,
+      ],
+      [["--data", good, "--sigma2", "1", "--k", "1e0"], /--k must be an integer in decimal/],
+      [["--data", good, "--sigma2", "1", "--k", "0x1"], /--k must be an integer in decimal/],
+      [["--data", good, "--sigma2", "1", "--k", "1", "--columns", "c"], /no column named "c"/],
     ];
     for (const [args, re] of cases) {
       const out = `${dir}/bad.json`;
@@ -62,5 +77,71 @@ Deno.test("mapa CLI", async (t) => {
       assert.throws(() => Deno.statSync(out));
     }
   });
+  await t.step("output paths that cannot be written: one line, exit 1, nothing computed", () => {
+    const base = ["--data", good, "--sigma2", "1", "--k", "1"];
+    const cases: [string, RegExp][] = [
+      [dir, /--out .* is a folder/],
+      ["", /empty --out/],
+      [`${dir}/no/such/x.json`, /cannot write .*no such folder/],
+      ["/proc/self/x.json", /cannot write/],
+    ];
+    for (const [out, re] of cases) {
+      const r = run([...base, `--out=${out}`]);
+      assert.equal(r.code, 1, out);
+      assert.match(r.stderr, /^error: /);
+      assert.match(r.stderr, re);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    }
+    assert.deepEqual(
+      Deno.readDirSync(dir).toArray().filter((e) => /probe|tmp/.test(e.name)),
+      [],
+    );
+  });
+  await t.step("a closed stdout pipe is one error line, not a stack trace", async () => {
+    const big = `${dir}/big.csv`;
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i % 97},${(i * 7) % 89}`);
+    Deno.writeTextFileSync(big, lines.join("\n") + "\n");
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./mapa.ts", import.meta.url).pathname, "--data", big, "--k", "3"]
+        .concat(["--sigma2", "1"]),
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await child.stdout.cancel();
+    const { code, stderr } = await child.output();
+    const err = new TextDecoder().decode(stderr);
+    assert.equal(code, 1, err);
+    assert.match(err, /^error: .*broken pipe/);
+    assert.equal(err.trim().split("\n").length, 1, err);
+  });
+  await t.step("datasets CSVs: x* columns by default, --columns to choose", () => {
+    const ds = `${dir}/ds.csv`;
+    Deno.writeTextFileSync(ds, "x0,x1,z0\n0,0,5\n0.1,0.2,-5\n1,1,5\n0.9,1.1,-5\n");
+    const a = run(["--data", ds, "--sigma2", "0.05", "--k", "2"]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stderr, /using the feature columns x0,x1/);
+    const b = run(["--data", good, "--sigma2", "0.05", "--k", "2"]);
+    assert.deepEqual(JSON.parse(a.stdout), JSON.parse(b.stdout));
+    const c = run(["--data", ds, "--sigma2", "0.05", "--k", "2", "--columns", "1,x1"]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(c.stderr, "");
+    assert.deepEqual(JSON.parse(c.stdout), JSON.parse(b.stdout));
+    const z = run(["--data", ds, "--sigma2", "0.05", "--k", "2", "--columns", "z0"]);
+    assert.notDeepEqual(JSON.parse(z.stdout).rows, JSON.parse(b.stdout).rows);
+  });
+  await t.step("the Bernoulli kernel's parameter is written as eps", () => {
+    const bin = `${dir}/bin.csv`;
+    Deno.writeTextFileSync(bin, "0,1\n1,1\n0,0\n");
+    const r = run(["--data", bin, "--kernel", "bernoulli", "--eps", "0.01", "--k", "1"]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.eps, 0.01);
+    assert.equal(doc.bandwidth, undefined);
+  });
   Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("exactRows rejects a kernel scale that overflows instead of looping", async () => {
+  const x = { rows: 3, cols: 2, data: new Float64Array([1, 2, 3, 4, 5, 6]) };
+  await assert.rejects(() => exactRows(x, { k: 2, sigma2: 1e-309 }), /kernel scale/);
 });

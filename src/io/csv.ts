@@ -22,7 +22,10 @@ export interface NumericCsv {
 export interface ParseCsvOptions {
   /** Name of the source, used in error messages. Default `"<input>"`. */
   source?: string;
-  /** Whether the first line is a header: `"auto"` (default) treats it as one when any cell is not a number. */
+  /**
+   * Whether the first line is a header: `"auto"` (default) treats it as one when none of its
+   * cells is a number; a first line that mixes numbers and text is an error, not a header.
+   */
   header?: "auto" | boolean;
 }
 
@@ -43,8 +46,10 @@ export function parseNumericCsv(text: string, options: ParseCsvOptions = {}): Nu
     throw new InputError(`${source}: the file is empty; expected numeric rows`);
   }
   const first = lines[0].split(",");
+  // A header is a row with no numeric cell: taking any non-numeric first row as one silently
+  // dropped a data row with a single typo.
   const hadHeader = options.header === "auto" || options.header === undefined
-    ? !first.every(isNumberCell)
+    ? !first.some(isNumberCell)
     : options.header;
   const cols = first.length;
   const header = hadHeader ? first.map((c) => c.trim()) : first.map((_, j) => `x${j}`);
@@ -74,10 +79,11 @@ export function parseNumericCsv(text: string, options: ParseCsvOptions = {}): Nu
       const v = cell === "" ? NaN : Number(cell);
       if (!Number.isFinite(v)) {
         const what = cell === "" ? "an empty cell" : `"${cell.slice(0, 40)}"`;
+        const hint = lineNo === 1 && !hadHeader ? " (a header row must have no numeric cell)" : "";
         throw new InputError(
           `${source}: line ${lineNo}, column ${j + 1} (${
             header[j]
-          }) holds ${what}; every cell must be a finite number`,
+          }) holds ${what}; every cell must be a finite number${hint}`,
         );
       }
       data[base + j] = v;
@@ -99,6 +105,50 @@ export function readNumericCsv(
     throw new InputError(`cannot read CSV file ${path}: ${why}`);
   }
   return parseNumericCsv(text, { ...options, source: path });
+}
+
+/**
+ * Keeps the columns named by `spec` (comma-separated header names or 1-based indices, in the
+ * order given). An unknown name or an index out of range gives an {@linkcode InputError}.
+ */
+export function selectColumns(csv: NumericCsv, spec: string): NumericCsv {
+  const { rows, cols, data } = csv.matrix;
+  const picks = spec.split(",").map((t) => t.trim()).filter((t) => t !== "").map((t) => {
+    if (/^[0-9]+$/.test(t) && !csv.header.includes(t)) {
+      const j = Number(t);
+      if (j < 1 || j > cols) {
+        throw new InputError(`--columns: index ${t} is outside 1..${cols}`);
+      }
+      return j - 1;
+    }
+    const j = csv.header.indexOf(t);
+    if (j < 0) {
+      throw new InputError(
+        `--columns: no column named "${t}"; the columns are ${csv.header.join(", ")}`,
+      );
+    }
+    return j;
+  });
+  if (picks.length === 0) throw new InputError(`--columns: name at least one column`);
+  const out = new Float64Array(rows * picks.length);
+  for (let i = 0; i < rows; i++) {
+    for (let c = 0; c < picks.length; c++) out[i * picks.length + c] = data[i * cols + picks[c]];
+  }
+  return {
+    header: picks.map((j) => csv.header[j]),
+    hadHeader: csv.hadHeader,
+    matrix: { rows, cols: picks.length, data: out },
+  };
+}
+
+/**
+ * The feature columns of a file from `deno task datasets`: the `x0, x1, ...` columns when the
+ * header has them and also other columns (such as `z0` or `label`), else undefined (use all).
+ */
+export function defaultFeatureColumns(csv: NumericCsv): string | undefined {
+  if (!csv.hadHeader) return undefined;
+  const xs = csv.header.filter((h) => /^x[0-9]+$/.test(h));
+  return xs.length > 0 && xs.length < csv.header.length ? xs.join(",") : undefined;
 }
 
 /**

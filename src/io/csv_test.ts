@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { InputError } from "../errors.ts";
-import { formatCsv, parseNumericCsv, readNumericCsv } from "./csv.ts";
+import {
+  defaultFeatureColumns,
+  formatCsv,
+  parseNumericCsv,
+  readNumericCsv,
+  selectColumns,
+} from "./csv.ts";
 
 Deno.test("csv: parses with and without a header", () => {
   const a = parseNumericCsv("a,b\n1,2\n3,4.5\n");
@@ -40,4 +46,31 @@ Deno.test("csv: an unreadable file is an input error", () => {
     () => readNumericCsv("/nonexistent/dir/file.csv"),
     /cannot read CSV file .*no such file/,
   );
+});
+
+Deno.test("csv: a first row mixing numbers and text is an error, not a header", () => {
+  assert.throws(
+    () => parseNumericCsv("1.0,abc\n1,2\n3,4\n"),
+    /line 1, column 2 \(x1\) holds "abc".*header row must have no numeric cell/,
+  );
+  assert.throws(() => parseNumericCsv("1,NaN\n1,2\n"), /line 1, column 2/);
+  const h = parseNumericCsv("a,b\n1,2\n");
+  assert.equal(h.hadHeader, true);
+  assert.equal(h.matrix.rows, 1);
+});
+
+Deno.test("csv: selectColumns by name or 1-based index; default x* features", () => {
+  const csv = parseNumericCsv("x0,x1,z0\n1,2,3\n4,5,6\n");
+  assert.equal(defaultFeatureColumns(csv), "x0,x1");
+  const a = selectColumns(csv, "x0,x1");
+  assert.deepEqual(a.header, ["x0", "x1"]);
+  assert.deepEqual([...a.matrix.data], [1, 2, 4, 5]);
+  const b = selectColumns(csv, "3,1");
+  assert.deepEqual(b.header, ["z0", "x0"]);
+  assert.deepEqual([...b.matrix.data], [3, 1, 6, 4]);
+  assert.throws(() => selectColumns(csv, "y"), /no column named "y"/);
+  assert.throws(() => selectColumns(csv, "4"), /outside 1..3/);
+  assert.throws(() => selectColumns(csv, ","), /at least one/);
+  assert.equal(defaultFeatureColumns(parseNumericCsv("x0,x1\n1,2\n")), undefined);
+  assert.equal(defaultFeatureColumns(parseNumericCsv("1,2\n")), undefined);
 });

@@ -16,6 +16,7 @@
  * @module
  */
 
+import { InputError } from "../errors.ts";
 import { addExact, exactTotal } from "./exact_sum.ts";
 import { expNonPositive } from "./fast_exp.ts";
 
@@ -94,6 +95,10 @@ export function buildGrid(input: CoreInput, mode: CutoffMode): Grid | null {
   const { data, n, d, scale } = input;
   if (mode === "off" || d > 3) return null;
   const r = Math.sqrt(cutoffRadius2(n, scale));
+  // A scale that overflows gives r = 0, and the cell-growing loop below would never end.
+  if (!(r > 0 && r < Infinity)) {
+    throw new InputError(`the kernel scale ${scale} is not usable; use a larger bandwidth`);
+  }
   const lo = new Float64Array(d).fill(Infinity);
   const hi = new Float64Array(d).fill(-Infinity);
   for (let i = 0; i < n; i++) {

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { MethodOptions, TrainingData } from "../models/method.ts";
 import { getMethod } from "../models/registry.ts";
 import { Rng } from "../rng.ts";
+import { yieldToEventLoop } from "../event_loop.ts";
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -57,6 +58,7 @@ export async function measureSteps(
         model.passes.encoder = 0;
         model.passes.decoder = 0;
       } else samples.push((performance.now() - t0) / 1000);
+      await yieldToEventLoop(); // lets Ctrl-C's listener run, outside the timed part
     }
     const per = options.steps * batchSize;
     return {

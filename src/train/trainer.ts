@@ -12,6 +12,7 @@ import { InputError } from "../errors.ts";
 import type { Method, MethodModel, MethodOptions, TrainingData } from "../models/method.ts";
 import type { Passes } from "../models/passes.ts";
 import { Rng } from "../rng.ts";
+import { yieldToEventLoop } from "../event_loop.ts";
 import type { GenerativeModel, Matrix, MlpWeights } from "../types.ts";
 import {
   type Budget,
@@ -245,6 +246,7 @@ export async function train(
         )!;
         finalLoss = (await cost.data())[0];
         cost.dispose();
+        paused += await yieldToEventLoop(); // lets Ctrl-C's listener run; not counted as training
         steps++;
         if (steps === 1) afterFirst = tf.memory().numTensors;
         if (!Number.isFinite(finalLoss)) {

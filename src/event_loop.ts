@@ -1,0 +1,33 @@
+/**
+ * Letting the event loop run inside long computations. A loop whose awaits
+ * all resolve as microtasks (tfjs `data()` on the wasm and cpu backends) never
+ * lets timers or signal listeners run, so Ctrl-C went unseen until the whole
+ * run ended.
+ *
+ * @module
+ */
+
+/** Options for {@linkcode yieldToEventLoop}. */
+export interface YieldOptions {
+  /** Least milliseconds between two real yields (default 100). */
+  everyMs?: number;
+}
+
+let lastYield = performance.now();
+
+/**
+ * Yields to the event loop (one macrotask turn) when at least `everyMs` have
+ * passed since the last yield anywhere in the process, so signal listeners
+ * and timers run; otherwise returns at once. Resolves to the milliseconds
+ * spent yielding (0 when it did not), which a timed loop can leave out of its
+ * clock.
+ */
+export async function yieldToEventLoop(options: YieldOptions = {}): Promise<number> {
+  const now = performance.now();
+  if (now - lastYield < (options.everyMs ?? 100)) return 0;
+  // A pending signal takes a few event-loop turns to reach its listener (read, wake the op,
+  // resolve its promise); one turn was seen to miss it.
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  lastYield = performance.now();
+  return lastYield - now;
+}
