@@ -284,6 +284,7 @@ async function drawRun(
     seed: draw.seed,
     validation: draw.validation,
     marks,
+    signal: ctx.signal,
     onProgress: (q) => onFraction(q.fraction),
   });
   const best = r.restarts[r.best];

@@ -22,6 +22,15 @@ import {
   markReached,
 } from "./budget.ts";
 
+/** Thrown by {@linkcode train} when its signal aborts: the run stops, no restart is marked failed. */
+export class InterruptedError extends Error {
+  /** An "interrupted" error. */
+  constructor() {
+    super("interrupted");
+    this.name = "InterruptedError";
+  }
+}
+
 /** Progress of a training run. */
 export interface TrainProgress {
   /** Restart index (0-based). */
@@ -66,6 +75,8 @@ export interface TrainOptions extends MethodOptions {
    * are the only checkpoints. Default none.
    */
   marks?: CheckpointMark[];
+  /** Stops training at the next step with an Error("interrupted") (e.g. Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** A restart's model exported part-way through its budget. */
@@ -247,6 +258,7 @@ export async function train(
         finalLoss = (await cost.data())[0];
         cost.dispose();
         paused += await yieldToEventLoop(); // lets Ctrl-C's listener run; not counted as training
+        if (options.signal?.aborted) throw new InterruptedError();
         steps++;
         if (steps === 1) afterFirst = tf.memory().numTensors;
         if (!Number.isFinite(finalLoss)) {
@@ -302,7 +314,7 @@ export async function train(
         };
       }
     } catch (e) {
-      if (e instanceof InputError) throw e;
+      if (e instanceof InputError || e instanceof InterruptedError) throw e;
       result = {
         restart: r,
         status: "failed",

@@ -4,7 +4,7 @@ import { InputError } from "../errors.ts";
 import { passCost } from "../models/passes.ts";
 import { getMethod } from "../models/registry.ts";
 import { circleData } from "../models/testing.ts";
-import { train } from "./trainer.ts";
+import { InterruptedError, train } from "./trainer.ts";
 
 await initBackend("wasm");
 
@@ -77,5 +77,14 @@ Deno.test("a passes_and_seconds budget spends both and exports at marks of eithe
         marks: [{ kind: "seconds", at: -1 }],
       }),
     InputError,
+  );
+});
+
+Deno.test("an aborted signal stops training with InterruptedError, not a failed restart", async () => {
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(
+    () => train(getMethod("vae"), data, { ...nets, budget, signal: controller.signal }),
+    InterruptedError,
   );
 });
