@@ -1,8 +1,10 @@
 /**
  * Approximate MAPA rows from an HNSW index (hnswlib-node): each row keeps
- * its k' >= K nearest neighbours as found by the index, its normaliser is
- * summed over those k' only, the top K become the row and the k' - K extra
- * neighbours are the tail the sampler draws from.
+ * its k' >= K nearest neighbours F as found by the index; the top K become
+ * the row and the k' - K extra neighbours E feed the tail sampler's mixture
+ * proposal. The normaliser is the full one (methods.md section 11):
+ * Z_m = sum_F k + an unbiased estimate of sum_R k over the other N - k'
+ * points R from U uniform draws on R, with its standard error per row.
  *
  * hnswlib-node has no threads and its index is built single-threaded; the
  * queries also run on the calling thread (a Worker per core would have to
@@ -31,15 +33,22 @@ export interface HnswOptions extends KernelOptions {
   efConstruction?: number;
   /** Query-time beam width (>= k'); default max(2k', 64). */
   ef?: number;
-  /** Seed of the index's level generator and of the tail-mass estimate; default 0. */
+  /**
+   * Uniform draws U per row on the points outside the k' found, for the
+   * estimate of their kernel sum (the rest of the normaliser); default 1024.
+   * Rows with at most U such points sum them exactly. Cost O(U D) per row.
+   */
+  restDraws?: number;
+  /** Seed of the index's level generator and of the rest-of-normaliser draws; default 0. */
   seed?: number;
   /** Called with a fraction in [0, 1] and a phase label. */
   onProgress?: (fraction: number, label: string) => void;
 }
 
 /**
- * An estimate of the posterior mass the sparse rows leave out: for row m,
- * 1 - Z'_m / Z_m with Z' the normaliser over the k' neighbours found.
+ * The posterior mass outside the k' neighbours found: for row m,
+ * 1 - Z'_m / Z_m with Z' the kernel sum over the k' found and Z the full
+ * normaliser.
  */
 export interface LeftOutMass {
   /**
@@ -51,15 +60,22 @@ export interface LeftOutMass {
   /** Max over rows of the bound above. */
   boundMax: number;
   /**
-   * Unbiased estimate, mean over a sample of rows, from uniform draws of
-   * points outside each row's k' set (no assumption on the index; noisy when
-   * a few missed points carry the mass).
+   * Mean over all rows of the estimated 1 - Z'/Z, from the same uniform
+   * draws that complete the normaliser (no assumption on the index).
    */
   sampledMean: number;
-  /** Rows in the sampled estimate. */
+  /** Rows in the sampled estimate (all N). */
   sampledRows: number;
-  /** Points drawn per sampled row. */
+  /** Uniform draws U per row (0 where a row's rest was summed exactly). */
   drawsPerRow: number;
+}
+
+/** Per-row accuracy of the estimated normaliser. */
+export interface NormalizerError {
+  /** Mean over rows of the standard error of log Z (nats, delta method). */
+  seMean: number;
+  /** Largest standard error of log Z over rows (nats). */
+  seMax: number;
 }
 
 /** HNSW rows with timings and the left-out mass estimate. */
@@ -77,10 +93,13 @@ export interface HnswResult {
     m: number;
     efConstruction: number;
     ef: number;
+    restDraws: number;
     seed: number;
   };
   /** Estimated posterior mass left out of the sparse rows. */
   leftOut: LeftOutMass;
+  /** Standard error of the estimated log normaliser. */
+  normalizerError: NormalizerError;
 }
 
 interface HnswIndex {
@@ -130,7 +149,9 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
   const efConstruction = options.efConstruction ?? 200;
   const ef = options.ef ?? Math.max(2 * kPrime, 64);
   const seed = options.seed ?? 0;
+  const restDraws = options.restDraws ?? 1024;
   positiveInt("M", m);
+  positiveInt("restDraws (U)", restDraws);
   positiveInt("efConstruction", efConstruction);
   positiveInt("ef", ef);
   const HNSW = await loadHnswlib();
@@ -157,12 +178,15 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
   const logq = new Float64Array(n * k);
   const sqdist = new Float64Array(n * k);
   const logNormalizer = new Float64Array(n);
+  const logNormalizerSe = new Float64Array(n);
+  const logRestSum = new Float64Array(n);
+  const rest = new RestEstimator(x, kernel.scale, restDraws, Rng.stream(seed, "mapa-hnsw/rest"));
   const extraNeighbors = new Int32Array(n * extraK);
   const extraLogq = new Float64Array(n * extraK);
   const candI = new Int32Array(kPrime);
   const candD = new Float64Array(kPrime);
   const perm = new Array<number>(kPrime);
-  let boundSum = 0, boundMax = 0;
+  let boundSum = 0, boundMax = 0, fracSum = 0, seSum = 0, seMax = 0;
   const scale = kernel.scale;
   for (let i = 0; i < n; i++) {
     const res = index.searchKnn(rowOf(i), kPrime);
@@ -184,11 +208,24 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     for (let r = 0; r < len; r++) perm[r] = r;
     const order = perm.slice(1, len).sort((u, v) => candD[u] - candD[v] || candI[u] - candI[v]);
     order.unshift(0);
-    let sum = 0;
+    let sum = 1;
     for (let r = 1; r < len; r++) sum += Math.exp(-scale * candD[r]);
-    const logZ = Math.log1p(sum);
-    sum += 1;
+    const est = rest.estimate(i, candI, len);
+    const z = sum + est.sum;
+    const logZ = Math.log(z);
+    if (!Number.isFinite(logZ) || !Number.isFinite(est.se)) {
+      throw new InputError(
+        `row ${i}: the estimated normaliser is not finite (log Z = ${logZ}); check the data ` +
+          `for huge values or use a larger bandwidth`,
+      );
+    }
     logNormalizer[i] = logZ;
+    logRestSum[i] = Math.log(est.sum);
+    const se = est.se / z;
+    logNormalizerSe[i] = se;
+    seSum += se;
+    if (se > seMax) seMax = se;
+    fracSum += est.sum / z;
     for (let r = 0; r < kPrime; r++) {
       const ok = r < len;
       const j = ok ? candI[order[r]] : -1;
@@ -231,54 +268,78 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     extraK,
     extraNeighbors,
     extraLogq,
+    logNormalizerSe,
+    logRestSum,
   };
-  const sampled = sampleLeftOut(x, rows, scale, seed);
   return {
     rows,
     buildSeconds,
     querySeconds,
-    params: { k, kPrime, m, efConstruction, ef, seed },
-    leftOut: { boundMean: boundSum / n, boundMax, ...sampled },
+    params: { k, kPrime, m, efConstruction, ef, restDraws, seed },
+    leftOut: {
+      boundMean: boundSum / n,
+      boundMax,
+      sampledMean: fracSum / n,
+      sampledRows: n,
+      drawsPerRow: n - kPrime > restDraws ? restDraws : 0,
+    },
+    normalizerError: { seMean: seSum / n, seMax },
   };
 }
 
-/** Uniform-sample estimate of the left-out fraction on up to 1,000 rows. */
-function sampleLeftOut(
-  x: Matrix,
-  rows: MapaRows,
-  scale: number,
-  seed: number,
-): { sampledMean: number; sampledRows: number; drawsPerRow: number } {
-  const { n, d, k } = rows;
-  const e = rows.extraK ?? 0;
-  const kp = k + e;
-  if (kp >= n) return { sampledMean: 0, sampledRows: n, drawsPerRow: 0 };
-  const rng = Rng.stream(seed, "mapa-hnsw/left-out");
-  const nRows = Math.min(n, 1000), draws = 256;
-  const found = new Set<number>();
-  let total = 0;
-  for (let r = 0; r < nRows; r++) {
-    const m = nRows === n ? r : rng.int(n);
-    found.clear();
-    for (let i = 0; i < k; i++) found.add(rows.neighbors[m * k + i]);
-    for (let i = 0; i < e; i++) found.add(rows.extraNeighbors![m * e + i]);
-    let s = 0, got = 0;
-    while (got < draws) {
-      const j = rng.int(n);
-      if (found.has(j)) continue;
-      got++;
-      let d2 = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = x.data[j * d + t] - x.data[m * d + t];
-        d2 += diff * diff;
-      }
-      s += Math.exp(-scale * d2);
-    }
-    const missing = (s / draws) * (n - found.size);
-    const z = Math.exp(rows.logNormalizer[m]);
-    total += missing / (z + missing);
+/**
+ * The kernel sum over the points outside a row's found set F: exact when
+ * |R| <= U, else (|R| / U) sum_u k(x_m, x_{j_u}) over U i.i.d. uniform
+ * draws on R (rejection from 1..N, O(1) expected per draw while k' << N),
+ * with its standard error |R| s / sqrt(U), s the sample standard deviation.
+ */
+class RestEstimator {
+  readonly #mark: Uint8Array;
+  constructor(
+    readonly x: Matrix,
+    readonly scale: number,
+    readonly draws: number,
+    readonly rng: Rng,
+  ) {
+    this.#mark = new Uint8Array(x.rows);
   }
-  return { sampledMean: total / nRows, sampledRows: nRows, drawsPerRow: draws };
+
+  #kernel(m: number, j: number): number {
+    const d = this.x.cols, data = this.x.data;
+    let d2 = 0;
+    for (let t = 0; t < d; t++) {
+      const e = data[j * d + t] - data[m * d + t];
+      d2 += e * e;
+    }
+    return Math.exp(-this.scale * d2);
+  }
+
+  estimate(m: number, found: Int32Array, len: number): { sum: number; se: number } {
+    const n = this.x.rows, mark = this.#mark;
+    for (let r = 0; r < len; r++) mark[found[r]] = 1;
+    const size = n - len;
+    let sum = 0, se = 0;
+    if (size > 0 && size <= this.draws) {
+      for (let j = 0; j < n; j++) if (!mark[j]) sum += this.#kernel(m, j);
+    } else if (size > 0) {
+      const u = this.draws;
+      let s1 = 0, s2 = 0;
+      for (let got = 0; got < u;) {
+        const j = this.rng.int(n);
+        if (mark[j]) continue;
+        got++;
+        const v = this.#kernel(m, j);
+        s1 += v;
+        s2 += v * v;
+      }
+      const mean = s1 / u;
+      const variance = u > 1 ? Math.max(0, (s2 - u * mean * mean) / (u - 1)) : 0;
+      sum = size * mean;
+      se = size * Math.sqrt(variance / u);
+    }
+    for (let r = 0; r < len; r++) mark[found[r]] = 0;
+    return { sum, se };
+  }
 }
 
 /** HNSW MAPA rows (see {@linkcode hnswRowsWithStats}); needs the built hnswlib-node addon. */

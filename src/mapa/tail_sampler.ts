@@ -6,9 +6,15 @@
  * bound can rise above log p).
  *
  * Exact rows scan all N points for each draw (O(N D) per row, the cost of
- * one kernel row); HNSW rows draw among their k' - K extra neighbours (O(k')).
- * Draws use {@linkcode sampleTail}, so their log weights follow the
- * TailPool convention.
+ * one kernel row) and draw from q~ itself. HNSW rows know q only on the k'
+ * points found (top K plus extras E); they draw from the mixture proposal of
+ * methods.md section 11 over every point outside the top K:
+ * r(n) = a k(x_m, x_n) / sum_E k on E and (1 - a) / |R| on the other
+ * N - k' points R, a = sum_E k / (sum_E k + estimated sum_R k), clamped to
+ * [minShare, 1 - minShare] so every tail point keeps r > 0. Each draw is
+ * O(log k') (uniform draws on R by rejection), so draws stay fresh every call.
+ * Log weights follow the TailPool convention either way: the weighted sum of
+ * p(x_m | z_n) / N is unbiased for the tail sum over all N - K points.
  *
  * @module
  */
@@ -47,8 +53,21 @@ export interface TailSampler {
 export interface TailSamplerOptions {
   /** Draws per call S (>= 1). */
   s: number;
-  /** Sampling scheme; default `"without_replacement"` (methods.md 5: beyond the paper). */
+  /**
+   * Sampling scheme; default `"without_replacement"` (methods.md 5: beyond
+   * the paper). For HNSW rows `"iid"` draws i.i.d. from the mixture proposal;
+   * `"without_replacement"` stratifies: S_E = round(a S) (at least 1 each
+   * side when S >= 2 and both are non-empty) Gumbel-top-k draws on E by
+   * kernel weight and S - S_E uniform draws on R without replacement
+   * (weight |R| / S_R), each stratum with its own inclusion weights.
+   */
   scheme?: "iid" | "without_replacement";
+  /**
+   * HNSW rows: the least proposal share on each of E and R when both are
+   * non-empty, so that an estimated rest mass of 0 never leaves R uncovered;
+   * default 1e-3.
+   */
+  minShare?: number;
 }
 
 function checkOptions(options: TailSamplerOptions): "iid" | "without_replacement" {
@@ -115,29 +134,7 @@ export function rowsTailSampler(
   if (x.rows !== rows.n || x.cols !== rows.d || matrixChecksum(x) !== rows.dataChecksum) {
     throw new InputError("the data do not match the rows' checksum; recompute the rows");
   }
-  if (rows.method === "hnsw") {
-    const e = rows.extraK ?? 0, s = options.s;
-    const cand = new Int32Array(e), logw = new Float64Array(e), scratch = new Float64Array(e);
-    return {
-      n: rows.n,
-      s,
-      scheme,
-      draw(m, rng, out) {
-        let len = 0;
-        for (let i = 0; i < e; i++) {
-          const j = rows.extraNeighbors![m * e + i];
-          if (j < 0) continue;
-          cand[len] = j;
-          logw[len++] = rows.extraLogq![m * e + i];
-        }
-        sampleTail(cand, logw, len, m, { s, rounds: 1, scheme, rng }, {
-          indices: out.indices,
-          logWeight: out.logWeight,
-          base: out.offset,
-        }, scratch);
-      },
-    };
-  }
+  if (rows.method === "hnsw") return hnswTailSampler(rows, options, scheme);
   const scale = kernelOfRows(rows).scale, d = x.cols, data = x.data;
   return scanTailSampler(rows, (m, out) => {
     for (let j = 0; j < rows.n; j++) {
@@ -149,4 +146,130 @@ export function rowsTailSampler(
       out[j] = -scale * d2;
     }
   }, { s: options.s, scheme });
+}
+
+/** Mixture-proposal tail sampler of HNSW rows (see the module doc). */
+function hnswTailSampler(
+  rows: MapaRows,
+  options: TailSamplerOptions,
+  scheme: "iid" | "without_replacement",
+): TailSampler {
+  const { n, k } = rows, s = options.s, e = rows.extraK ?? 0;
+  const minShare = options.minShare ?? 1e-3;
+  if (!(minShare > 0 && minShare < 0.5)) {
+    throw new InputError(`minShare must be in (0, 0.5), got ${minShare}`);
+  }
+  const cand = new Int32Array(e), logw = new Float64Array(e);
+  const cum = new Float64Array(e), scratch = new Float64Array(e);
+  // 1 marks the found set F (top K and extras), 2 a point already drawn from R.
+  const mark = new Uint8Array(n);
+  const logS = Math.log(s);
+  return {
+    n,
+    s,
+    scheme,
+    draw(m, rng, out) {
+      let len = 0, qE = 0, qT = 0;
+      for (let i = 0; i < k; i++) {
+        mark[rows.neighbors[m * k + i]] = 1;
+        qT += Math.exp(rows.logq[m * k + i]);
+      }
+      for (let i = 0; i < e; i++) {
+        const j = rows.extraNeighbors![m * e + i];
+        if (j < 0 || mark[j]) continue;
+        mark[j] = 1;
+        cand[len] = j;
+        logw[len] = rows.extraLogq![m * e + i];
+        qE += Math.exp(logw[len]);
+        cum[len++] = qE;
+      }
+      const sizeR = n - k - len;
+      // Rows from an older cache lack logRestSum: what F leaves of q is the rest.
+      const qR = rows.logRestSum
+        ? Math.exp(rows.logRestSum[m] - rows.logNormalizer[m])
+        : Math.max(0, 1 - qT - qE);
+      let a = sizeR === 0 ? 1 : len === 0 ? 0 : qE + qR > 0 ? qE / (qE + qR) : 0.5;
+      if (sizeR > 0 && len > 0) a = Math.min(1 - minShare, Math.max(minShare, a));
+      const logA = Math.log(a), logRestR = Math.log1p(-a) - Math.log(sizeR);
+      const drawR = () => {
+        for (;;) {
+          const j = rng.int(n);
+          if (mark[j] === 0) return j;
+        }
+      };
+      const drawE = () => {
+        const u = rng.uniform() * qE;
+        let lo = 0, hi = len - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (cum[mid] > u) hi = mid;
+          else lo = mid + 1;
+        }
+        return lo;
+      };
+      const o = out.offset;
+      if (sizeR === 0 && len === 0) {
+        out.indices.fill(m, o, o + s);
+        out.logWeight.fill(-Infinity, o, o + s);
+      } else if (scheme === "iid" || s === 1 || sizeR === 0 || len === 0) {
+        // One draw cannot stratify; a lone stratum is the proposal itself
+        // (Gumbel-top-k on E alone matches the exact rows' scheme).
+        if (scheme !== "iid" && sizeR === 0) {
+          sampleTail(cand, logw, len, m, { s, rounds: 1, scheme, rng }, {
+            indices: out.indices,
+            logWeight: out.logWeight,
+            base: o,
+          }, scratch);
+        } else if (scheme !== "iid" && len === 0) {
+          drawUniformR(o, s);
+        } else {
+          for (let t = 0; t < s; t++) {
+            if (rng.uniform() < a) {
+              const i = drawE();
+              out.indices[o + t] = cand[i];
+              out.logWeight[o + t] = -logS - (logA + logw[i] - Math.log(qE));
+            } else {
+              out.indices[o + t] = drawR();
+              out.logWeight[o + t] = -logS - logRestR;
+            }
+          }
+        }
+      } else {
+        const sE = Math.min(s - 1, Math.max(1, Math.round(a * s)));
+        sampleTail(cand, logw, len, m, { s: sE, rounds: 1, scheme, rng }, {
+          indices: out.indices,
+          logWeight: out.logWeight,
+          base: o,
+        }, scratch);
+        drawUniformR(o + sE, s - sE);
+      }
+      for (let i = 0; i < k; i++) mark[rows.neighbors[m * k + i]] = 0;
+      for (let i = 0; i < len; i++) mark[cand[i]] = 0;
+
+      // sR distinct uniform draws on R, weight |R| / sR (all of R, weight 1, when it is small).
+      function drawUniformR(at: number, sR: number): void {
+        if (sizeR <= sR) {
+          let t = 0;
+          for (let j = 0; j < n; j++) {
+            if (mark[j] !== 0) continue;
+            out.indices[at + t] = j;
+            out.logWeight[at + t++] = 0;
+          }
+          for (; t < sR; t++) {
+            out.indices[at + t] = m;
+            out.logWeight[at + t] = -Infinity;
+          }
+          return;
+        }
+        const lw = Math.log(sizeR / sR);
+        for (let t = 0; t < sR; t++) {
+          const j = drawR();
+          mark[j] = 2;
+          out.indices[at + t] = j;
+          out.logWeight[at + t] = lw;
+        }
+        for (let t = 0; t < sR; t++) mark[out.indices[at + t]] = 0;
+      }
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../rng.ts";
 import { exactRows } from "./exact.ts";
+import { hnswRowsWithStats } from "./hnsw.ts";
 import { rowsTailSampler } from "./tail_sampler.ts";
 import type { Matrix } from "../types.ts";
 
@@ -65,4 +66,63 @@ Deno.test("a sampler refuses data that do not match the rows", async () => {
   const rows = await exactRows(x, { k: 3, sigma2: 0.05, workers: 0 });
   assert.throws(() => rowsTailSampler(line(21), rows, { s: 2 }), /checksum/);
   assert.throws(() => rowsTailSampler(x, rows, { s: 0 }), /S must be/);
+});
+
+for (const scheme of ["iid", "without_replacement"] as const) {
+  for (const s of [1, 3]) {
+    Deno.test(`HNSW ${scheme} S=${s} tail draws are unbiased for the sum over every point outside the top K`, async () => {
+      // k' = 10 of N = 60: the extras E and the 50 others R both carry tail mass.
+      const x = line(60);
+      const { rows } = await hnswRowsWithStats(x, {
+        k: 4,
+        kPrime: 10,
+        sigma2: 0.02,
+        restDraws: 8,
+        seed: 3,
+      });
+      assert.ok(rows.logRestSum![7] > -Infinity);
+      for (const variant of [rows, { ...rows, logRestSum: undefined }]) {
+        const sampler = rowsTailSampler(x, variant, { s, scheme });
+        for (const m of [7, 59]) {
+          const top = new Set(Array.from(rows.neighbors.subarray(m * 4, m * 4 + 4)));
+          const h = (n: number) => 1 + Math.sin(n);
+          let want = 0;
+          for (let n = 0; n < 60; n++) if (!top.has(n)) want += h(n);
+          const out = { indices: new Int32Array(s), logWeight: new Float64Array(s), offset: 0 };
+          const rng = Rng.stream(5, `${scheme}/${m}`);
+          const reps = 30000;
+          let sum = 0, sumSq = 0;
+          const seen = new Set<number>();
+          for (let r = 0; r < reps; r++) {
+            sampler.draw(m, rng, out);
+            let est = 0;
+            for (let q = 0; q < s; q++) {
+              assert.ok(!top.has(out.indices[q]), "a draw fell inside the top K");
+              seen.add(out.indices[q]);
+              est += Math.exp(out.logWeight[q]) * h(out.indices[q]);
+            }
+            sum += est;
+            sumSq += est * est;
+          }
+          const mean = sum / reps, se = Math.sqrt((sumSq / reps - mean * mean) / reps);
+          assert.ok(
+            Math.abs(mean - want) < 4 * se + 1e-9,
+            `row ${m}: mean ${mean} vs ${want} (se ${se})`,
+          );
+          assert.equal(seen.size, 56, "every tail point is drawn at some point");
+        }
+      }
+    });
+  }
+}
+
+Deno.test("HNSW draws with k' = N cover the extras alone", async () => {
+  const x = line(20);
+  const { rows } = await hnswRowsWithStats(x, { k: 3, kPrime: 20, sigma2: 0.02 });
+  const sampler = rowsTailSampler(x, rows, { s: 30, scheme: "without_replacement" });
+  const out = { indices: new Int32Array(30), logWeight: new Float64Array(30), offset: 0 };
+  sampler.draw(4, Rng.stream(1, "all"), out);
+  const got = new Set<number>();
+  for (let t = 0; t < 30; t++) if (out.logWeight[t] > -Infinity) got.add(out.indices[t]);
+  assert.equal(got.size, 17);
 });

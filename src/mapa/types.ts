@@ -32,7 +32,11 @@ export interface MapaRows {
   neighbors: Int32Array;
   /** Natural log q(n | x_m) of each neighbour, N x K. */
   logq: Float64Array;
-  /** log sum_j k(x_j, x_m) per row (k(x, x) = 1), length N. */
+  /**
+   * log sum_j k(x_j, x_m) per row (k(x, x) = 1), length N. Exact rows sum
+   * every j; HNSW rows sum the k' found plus an unbiased estimate of the rest
+   * (see `logNormalizerSe`, `logRestSum`).
+   */
   logNormalizer: Float64Array;
   /** Checksum of the data the rows were computed from (src/io/checksum.ts `matrixChecksum`). */
   dataChecksum: string;
@@ -51,6 +55,18 @@ export interface MapaRows {
   extraNeighbors?: Int32Array;
   /** HNSW only: log q of the extra neighbours (same normaliser as `logq`), N x extraK. */
   extraLogq?: Float64Array;
+  /**
+   * HNSW only: standard error of each row's `logNormalizer` in nats (delta
+   * method, se(Z) / Z), from the uniform draws that estimate the rest; 0
+   * where the rest was summed exactly. Length N.
+   */
+  logNormalizerSe?: Float64Array;
+  /**
+   * HNSW only: log of the estimated kernel sum over the N - k' points outside
+   * the k' found (the part of `logNormalizer` the index did not see); the
+   * tail sampler splits its proposal with it. -Infinity when nothing is left.
+   */
+  logRestSum?: Float64Array;
 }
 
 /**
