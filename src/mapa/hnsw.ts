@@ -35,7 +35,9 @@ export interface HnswOptions extends KernelOptions {
   ef?: number;
   /**
    * Uniform draws U per row on the points outside the k' found, for the
-   * estimate of their kernel sum (the rest of the normaliser); default 1024.
+   * estimate of their kernel sum (the rest of the normaliser); default 4096
+   * (figure8, N = 20,000, sigma2 = 0.01, K = 16: mean abs log-Z error 0.07
+   * nats at U = 1024, 0.035 at 4096).
    * Rows with at most U such points sum them exactly. Cost O(U D) per row.
    */
   restDraws?: number;
@@ -149,7 +151,7 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
   const efConstruction = options.efConstruction ?? 200;
   const ef = options.ef ?? Math.max(2 * kPrime, 64);
   const seed = options.seed ?? 0;
-  const restDraws = options.restDraws ?? 1024;
+  const restDraws = options.restDraws ?? 4096;
   positiveInt("M", m);
   positiveInt("restDraws (U)", restDraws);
   positiveInt("efConstruction", efConstruction);
