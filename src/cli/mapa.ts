@@ -7,7 +7,9 @@
  * Writes {"n", "k", "method", "kernel", "bandwidth" (Gaussian) or "eps"
  * (Bernoulli), "rows": [{"neighbors", "logq", "logNormalizer"}]} with rows in
  * the data's order and natural logs (logNormalizer = log sum_j k(x_j, x_m),
- * k(x, x) = 1); every number is finite. Without --out the JSON goes to stdout.
+ * k(x, x) = 1; with --method hnsw the k' found plus an unbiased estimate of
+ * the rest, and each row also carries "logNormalizerSe", its standard error
+ * in nats); every number is finite. Without --out the JSON goes to stdout.
  * Bad input, an output that cannot be written, or rows that would not be
  * finite: `error: <message>` on stderr, exit 1, no output written.
  *
@@ -40,7 +42,8 @@ numeric cell).
   --bandwidth H          Gaussian bandwidth h in k = exp(-||a-b||^2 / (2h)) (overrides 2 * sigma2)
   --kernel NAME          gaussian (default) or bernoulli (0/1 data; Hamming distance)
   --eps E                Bernoulli softening eps in (0, 0.5), default 1e-3
-  --method NAME          exact (default) or hnsw (approximate; normaliser over k' neighbours)
+  --method NAME          exact (default) or hnsw (approximate neighbours; normaliser = sum over
+                         the k' found + estimate of the rest, with its error logNormalizerSe)
   --out FILE.json        output file (default: stdout)
   --help                 this text`;
 
@@ -74,7 +77,8 @@ export function rowsToJson(rows: MapaRows): string {
   const parts: string[] = [];
   const k = rows.k;
   for (let m = 0; m < rows.n; m++) {
-    let bad = !Number.isFinite(rows.logNormalizer[m]);
+    let bad = !Number.isFinite(rows.logNormalizer[m]) ||
+      (rows.logNormalizerSe !== undefined && !Number.isFinite(rows.logNormalizerSe[m]));
     for (let i = m * k; i < (m + 1) * k; i++) bad ||= !Number.isFinite(rows.logq[i]);
     if (bad) {
       throw new InputError(
@@ -84,7 +88,10 @@ export function rowsToJson(rows: MapaRows): string {
     }
     const nb = Array.from(rows.neighbors.subarray(m * k, (m + 1) * k));
     const lq = Array.from(rows.logq.subarray(m * k, (m + 1) * k));
-    parts.push(JSON.stringify({ neighbors: nb, logq: lq, logNormalizer: rows.logNormalizer[m] }));
+    const se = rows.logNormalizerSe ? { logNormalizerSe: rows.logNormalizerSe[m] } : {};
+    parts.push(
+      JSON.stringify({ neighbors: nb, logq: lq, logNormalizer: rows.logNormalizer[m], ...se }),
+    );
   }
   const head = JSON.stringify({
     n: rows.n,
@@ -178,8 +185,11 @@ export async function main(args: string[]): Promise<number> {
         `hnsw: k'=${r.params.kPrime}, left-out posterior mass: bound ${
           r.leftOut.boundMean.toExponential(2)
         } mean / ${r.leftOut.boundMax.toExponential(2)} max (assumes the index found the true ` +
-        `k' nearest), sampled estimate ${r.leftOut.sampledMean.toExponential(2)} ` +
-        `(${r.leftOut.sampledRows} rows x ${r.leftOut.drawsPerRow} uniform draws)`;
+        `k' nearest), estimate ${r.leftOut.sampledMean.toExponential(2)} ` +
+        `(${Math.round(r.leftOut.drawsPerRow)} uniform draws per row on average, pilot ` +
+        `included); log normaliser ` +
+        `standard error ${r.normalizerError.seMean.toExponential(2)} mean / ` +
+        `${r.normalizerError.seMax.toExponential(2)} max nats`;
     }
     const json = rowsToJson(rows);
     if (note) console.error(note);

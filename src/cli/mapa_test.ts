@@ -32,6 +32,11 @@ Deno.test("mapa CLI", async (t) => {
     const s = run(["--data", good, "--sigma2", "0.05", "--k", "2", "--method", "hnsw"]);
     assert.equal(s.code, 0, s.stderr);
     assert.deepEqual(JSON.parse(s.stdout).rows[0].neighbors, doc.rows[0].neighbors);
+    // So few points that the rest of the normaliser is summed, not estimated: exact, SE 0.
+    const h0 = JSON.parse(s.stdout).rows[0];
+    assert.ok(
+      Math.abs(h0.logNormalizer - doc.rows[0].logNormalizer) < 1e-9 && h0.logNormalizerSe === 0,
+    );
     assert.match(run(["--help"]).stdout, /usage: deno task mapa/);
   });
   await t.step("bad input: one-line error, exit 1, no output file", () => {
