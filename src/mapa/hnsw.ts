@@ -34,13 +34,22 @@ export interface HnswOptions extends KernelOptions {
   /** Query-time beam width (>= k'); default max(2k', 64). */
   ef?: number;
   /**
-   * Uniform draws U per row on the points outside the k' found, for the
-   * estimate of their kernel sum (the rest of the normaliser); default 4096
-   * (figure8, N = 20,000, sigma2 = 0.01, K = 16: mean abs log-Z error 0.07
-   * nats at U = 1024, 0.035 at 4096).
-   * Rows with at most U such points sum them exactly. Cost O(U D) per row.
+   * Most uniform draws U per row on the points R outside the k' found, for
+   * the estimate of their kernel sum (the rest of the normaliser); default
+   * 4096 (figure8, N = 20,000, sigma2 = 0.01, K = 16: mean abs log-Z error
+   * 0.07 nats at U = 1024, 0.035 at 4096). A pilot of `restDrawsMin` draws
+   * sizes each row's U to reach `restTolerance`; the estimate then uses U
+   * fresh draws, independent of the pilot, so it stays unbiased. Rows with
+   * at most U points in R sum them exactly. Cost O(U D) per row.
    */
   restDraws?: number;
+  /** Pilot draws per row, also the least U; default 512 (a smaller pilot more often misses the few near points of R, and then asks for too few draws). */
+  restDrawsMin?: number;
+  /**
+   * Target standard error of each row's log normaliser (nats) that the
+   * pilot sizes U for, within [restDrawsMin, restDraws]; default 0.03.
+   */
+  restTolerance?: number;
   /** Seed of the index's level generator and of the rest-of-normaliser draws; default 0. */
   seed?: number;
   /** Called with a fraction in [0, 1] and a phase label. */
@@ -68,7 +77,7 @@ export interface LeftOutMass {
   sampledMean: number;
   /** Rows in the sampled estimate (all N). */
   sampledRows: number;
-  /** Uniform draws U per row (0 where a row's rest was summed exactly). */
+  /** Mean uniform draws per row, pilot included (0 for a row whose rest was summed exactly). */
   drawsPerRow: number;
 }
 
@@ -96,6 +105,8 @@ export interface HnswResult {
     efConstruction: number;
     ef: number;
     restDraws: number;
+    restDrawsMin: number;
+    restTolerance: number;
     seed: number;
   };
   /** Estimated posterior mass left out of the sparse rows. */
@@ -153,7 +164,16 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
   const seed = options.seed ?? 0;
   const restDraws = options.restDraws ?? 4096;
   positiveInt("M", m);
+  const restDrawsMin = options.restDrawsMin ?? Math.min(512, restDraws);
+  const restTolerance = options.restTolerance ?? 0.03;
   positiveInt("restDraws (U)", restDraws);
+  positiveInt("restDrawsMin", restDrawsMin);
+  if (restDrawsMin > restDraws) {
+    throw new InputError(`restDrawsMin (${restDrawsMin}) must be <= restDraws (${restDraws})`);
+  }
+  if (!(restTolerance > 0)) {
+    throw new InputError(`restTolerance must be > 0, got ${restTolerance}`);
+  }
   positiveInt("efConstruction", efConstruction);
   positiveInt("ef", ef);
   const HNSW = await loadHnswlib();
@@ -182,13 +202,17 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
   const logNormalizer = new Float64Array(n);
   const logNormalizerSe = new Float64Array(n);
   const logRestSum = new Float64Array(n);
-  const rest = new RestEstimator(x, kernel.scale, restDraws, Rng.stream(seed, "mapa-hnsw/rest"));
+  const rest = new RestEstimator(x, kernel.scale, Rng.stream(seed, "mapa-hnsw/rest"), {
+    max: restDraws,
+    min: restDrawsMin,
+    tolerance: restTolerance,
+  });
   const extraNeighbors = new Int32Array(n * extraK);
   const extraLogq = new Float64Array(n * extraK);
   const candI = new Int32Array(kPrime);
   const candD = new Float64Array(kPrime);
   const perm = new Array<number>(kPrime);
-  let boundSum = 0, boundMax = 0, fracSum = 0, seSum = 0, seMax = 0;
+  let boundSum = 0, boundMax = 0, fracSum = 0, seSum = 0, seMax = 0, drawSum = 0;
   const scale = kernel.scale;
   for (let i = 0; i < n; i++) {
     const res = index.searchKnn(rowOf(i), kPrime);
@@ -212,7 +236,8 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     order.unshift(0);
     let sum = 1;
     for (let r = 1; r < len; r++) sum += Math.exp(-scale * candD[r]);
-    const est = rest.estimate(i, candI, len);
+    const est = rest.estimate(i, candI, len, sum);
+    drawSum += est.draws;
     const z = sum + est.sum;
     const logZ = Math.log(z);
     if (!Number.isFinite(logZ) || !Number.isFinite(est.se)) {
@@ -277,31 +302,34 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     rows,
     buildSeconds,
     querySeconds,
-    params: { k, kPrime, m, efConstruction, ef, restDraws, seed },
+    params: { k, kPrime, m, efConstruction, ef, restDraws, restDrawsMin, restTolerance, seed },
     leftOut: {
       boundMean: boundSum / n,
       boundMax,
       sampledMean: fracSum / n,
       sampledRows: n,
-      drawsPerRow: n - kPrime > restDraws ? restDraws : 0,
+      drawsPerRow: drawSum / n,
     },
     normalizerError: { seMean: seSum / n, seMax },
   };
 }
 
 /**
- * The kernel sum over the points outside a row's found set F: exact when
- * |R| <= U, else (|R| / U) sum_u k(x_m, x_{j_u}) over U i.i.d. uniform
- * draws on R (rejection from 1..N, O(1) expected per draw while k' << N),
- * with its standard error |R| s / sqrt(U), s the sample standard deviation.
+ * The kernel sum over the points R outside a row's found set F: a pilot of
+ * `min` uniform draws on R sizes U so that se(log Z) ~ tolerance (within
+ * [min, max]); then exact when |R| <= U, else (|R| / U) sum_u k(x_m, x_{j_u})
+ * over U fresh i.i.d. uniform draws on R (rejection from 1..N, O(1)
+ * expected per draw while k' << N), with standard error |R| s / sqrt(U),
+ * s the sample standard deviation. The pilot is not reused, so the estimate
+ * is unbiased given U.
  */
 class RestEstimator {
   readonly #mark: Uint8Array;
   constructor(
     readonly x: Matrix,
     readonly scale: number,
-    readonly draws: number,
     readonly rng: Rng,
+    readonly draws: { max: number; min: number; tolerance: number },
   ) {
     this.#mark = new Uint8Array(x.rows);
   }
@@ -316,31 +344,51 @@ class RestEstimator {
     return Math.exp(-this.scale * d2);
   }
 
-  estimate(m: number, found: Int32Array, len: number): { sum: number; se: number } {
+  #uniform(m: number, size: number, u: number): { sum: number; se: number } {
     const n = this.x.rows, mark = this.#mark;
+    let s1 = 0, s2 = 0;
+    for (let got = 0; got < u;) {
+      const j = this.rng.int(n);
+      if (mark[j]) continue;
+      got++;
+      const v = this.#kernel(m, j);
+      s1 += v;
+      s2 += v * v;
+    }
+    const mean = s1 / u;
+    const variance = u > 1 ? Math.max(0, (s2 - u * mean * mean) / (u - 1)) : 0;
+    return { sum: size * mean, se: size * Math.sqrt(variance / u) };
+  }
+
+  estimate(
+    m: number,
+    found: Int32Array,
+    len: number,
+    foundSum: number,
+  ): { sum: number; se: number; draws: number } {
+    const n = this.x.rows, mark = this.#mark, { max, min, tolerance } = this.draws;
     for (let r = 0; r < len; r++) mark[found[r]] = 1;
     const size = n - len;
-    let sum = 0, se = 0;
-    if (size > 0 && size <= this.draws) {
+    let out = { sum: 0, se: 0, draws: 0 };
+    if (size > 0 && size <= min) {
+      let sum = 0;
       for (let j = 0; j < n; j++) if (!mark[j]) sum += this.#kernel(m, j);
+      out = { sum, se: 0, draws: 0 };
     } else if (size > 0) {
-      const u = this.draws;
-      let s1 = 0, s2 = 0;
-      for (let got = 0; got < u;) {
-        const j = this.rng.int(n);
-        if (mark[j]) continue;
-        got++;
-        const v = this.#kernel(m, j);
-        s1 += v;
-        s2 += v * v;
+      const pilot = this.#uniform(m, size, min);
+      // se(log Z) ~ se(rest) / Z and se(rest) scales as 1 / sqrt(U).
+      const ratio = (pilot.se * Math.sqrt(min)) / (tolerance * (foundSum + pilot.sum));
+      const u = Math.min(max, Math.max(min, Math.ceil(ratio * ratio)));
+      if (size <= u) {
+        let sum = 0;
+        for (let j = 0; j < n; j++) if (!mark[j]) sum += this.#kernel(m, j);
+        out = { sum, se: 0, draws: min };
+      } else {
+        out = { ...this.#uniform(m, size, u), draws: min + u };
       }
-      const mean = s1 / u;
-      const variance = u > 1 ? Math.max(0, (s2 - u * mean * mean) / (u - 1)) : 0;
-      sum = size * mean;
-      se = size * Math.sqrt(variance / u);
     }
     for (let r = 0; r < len; r++) mark[found[r]] = 0;
-    return { sum, se };
+    return out;
   }
 }
 

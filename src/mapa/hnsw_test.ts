@@ -8,8 +8,8 @@ Deno.test("hnsw rows", async (t) => {
   const x = randomData(1500, 2, 21);
   const k = 8, sigma2 = 0.01;
   const exact = await exactRows(x, { k, sigma2 });
-  // U below N - k' so the rest is estimated, not summed.
-  const r = await hnswRowsWithStats(x, { k, sigma2, seed: 1, restDraws: 1024 });
+  // A fixed U below N - k', so the rest is estimated, not summed.
+  const r = await hnswRowsWithStats(x, { k, sigma2, seed: 1, restDraws: 1024, restDrawsMin: 1024 });
   const rows = r.rows;
   await t.step("recall@K against exact rows, self first", () => {
     let hit = 0;
@@ -61,7 +61,9 @@ Deno.test("hnsw rows", async (t) => {
     assert.ok(Math.abs(r.normalizerError.seMean - mean(rows.logNormalizerSe!)) < 1e-12);
   });
   await t.step("with U >= N - k' the rest is summed exactly", async () => {
-    const full = (await hnswRowsWithStats(x, { k, sigma2, seed: 1, restDraws: x.rows })).rows;
+    const full =
+      (await hnswRowsWithStats(x, { k, sigma2, seed: 1, restDraws: x.rows, restDrawsMin: x.rows }))
+        .rows;
     for (let m = 0; m < x.rows; m++) {
       assert.ok(Math.abs(full.logNormalizer[m] - exact.logNormalizer[m]) < 1e-9);
       assert.equal(full.logNormalizerSe![m], 0);
@@ -69,6 +71,14 @@ Deno.test("hnsw rows", async (t) => {
   });
   await t.step("bad U is refused", async () => {
     await assert.rejects(() => hnswRowsWithStats(x, { k, sigma2, restDraws: 0 }), /restDraws/);
+    await assert.rejects(
+      () => hnswRowsWithStats(x, { k, sigma2, restDraws: 64, restDrawsMin: 65 }),
+      /restDrawsMin/,
+    );
+    await assert.rejects(
+      () => hnswRowsWithStats(x, { k, sigma2, restTolerance: 0 }),
+      /restTolerance/,
+    );
   });
   await t.step("tail pool draws from the extra neighbours only", () => {
     const pool = makeTailPool(x, rows, { s: 4, rounds: 2, seed: 5 });
