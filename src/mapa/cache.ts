@@ -7,8 +7,11 @@
  * Layout: 8 bytes `MAPAROWS`, u32 format version, u32 header length L, L
  * bytes of UTF-8 JSON padded with spaces to a multiple of 8, then
  * neighbors (i32, N*K), logq (f64, N*K), logNormalizer (f64, N), and when
- * the header says so sqdist (f64, N*K), extraNeighbors (i32, N*E) and
- * extraLogq (f64, N*E); all little-endian, each array padded to 8 bytes.
+ * the header says so sqdist (f64, N*K), extraNeighbors (i32, N*E),
+ * extraLogq (f64, N*E), and for HNSW rows logNormalizerSe and logRestSum
+ * (f64, N each); all little-endian, each array padded to 8 bytes. Version 2:
+ * HNSW normalisers now include the rest of the points, so version-1 files
+ * (normaliser over the k' found only) are refused.
  *
  * @module
  */
@@ -18,7 +21,7 @@ import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { KernelName, MapaRows, RowMethod } from "./types.ts";
 
 const MAGIC = "MAPAROWS";
-const VERSION = 1;
+const VERSION = 2;
 
 interface Header {
   n: number;
@@ -30,6 +33,8 @@ interface Header {
   dataChecksum: string;
   hasSqdist: boolean;
   extraK: number;
+  /** HNSW rows: logNormalizerSe and logRestSum follow the extras. */
+  hasRest?: boolean;
 }
 
 /** What a loaded cache must match; every field given is checked. */
@@ -65,6 +70,7 @@ export function encodeRows(rows: MapaRows): Uint8Array {
     dataChecksum: rows.dataChecksum,
     hasSqdist: rows.sqdist !== undefined,
     extraK: e,
+    hasRest: rows.logNormalizerSe !== undefined && rows.logRestSum !== undefined,
   };
   let json = JSON.stringify(header);
   while ((16 + json.length) % 8 !== 0) json += " ";
@@ -72,6 +78,7 @@ export function encodeRows(rows: MapaRows): Uint8Array {
   const parts: ArrayBufferView[] = [rows.neighbors, rows.logq, rows.logNormalizer];
   if (rows.sqdist) parts.push(rows.sqdist);
   if (e > 0) parts.push(rows.extraNeighbors!, rows.extraLogq!);
+  if (header.hasRest) parts.push(rows.logNormalizerSe!, rows.logRestSum!);
   const total = 16 + head.length + parts.reduce((s, p) => s + pad8(p.byteLength), 0);
   const out = new Uint8Array(total);
   out.set(new TextEncoder().encode(MAGIC), 0);
@@ -132,7 +139,7 @@ export function decodeRows(
   const nk = h.n * h.k, ne = h.n * h.extraK;
   let off = 16 + hl;
   const need = off + pad8(nk * 4) + nk * 8 + h.n * 8 + (h.hasSqdist ? nk * 8 : 0) +
-    (h.extraK > 0 ? pad8(ne * 4) + ne * 8 : 0);
+    (h.extraK > 0 ? pad8(ne * 4) + ne * 8 : 0) + (h.hasRest ? 2 * h.n * 8 : 0);
   if (bytes.length !== need) {
     refuse(source, `is truncated or padded (${bytes.length} bytes, expected ${need})`);
   }
@@ -158,6 +165,10 @@ export function decodeRows(
     rows.extraK = h.extraK;
     rows.extraNeighbors = take(ne, 4, (b) => new Int32Array(b));
     rows.extraLogq = take(ne, 8, (b) => new Float64Array(b));
+  }
+  if (h.hasRest) {
+    rows.logNormalizerSe = take(h.n, 8, (b) => new Float64Array(b));
+    rows.logRestSum = take(h.n, 8, (b) => new Float64Array(b));
   }
   return rows;
 }
