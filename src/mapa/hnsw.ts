@@ -242,7 +242,7 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     const logZ = Math.log(z);
     if (!Number.isFinite(logZ) || !Number.isFinite(est.se)) {
       throw new InputError(
-        `row ${i}: the estimated normaliser is not finite (log Z = ${logZ}); check the data ` +
+        `row ${i + 1}: the estimated normaliser is not finite (log Z = ${logZ}); check the data ` +
           `for huge values or use a larger bandwidth`,
       );
     }
