@@ -29,6 +29,11 @@
  *   own q) is kept to show how much the proposal alone moves the estimate.
  * - `inferenceSecondsPerPoint`: wall-clock test-time inference, the speed
  *   claim (GP-RF one feed-forward pass; SA-VAE 20 SVI steps).
+ * - `trainLossCurve` (minus the bound per point, mean over each tenth of the
+ *   steps) and `trainLossChangeLastHalf` (the fifth tenth's mean minus the
+ *   last tenth's: > 0 while still improving); `testLogLikPerPoint` (for
+ *   paired differences between methods); `truthTestLogLik` (synthetic sets:
+ *   the ground truth's score by the same estimator, the ceiling).
  *
  * Data: binarised MNIST (`loadMnist()`, Bernoulli, L = 10 as in the SA-VAE
  * and amortization-gap papers' small-latent settings; MLPs 784-200-20 and
