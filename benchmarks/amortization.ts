@@ -112,10 +112,18 @@ interface Sizes {
  * - figure8, VAE: test log-lik by quadrature -5.45 at 300 steps (a plateau
  *   every method sits on first), -1.89 at 600, -1.38 at 1200, -1.00 at 2400
  *   (the truth: -0.62); GP-RF -2.80, -1.64, -1.38 at 300, 600, 900 steps.
- *   Standard's T = 1200 is past the plateau but not converged.
+ *   When a run leaves the plateau is random: in another VAE run (the
+ *   standard profile's seed) it stayed there for all 1200 steps while
+ *   SA-VAE left it near step 600. Standard's T = 1000 is past the plateau
+ *   for most runs, not converged; the passes cases of the VAE and GP-RF
+ *   repeat their steps cases with other random streams, so the page shows
+ *   whether a ranking rests on one lucky or unlucky run.
  * - MNIST, VAE: training loss 298, 198, 165, 150 nats per digit at 25, 50,
- *   100, 150 steps; steps cost 0.2 s (VAE) to 1.4 s (SA-VAE) on a busy core,
- *   so T = 150 is what fits the time limit, not convergence.
+ *   100, 150 steps; steps cost 0.2 s (VAE) to 1 s (SA-VAE) on a busy core,
+ *   so T = 150 is what fits the time limit, not convergence. At T = 150
+ *   (standard) the VAE's loss fell from 346 to 144 over the tenths and
+ *   SA-VAE's from 341 to 172: both train, both still improve (about 28
+ *   nats over the last half).
  * Quick is a smoke test: its T leaves figure8 on the plateau.
  */
 const SIZES: Record<Profile, Sizes> = {
@@ -129,19 +137,19 @@ const SIZES: Record<Profile, Sizes> = {
     evalSamples: 100,
   },
   standard: {
-    mnist: { train: 2000, test: 50, steps: 150, learningRate: 3e-3 },
+    mnist: { train: 2000, test: 40, steps: 150, learningRate: 3e-3 },
     synthetic: {
       names: ["figure8", "circle"],
       train: 1000,
       test: 200,
-      steps: 1200,
+      steps: 1000,
       learningRate: 3e-3,
     },
     llSamples: 1000,
-    llFitSteps: 200,
-    ownQSamples: 1000,
-    gapSteps: 300,
-    evalSamples: 500,
+    llFitSteps: 150,
+    ownQSamples: 500,
+    gapSteps: 200,
+    evalSamples: 300,
   },
   full: {
     mnist: { train: 8000, test: 500, steps: 5000, learningRate: 1e-3 },
