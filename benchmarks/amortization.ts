@@ -80,8 +80,12 @@ const SYNTHETIC_L = 1;
 const BATCH = 100;
 /** Decoder passes budget per unit of the step budget: P = PASS_FACTOR * T * B. */
 export const PASS_FACTOR = 1;
-/** Timed passes of inference over the test set; the median is reported. */
-const TIMING_REPEATS = 5;
+/**
+ * Timed passes of inference over the test set; the fastest is reported: on a
+ * shared machine other processes only ever add time (medians of 5 moved 5x
+ * between two runs of the same GP-RF model here).
+ */
+const TIMING_REPEATS = 7;
 /** Windows of the reported training-loss curve. */
 const CURVE_WINDOWS = 10;
 
@@ -373,7 +377,7 @@ export const amortizationSuite: Suite = {
       );
       if (!model.posterior) throw new Error(`${method.name} has no test-time posterior`);
       // Inference timing: warm up the kernels on a few rows, then the median of
-      // TIMING_REPEATS passes over the whole test set (one pass is ~1 ms on small data).
+      // fastest of TIMING_REPEATS passes over the whole test set (one pass is ~1 ms on small data).
       await model.posterior(firstRows(test, 0, Math.min(5, test.rows)), ctx.rng("warm"));
       const times: number[] = [];
       let q = await model.posterior(test, ctx.rng("posterior"));
@@ -382,7 +386,7 @@ export const amortizationSuite: Suite = {
         q = await model.posterior(test, ctx.rng("posterior"));
         times.push((performance.now() - t0) / 1000 / test.rows);
       }
-      const inferenceSecondsPerPoint = times.sort((a, b) => a - b)[TIMING_REPEATS >> 1];
+      const inferenceSecondsPerPoint = Math.min(...times);
       const gm = await model.exportModel(ctx.rng("export"));
       ctx.progress(0.55, "log-likelihood");
       // The same seed for every method of a data set: common random numbers.
