@@ -376,7 +376,7 @@ export const amortizationSuite: Suite = {
         (f) => ctx.progress(0.5 * Math.min(1, f), "train"),
       );
       if (!model.posterior) throw new Error(`${method.name} has no test-time posterior`);
-      // Inference timing: warm up the kernels on a few rows, then the median of
+      // Inference timing: warm up the kernels on a few rows, then the
       // fastest of TIMING_REPEATS passes over the whole test set (one pass is ~1 ms on small data).
       await model.posterior(firstRows(test, 0, Math.min(5, test.rows)), ctx.rng("warm"));
       const times: number[] = [];
