@@ -535,6 +535,7 @@ export function summarizeAmortization(results: CaseResult[]): Record<string, Jso
   }
   return {
     perCase,
+    claims: claimRows(perCase),
     oneEstimatorPerDataset: [...estimators.values()].every((s) => s.size === 1),
     draws: 1,
     intervals: "95% Student-t over test points, paired on the same points; one training draw",
@@ -545,6 +546,49 @@ export function summarizeAmortization(results: CaseResult[]): Record<string, Jso
 }
 
 type Paired = ReturnType<typeof pairedDifference>;
+
+/**
+ * Kim and Pavlovic's claims as rows for the report's claims table
+ * (src/report/claims.ts reads `claim`, `dataset`, `outcome`, `evidence`):
+ * the log-likelihood claim per data set and budget kind, the speed claim per
+ * data set (inference does not depend on the budget; the equal-steps models).
+ */
+function claimRows(perCase: Record<string, JsonValue>): JsonValue[] {
+  const rows: JsonValue[] = [];
+  const ci = (v: JsonValue | undefined) => Array.isArray(v) ? ` [${fmt(v[0])}, ${fmt(v[1])}]` : "";
+  const speedDone = new Set<string>();
+  const keys = Object.keys(perCase).sort((a, b) =>
+    a.endsWith("/steps") === b.endsWith("/steps") ? 0 : a.endsWith("/steps") ? -1 : 1
+  );
+  for (const key of keys) {
+    const r = perCase[key] as Record<string, JsonValue>;
+    const [dataset, kind] = key.split("/");
+    if (r.logLikClaim !== undefined) {
+      rows.push({
+        claim: `GP-RF's test log-likelihood beats the VAE's and SA-VAE's (equal ${kind})`,
+        dataset,
+        outcome: r.logLikClaim,
+        evidence: `GP-RF - VAE ${fmt(r.gpRfMinusVae)}${ci(r.gpRfMinusVaeCi)}, GP-RF - SA-VAE ${
+          fmt(r.gpRfMinusSaVae)
+        }${
+          ci(r.gpRfMinusSaVaeCi)
+        } nats, paired over test points, one training draw; ${r.estimator}`,
+      });
+    }
+    if (typeof r.saVaeOverGpRfInferenceTime === "number" && !speedDone.has(dataset)) {
+      speedDone.add(dataset);
+      rows.push({
+        claim: "GP-RF's inference is much (>= 10x) faster per point than SA-VAE's",
+        dataset,
+        outcome: r.speedClaimHolds ? "agrees" : "disagrees",
+        evidence: `SA-VAE / GP-RF seconds per point: ${
+          fmt(r.saVaeOverGpRfInferenceTime, 1)
+        }x (fastest of ${TIMING_REPEATS} passes, equal-${kind} models)`,
+      });
+    }
+  }
+  return rows;
+}
 
 /** "agrees" when GP-RF is clearly better than both, "disagrees" when clearly worse than one. */
 function claimVerdict(vsVae: Paired, vsSaVae: Paired): string {

@@ -161,6 +161,14 @@ Deno.test("amortization summary: best per data set and budget with paired interv
   assert.equal(per["b/passes"].speedClaimHolds, false);
   assert.equal(s.logLikClaim, "agrees on 1 of 2 (data set, budget) pairs");
   assert.equal(s.oneEstimatorPerDataset, true);
+  const claims = s.claims as Record<string, JsonValue>[];
+  assert.deepEqual(claims.map((c) => [c.dataset, c.outcome]), [
+    ["a", "agrees"],
+    ["a", "agrees"],
+    ["b", "disagrees"],
+    ["b", "disagrees"],
+  ]);
+  assert.match(String(claims[0].evidence), /GP-RF - VAE 2\.00 \[/);
   const mixed = summarizeAmortization([
     result("a", "vae", [-1, -2], 1),
     { ...result("a", "gp_rf", [-1, -2], 1), metrics: { testLogLikEstimator: "other" } },
