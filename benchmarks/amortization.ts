@@ -521,6 +521,8 @@ export function summarizeAmortization(results: CaseResult[]): Record<string, Jso
       row.gpRfMinusSaVaeCi = ds2 ? [ds2.ciLow, ds2.ciHigh] : null;
       // The claim holds where GP-RF is not clearly worse than either (interval above 0 or covering it).
       row.logLikClaim = claimVerdict(dv, ds2);
+      row.logLiks = `GP-RF ${fmt(g)}, VAE ${fmt(v.testLogLik)}, SA-VAE ${fmt(sa.testLogLik)}` +
+        (typeof v.truthTestLogLik === "number" ? `, the truth ${fmt(v.truthTestLogLik)}` : "");
       llChecked++;
       if (row.logLikClaim === "agrees") llHeld++;
     }
@@ -572,7 +574,7 @@ function claimRows(perCase: Record<string, JsonValue>): JsonValue[] {
           fmt(r.gpRfMinusSaVae)
         }${
           ci(r.gpRfMinusSaVaeCi)
-        } nats, paired over test points, one training draw; ${r.estimator}`,
+        } nats (${r.logLiks}), paired over test points, one training draw; ${r.estimator}`,
       });
     }
     if (typeof r.saVaeOverGpRfInferenceTime === "number" && !speedDone.has(dataset)) {
