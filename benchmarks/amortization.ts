@@ -128,10 +128,11 @@ interface Sizes {
  *   (standard) the VAE's loss fell from 346 to 144 over the tenths and
  *   SA-VAE's from 341 to 172: both train, both still improve (about 28
  *   nats over the last half).
- * - Time (wasm, 2 shared cores): an MNIST case takes 40 s (VAE) to 150 s
- *   (SA-VAE at equal steps), half of it scoring 30 test digits; a figure8
- *   case 5 to 40 s. Standard (MNIST and figure8, 16 cases) is estimated at
- *   about 10 minutes from those case times; circle (measured at T = 1000:
+ * - Time (wasm, 2 shared cores): MNIST's four equal-steps cases took 253 s
+ *   together (VAE 30 s, IWAE 70 s, SA-VAE 118 s, GP-RF 34 s; scoring the 30
+ *   test digits about 18 s of each), figure8's four 112 s and its four
+ *   equal-passes cases 50 s. Standard (MNIST and figure8, 16 cases) is about
+ *   9 minutes from those case times; circle (measured at T = 1000:
  *   the VAE's and GP-RF's losses were still falling by about 20 nats over
  *   the last half) is left to the full profile.
  * Quick is a smoke test (about 80 s): its T leaves figure8 on the plateau
