@@ -85,6 +85,11 @@ export {
 export { amortizationGap, optimizeGaussian } from "./src/eval/amortization_gap.ts";
 export type { AmortizationGapOptions, AmortizationGapResult } from "./src/eval/amortization_gap.ts";
 export { gaussianElbo, importanceLogLikelihood } from "./src/eval/gaussian_q.ts";
+export { sharedEstimatorName, sharedLogLikelihood } from "./src/eval/shared_log_likelihood.ts";
+export type {
+  SharedLogLikelihoodOptions,
+  SharedLogLikelihoodResult,
+} from "./src/eval/shared_log_likelihood.ts";
 export { DEFAULT_INDUCING, gpRf } from "./src/models/gp_rf.ts";
 export { DEFAULT_SVI, saVae, type SviSettings } from "./src/models/sa_vae.ts";
 export type { GaussianPosterior } from "./src/models/method.ts";
