@@ -50,3 +50,20 @@ Deno.test("claimsTable: one row per claim and data set, outcomes and intervals f
   assert.match(String(t.rows[1][4]), /N ≈ 60,000 \(S = 100\)/);
   assert.equal(claimsTable({}), null);
 });
+
+Deno.test("the page opens with its answers, before the first suite section", async () => {
+  const { renderReport } = await import("./html.ts");
+  const html = renderReport(
+    {
+      schemaVersion: 1,
+      meta: { profile: "standard", seed: 1 } as never,
+      cases: [],
+      summaries: { posterior: { trend: { circle: { capturesTrend: true, tvToGt: 0.3 } } } },
+    },
+    [],
+    { chartJs: "" },
+  );
+  const at = html.indexOf('id="answers"');
+  assert.ok(at > 0 && at < html.indexOf("Environment"), "answers before the environment table");
+  assert.match(html, /MAPA §6\.3/);
+});

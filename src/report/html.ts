@@ -338,8 +338,11 @@ export function renderReport(
     : `<p class="note">No suites in this run.</p>`;
   const data = { charts: charts.map((c) => c.config) };
   const claimTable = claimsTable(results.summaries ?? {});
+  // The answers come before the evidence.
   const claims = claimTable
-    ? renderTable(claimTable.title, claimTable.columns, claimTable.rows, { maxRows })
+    ? `<section id="answers"><h2>Answers</h2>\n${
+      renderTable(claimTable.title, claimTable.columns, claimTable.rows, { maxRows })
+    }</section>`
     : "";
   return `${pageOpen(title, STYLE)}
 ${profileBanner(String(results.meta.profile))}
