@@ -57,9 +57,17 @@ export function summarizePosterior(results: CaseResult[]): Record<string, JsonVa
   for (const r of ok(results, "trend")) {
     const m = r.metrics, gap = m.tvSigma2MinusDefault as Spread;
     // The paper's 6.3 claim, made testable: MAPA's q is clearly closer to q_GT than a q that
-    // ignores x_m (the intervals over points do not overlap).
-    const hi = num(m.tvToGtCiHigh), uniLow = num(m.tvToGtUniformCiLow);
-    const captures = hi === null || uniLow === null ? null : hi < uniLow;
+    // ignores x_m (the intervals over points do not overlap); clearly farther says no, and
+    // overlapping intervals resolve nothing.
+    const lo = num(m.tvToGtCiLow), hi = num(m.tvToGtCiHigh);
+    const uniLow = num(m.tvToGtUniformCiLow), uniHigh = num(m.tvToGtUniformCiHigh);
+    const captures = hi === null || uniLow === null || lo === null || uniHigh === null
+      ? null
+      : hi < uniLow
+      ? true
+      : lo > uniHigh
+      ? false
+      : null;
     trend[r.params.dataset as string] = {
       tvToGt: m.tvToGt,
       tvToGtCiLow: m.tvToGtCiLow,

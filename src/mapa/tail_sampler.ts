@@ -169,7 +169,7 @@ function hnswTailSampler(
     s,
     scheme,
     draw(m, rng, out) {
-      let len = 0, qE = 0, qT = 0;
+      let len = 0, qT = 0, maxE = -Infinity;
       for (let i = 0; i < k; i++) {
         mark[rows.neighbors[m * k + i]] = 1;
         qT += Math.exp(rows.logq[m * k + i]);
@@ -180,15 +180,29 @@ function hnswTailSampler(
         mark[j] = 1;
         cand[len] = j;
         logw[len] = rows.extraLogq![m * e + i];
-        qE += Math.exp(logw[len]);
-        cum[len++] = qE;
+        if (logw[len] > maxE) maxE = logw[len];
+        len++;
       }
+      // Cumulative weights relative to the largest, so far extras (binary or high-D data) do not
+      // underflow to a zero chance of being drawn.
+      let sumE = 0;
+      for (let i = 0; i < len; i++) {
+        sumE += Math.exp(logw[i] - maxE);
+        cum[i] = sumE;
+      }
+      const logQE = len > 0 ? maxE + Math.log(sumE) : -Infinity;
       const sizeR = n - k - len;
       // Rows from an older cache lack logRestSum: what F leaves of q is the rest.
-      const qR = rows.logRestSum
-        ? Math.exp(rows.logRestSum[m] - rows.logNormalizer[m])
-        : Math.max(0, 1 - qT - qE);
-      let a = sizeR === 0 ? 1 : len === 0 ? 0 : qE + qR > 0 ? qE / (qE + qR) : 0.5;
+      const logQR = rows.logRestSum
+        ? rows.logRestSum[m] - rows.logNormalizer[m]
+        : Math.log(Math.max(0, 1 - qT - Math.exp(logQE)));
+      let a = sizeR === 0
+        ? 1
+        : len === 0
+        ? 0
+        : logQE === -Infinity && logQR === -Infinity
+        ? 0.5
+        : 1 / (1 + Math.exp(logQR - logQE));
       if (sizeR > 0 && len > 0) a = Math.min(1 - minShare, Math.max(minShare, a));
       const logA = Math.log(a), logRestR = Math.log1p(-a) - Math.log(sizeR);
       const drawR = () => {
@@ -198,7 +212,7 @@ function hnswTailSampler(
         }
       };
       const drawE = () => {
-        const u = rng.uniform() * qE;
+        const u = rng.uniform() * sumE;
         let lo = 0, hi = len - 1;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
@@ -227,7 +241,7 @@ function hnswTailSampler(
             if (rng.uniform() < a) {
               const i = drawE();
               out.indices[o + t] = cand[i];
-              out.logWeight[o + t] = -logS - (logA + logw[i] - Math.log(qE));
+              out.logWeight[o + t] = -logS - (logA + logw[i] - logQE);
             } else {
               out.indices[o + t] = drawR();
               out.logWeight[o + t] = -logS - logRestR;

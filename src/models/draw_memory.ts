@@ -52,9 +52,13 @@ export class DrawMemory {
     return least === Infinity ? 0 : Math.min(least, this.depth);
   }
 
-  /** Where row `m`'s draws of remembered visit `v` (0..depth-1) start, in `index`/`logWeight`. */
+  /**
+   * Where row `m`'s draws of its `v`-th most recent visit (0: the last) start,
+   * in `index`/`logWeight`; `v` < the row's remembered visits.
+   */
   offset(m: number, v: number): number {
-    return (m * this.depth + v) * this.s;
+    const slot = ((this.#visits[m] - 1 - v) % this.depth + this.depth) % this.depth;
+    return (m * this.depth + slot) * this.s;
   }
 
   /** The remembered indices (read-only view). */

@@ -76,6 +76,15 @@ export interface TailProbe {
  */
 export const TAIL_PROBE_ROUNDS = 32;
 
+/**
+ * Visits a {@linkcode DrawMemory} keeps per row for `n` rows of `s` draws:
+ * {@linkcode TAIL_PROBE_ROUNDS}, fewer where that would pass 64 MiB (large N),
+ * at least 1.
+ */
+export function probeDepth(n: number, s: number): number {
+  return Math.max(1, Math.min(TAIL_PROBE_ROUNDS, Math.floor(64 * 2 ** 20 / (12 * n * s))));
+}
+
 /** The distinct indices of `index` and, for each entry, its position among them. */
 export function unionOf(index: Int32Array): { union: Int32Array; local: Int32Array } {
   const position = new Map<number, number>();

@@ -20,8 +20,8 @@ import type { MapaRows, TailPool } from "../mapa/types.ts";
 import type { Rng } from "../rng.ts";
 import {
   buildIndexModel,
+  probeDepth,
   type RowTerms,
-  TAIL_PROBE_ROUNDS,
   type TailProbe,
   type TermSource,
 } from "./index_model.ts";
@@ -129,7 +129,7 @@ export function mapaTermSource(rows: MapaRows, options: MapaTailOptions): MapaTe
   const j = k + s;
   // An iid subset of s of the pool's S draws is itself an iid sample of size s.
   const adjust = options.pool && s > 0 ? Math.log(options.pool.s) - Math.log(s) : 0;
-  const memory = new DrawMemory(s > 0 ? rows.n : 0, { s, depth: TAIL_PROBE_ROUNDS });
+  const memory = new DrawMemory(s > 0 ? rows.n : 0, { s, depth: probeDepth(rows.n, s) });
   const scratch = { indices: new Int32Array(s), logWeight: new Float64Array(s), offset: 0 };
 
   const topK = (
@@ -171,7 +171,9 @@ export function mapaTermSource(rows: MapaRows, options: MapaTailOptions): MapaTe
       memory.record(m, scratch.indices, scratch.logWeight);
     });
   };
-  if (s === 0 || !sampler) return { terms };
+  // A pool made elsewhere may come from another proposal than the sampler's: comparing the two
+  // would measure their different variances, not overfitting, so it gets no probe.
+  if (s === 0 || !sampler || options.pool) return { terms };
   return {
     terms,
     probe: {

@@ -9,12 +9,7 @@
 
 import { InputError } from "../errors.ts";
 import type { Rng } from "../rng.ts";
-import {
-  buildIndexModel,
-  TAIL_PROBE_ROUNDS,
-  type TailProbe,
-  type TermSource,
-} from "./index_model.ts";
+import { buildIndexModel, probeDepth, type TailProbe, type TermSource } from "./index_model.ts";
 import { DrawMemory } from "./draw_memory.ts";
 import type { Method } from "./method.ts";
 
@@ -29,7 +24,7 @@ export function naiveTerms(n: number, s: number): TermSource {
  */
 export function naiveTermSource(n: number, s: number): { terms: TermSource; probe: TailProbe } {
   const logS = Math.log(s);
-  const memory = new DrawMemory(n, { s, depth: TAIL_PROBE_ROUNDS });
+  const memory = new DrawMemory(n, { s, depth: probeDepth(n, s) });
   const weights = new Float64Array(s).fill(-logS);
   const draw = (batch: Int32Array, rng: Rng, remember: boolean) => {
     const index = new Int32Array(batch.length * s);

@@ -46,7 +46,12 @@ function budgetRows(budget: Obj): Row[] {
     if (!Array.isArray(checks)) continue;
     for (const c of checks) {
       const check = obj(c);
-      const [claim, source] = claims[String(check.id)] ?? [String(check.claim), "MAPA §6.1"];
+      // The check carries the claim as the paper makes it for this data set (on clusters the
+      // paper has MAPA lose), so its wording is the one the outcome refers to.
+      const source = claims[String(check.id)]?.[1] ?? "MAPA §6.1";
+      const claim = typeof check.claim === "string" && check.claim
+        ? check.claim
+        : claims[String(check.id)]?.[0] ?? String(check.id);
       const converged = check.curvesConverged === false ? "; a curve had not converged" : "";
       rows.push([
         claim,
@@ -111,12 +116,16 @@ function posteriorRows(posterior: Obj): Row[] {
   }
   for (const [ds, v] of Object.entries(obj(posterior.nonident))) {
     const t = obj(v);
+    // Two references closer than the margin make "equally good" a foregone conclusion.
+    const moot = t.referencesDiffer === false;
     rows.push([
       "MAPA captures the trend equally well for two decoders with the same p(x)",
       "MAPA §6.4",
       ds,
-      outcomeOf(t.equallyGood),
-      `TV(to truth) - TV(to VAE decoder): ${interval(t.tvGap, t.tvGapCiLow, t.tvGapCiHigh)}`,
+      moot ? "not resolved" : outcomeOf(t.equallyGood),
+      `TV(to truth) - TV(to VAE decoder): ${interval(t.tvGap, t.tvGapCiLow, t.tvGapCiHigh)}${
+        moot ? "; the two reference posteriors are too close to tell apart" : ""
+      }`,
     ]);
   }
   return rows;
