@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../src/rng.ts";
+import { fakeContext } from "./runner_test_util.ts";
 import {
   AMORTIZATION_METHODS,
   amortizationSuite,
@@ -8,20 +8,7 @@ import {
   lossCurve,
   summarizeAmortization,
 } from "./amortization.ts";
-import type { CaseContext, CaseResult, CaseSpec, JsonValue } from "./suite.ts";
-
-function fakeContext(seed = 3): CaseContext {
-  return {
-    seed,
-    profile: "quick",
-    backend: "wasm",
-    rng: (key) => Rng.stream(seed, key),
-    progress: () => {},
-    log: () => {},
-    signal: new AbortController().signal,
-    reportBackend: () => {},
-  };
-}
+import type { CaseResult, CaseSpec, JsonValue } from "./suite.ts";
 
 function result(
   dataset: string,

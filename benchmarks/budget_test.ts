@@ -1,23 +1,10 @@
 import assert from "node:assert/strict";
-import { Rng } from "../src/rng.ts";
+import { fakeContext } from "./runner_test_util.ts";
 import { groundTruthModel } from "../src/eval/test_kl.ts";
 import { getSyntheticDataset } from "../src/data/registry.ts";
 import { BUDGET_PROFILES, budgetCases, budgetSuite } from "./budget.ts";
 import { estimatorCrossCheck, testFigures } from "./budget_eval.ts";
-import type { CaseContext, CaseResult, JsonValue } from "./suite.ts";
-
-function fakeContext(seed = 3): CaseContext {
-  return {
-    seed,
-    profile: "quick",
-    backend: "wasm",
-    rng: (key) => Rng.stream(seed, key),
-    progress: () => {},
-    log: () => {},
-    signal: new AbortController().signal,
-    reportBackend: () => {},
-  };
-}
+import type { CaseResult, JsonValue } from "./suite.ts";
 
 Deno.test("budget cases cover every Gaussian method of the registry per data set and budget", () => {
   const cases = budgetSuite.cases("quick");

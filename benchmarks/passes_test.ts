@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fakeContext } from "./runner_test_util.ts";
 import { BUDGET_PROFILES } from "./budget.ts";
 import {
   BATCH,
@@ -15,24 +16,11 @@ import {
   tailTerms,
   uniformOccupancy,
 } from "./passes.ts";
-import type { CaseContext, CaseResult, JsonValue, Profile } from "./suite.ts";
+import type { CaseResult, JsonValue, Profile } from "./suite.ts";
 import { useBackend } from "./tfjs_backend.ts";
 import { exactRows } from "../src/mapa/exact.ts";
 import { resolveKernel } from "../src/mapa/kernel.ts";
 import { Rng } from "../src/rng.ts";
-
-function fakeContext(seed = 3): CaseContext {
-  return {
-    seed,
-    profile: "quick",
-    backend: "wasm",
-    rng: (key) => Rng.stream(seed, key),
-    progress: () => {},
-    log: () => {},
-    signal: new AbortController().signal,
-    reportBackend: () => {},
-  };
-}
 
 await useBackend(fakeContext());
 

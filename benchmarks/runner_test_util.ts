@@ -6,6 +6,8 @@
  */
 
 import type { RunOptions } from "./runner.ts";
+import type { CaseContext } from "./suite.ts";
+import { Rng } from "../src/rng.ts";
 
 /** Quiet, machine-independent runner options for tests. */
 export const QUIET_RUN: RunOptions = {
@@ -26,3 +28,17 @@ export const QUIET_RUN: RunOptions = {
   progress: { write: () => {}, isTty: false },
   calibrate: false,
 };
+
+/** A case context for running one suite case directly in a test (quick profile, wasm, no output). */
+export function fakeContext(seed = 3): CaseContext {
+  return {
+    seed,
+    profile: "quick",
+    backend: "wasm",
+    rng: (key) => Rng.stream(seed, key),
+    progress: () => {},
+    log: () => {},
+    signal: new AbortController().signal,
+    reportBackend: () => {},
+  };
+}
