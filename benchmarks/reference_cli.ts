@@ -11,6 +11,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { parseDecimalInteger } from "../src/cli/args.ts";
 import { exitCodeOf } from "../src/cli/exit_code.ts";
 import { InputError } from "../src/errors.ts";
 
@@ -89,12 +90,11 @@ export async function runReferenceCli(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (!/^\d+$/.test(values.seed)) {
-    throw new InputError(`--seed must be a non-negative decimal integer, got "${values.seed}"`);
-  }
+  const seed = parseDecimalInteger(values.seed, "--seed");
+  if (seed < 0) throw new InputError(`--seed must be >= 0, got ${seed}`);
   const plan = referenceParts({
     parts: values.parts,
-    seed: Number(values.seed),
+    seed,
     resume: values.resume,
   });
   const codes = await Promise.all(plan.parallel.map(bench));
