@@ -46,7 +46,6 @@
  */
 
 import { useBackend } from "./tfjs_backend.ts";
-import * as tf from "@tensorflow/tfjs";
 import { SYNTHETIC_NAMES } from "../src/data/analytic.ts";
 import { loadMnist } from "../src/data/mnist.ts";
 import { getSyntheticDataset } from "../src/data/registry.ts";
@@ -64,6 +63,7 @@ import type { MethodModel, MethodOptions, TrainingData } from "../src/models/met
 import { getMethod } from "../src/models/registry.ts";
 import type { Rng } from "../src/rng.ts";
 import { budgetFraction } from "../src/train/budget.ts";
+import { FlatAdam } from "../src/train/flat_adam.ts";
 import type { Matrix } from "../src/types.ts";
 import type { CaseResult, CaseSpec, JsonValue, Profile, ReportSection, Suite } from "./suite.ts";
 
@@ -260,7 +260,7 @@ async function fit(
   rng: Rng,
   progress: (f: number) => void,
 ): Promise<FitResult> {
-  const opt = tf.train.adam(data.learningRate);
+  const opt = new FlatAdam(model.variables(), { learningRate: data.learningRate });
   const { n } = data;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const batch = Math.min(data.batch, n);
@@ -281,7 +281,7 @@ async function fit(
       }
       const rows = order.slice(cursor, cursor + batch);
       cursor += batch;
-      const cost = opt.minimize(() => model.loss(rows, rng).loss, true, model.variables())!;
+      const cost = opt.minimize(() => model.loss(rows, rng).loss);
       const loss = (await cost.data())[0];
       cost.dispose();
       steps++;

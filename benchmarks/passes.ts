@@ -21,7 +21,7 @@ import { runPeer } from "./peer_python.ts";
 import { BUDGET_PROFILES } from "./budget.ts";
 import { SYNTHETIC_NAMES } from "../src/data/analytic.ts";
 import { getSyntheticDataset } from "../src/data/registry.ts";
-import { exactRowsFor } from "../src/mapa/exact.ts";
+import { exactRows, exactRowsFor } from "../src/mapa/exact.ts";
 import { resolveKernel } from "../src/mapa/kernel.ts";
 import { buildIndexModel, type RowTerms, type TermSource } from "../src/models/index_model.ts";
 import type { MethodModel, TrainingData } from "../src/models/method.ts";
@@ -397,13 +397,55 @@ export function countMethodPasses(
   }
 }
 
-async function torchStep(steps: number): Promise<Record<string, JsonValue>> {
+/** The step cases' methods and their sample counts (MAPA: K top terms plus S tail draws). */
+const STEP_METHODS: readonly { method: string; s: number; k?: number }[] = [
+  { method: "vae", s: 1 },
+  { method: "iwae", s: 20 },
+  { method: "mapa", s: 10, k: 10 },
+];
+const STEP_N = 1000, STEP_SIGMA2 = 0.01;
+
+async function torchStep(p: Record<string, JsonValue>): Promise<Record<string, JsonValue>> {
+  const args = [p.method, p.batch, p.s, p.d, p.l, p.hidden, p.steps, p.k ?? 0].map(String);
   return await runPeer(new URL("./passes_torch.py", import.meta.url), {
-    args: [String(BATCH), "20", "2", "2", "50", String(steps)],
+    args,
     peer: "PyTorch",
     module: "torch",
     debianPackage: "python3-torch",
   }) as Record<string, JsonValue>;
+}
+
+/** Seconds per tfjs gradient step on the same model and data shape as the PyTorch peer. */
+async function tfjsStep(
+  p: Record<string, JsonValue>,
+  ctx: Parameters<Suite["run"]>[1],
+): Promise<Record<string, JsonValue>> {
+  const info = await useBackend(ctx);
+  const rng = ctx.rng("x");
+  const d = p.d as number, hidden = p.hidden as number;
+  const x: Matrix = { rows: STEP_N, cols: d, data: rng.fillNormal(new Float64Array(STEP_N * d)) };
+  const data: TrainingData = { x, l: p.l as number, likelihood: "gaussian", sigma2: STEP_SIGMA2 };
+  const net = { hidden: [hidden, hidden], activation: "tanh" as const };
+  const extra = p.method === "mapa"
+    ? {
+      rows: await exactRows(x, { k: p.k as number, sigma2: STEP_SIGMA2 }),
+      k: p.k as number,
+      // The peer draws i.i.d. from the renormalised tail.
+      tailScheme: "iid" as const,
+    }
+    : {};
+  return {
+    ...(await measureSteps(p.method as string, data, {
+      encoder: net,
+      decoder: net,
+      s: p.s as number,
+      ...extra,
+      steps: p.steps as number,
+      seed: ctx.seed,
+      batchSize: p.batch as number,
+    })),
+    backend: info.backend,
+  };
 }
 
 const ROWS_NOTE = "exact top-K of the batch rows against all N (exactRowsFor)";
@@ -460,43 +502,31 @@ export const passesSuite: Suite = {
         params: { method: "vae", dataset: ref, s: 1, ...common },
       });
     }
-    const step = {
-      method: "iwae",
-      s: 20,
-      batch: BATCH,
-      hidden: 50,
-      d: 2,
-      l: 2,
-      steps: cfg.timingSteps,
-    };
-    cases.push({ suite: "passes", name: "step/iwae/tfjs", params: { ...step, peer: "tfjs" } });
-    cases.push({
-      suite: "passes",
-      name: "step/iwae/pytorch",
-      params: { ...step, peer: "pytorch" },
-    });
+    for (const m of STEP_METHODS) {
+      const step = {
+        ...m,
+        n: STEP_N,
+        batch: BATCH,
+        hidden: 50,
+        d: 2,
+        l: 2,
+        steps: cfg.timingSteps,
+      };
+      for (const peer of ["tfjs", "pytorch"]) {
+        cases.push({
+          suite: "passes",
+          name: `step/${m.method}/${peer}`,
+          params: { ...step, peer },
+        });
+      }
+    }
     return cases;
   },
   async run(spec, ctx) {
     const p = spec.params;
-    if (p.peer === "pytorch") return await torchStep(p.steps as number);
-    const info = await useBackend(ctx);
-    if (p.peer === "tfjs") {
-      const rng = ctx.rng("x");
-      const x: Matrix = { rows: 1000, cols: 2, data: rng.fillNormal(new Float64Array(2000)) };
-      const data: TrainingData = { x, l: 2, likelihood: "gaussian", sigma2: 0.01 };
-      const net = { hidden: [50, 50], activation: "tanh" as const };
-      return {
-        ...(await measureSteps("iwae", data, {
-          encoder: net,
-          decoder: net,
-          s: 20,
-          steps: p.steps as number,
-          seed: ctx.seed,
-        })),
-        backend: info.backend,
-      };
-    }
+    if (p.peer === "pytorch") return await torchStep(p);
+    if (p.peer === "tfjs") return await tfjsStep(p, ctx);
+    await useBackend(ctx);
     ctx.progress(0, "rows");
     const rows = await cachedRows(
       p.dataset as string,
@@ -707,11 +737,19 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
       : [];
     budgetRatio[cm] = median(v);
   }
-  const step = (peer: string) =>
-    results.find((r) => r.params.peer === peer && r.status === "ok")?.metrics.stepSeconds as
-      | number
-      | undefined;
-  const tfjs = step("tfjs"), torch = step("pytorch");
+  const step = (method: string, peer: string) =>
+    results.find((r) => r.params.method === method && r.params.peer === peer && r.status === "ok")
+      ?.metrics.stepSeconds as number | undefined;
+  const steps: Record<string, JsonValue> = {};
+  for (const { method } of STEP_METHODS) {
+    const tfjs = step(method, "tfjs"), torch = step(method, "pytorch");
+    steps[method] = {
+      tfjsSeconds: tfjs ?? null,
+      pytorchSeconds: torch ?? null,
+      tfjsOverPytorch: tfjs && torch ? tfjs / torch : null,
+    };
+  }
+  const tfjs = step("iwae", "tfjs"), torch = step("iwae", "pytorch");
   return {
     ...out,
     uniformOccupancyMaxDeviation: occupancyDeviation(results),
@@ -722,6 +760,7 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
     iwaeStepSecondsTfjs: tfjs ?? null,
     iwaeStepSecondsPytorch: torch ?? null,
     tfjsOverPytorch: tfjs && torch ? tfjs / torch : null,
+    stepVsPytorch: steps,
   };
 }
 
@@ -925,16 +964,19 @@ function reportPasses(results: CaseResult[], summary: Record<string, JsonValue>)
       }.`,
     );
   }
+  const stepRows = STEP_METHODS.map(({ method, s, k }) => {
+    const x =
+      ((summary.stepVsPytorch ?? {}) as Record<string, Record<string, JsonValue>>)[method] ??
+        {};
+    const ms = (v: JsonValue) => typeof v === "number" ? fmt(v * 1000) : "skipped";
+    return `${method}${k ? ` (K=${k}, S=${s})` : s > 1 ? ` (S=${s})` : ""}: tfjs ${
+      ms(x.tfjsSeconds)
+    } ms, PyTorch CPU ${ms(x.pytorchSeconds)} ms, ratio ${fmt(x.tfjsOverPytorch)}`;
+  });
   notes.push(
-    summary.tfjsOverPytorch
-      ? `IWAE step (S=20, batch 100, 2-50-50 MLPs): tfjs ${
-        fmt((summary.iwaeStepSecondsTfjs as number) * 1000)
-      } ms vs PyTorch CPU ${fmt((summary.iwaeStepSecondsPytorch as number) * 1000)} ms, ratio ${
-        fmt(summary.tfjsOverPytorch)
-      }.`
-      : `IWAE step (S=20, batch 100, 2-50-50 MLPs) on tfjs: ${
-        fmt(((summary.iwaeStepSecondsTfjs as number) ?? NaN) * 1000)
-      } ms; PyTorch peer not measured (skipped).`,
+    `Training step (batch ${BATCH}, 2-50-50 MLPs, N = ${STEP_N}, median over the timed steps, PyTorch on one thread in the same run): ${
+      stepRows.join("; ")
+    }.`,
   );
   const crossRows: JsonValue[][] = [];
   for (const s of HEADLINE_S) {

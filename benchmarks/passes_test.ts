@@ -44,7 +44,9 @@ Deno.test("cases: every counted case has params.n, N spans 1,000 to 100,000 and 
     }
   }
   const names = passesSuite.cases("quick").map((c) => c.name);
-  assert.ok(names.includes("step/iwae/tfjs") && names.includes("step/iwae/pytorch"));
+  for (const m of ["vae", "iwae", "mapa"]) {
+    assert.ok(names.includes(`step/${m}/tfjs`) && names.includes(`step/${m}/pytorch`), m);
+  }
 });
 
 Deno.test("drawBatches: distinct rows per batch; an epoch covers every row once", () => {

@@ -15,6 +15,7 @@ import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../errors.ts";
 import type { Rng } from "../rng.ts";
 import type { GenerativeModel, Matrix } from "../types.ts";
+import { logSumExpRows } from "./dense.ts";
 import type { LikelihoodKind } from "./likelihood.ts";
 import {
   chunks,
@@ -181,7 +182,7 @@ export function buildIndexModel(
       const fu = decoder.apply(encoder.apply(xu, counter), counter);
       const xb = tf.gather(xAll, tf.tensor1d(batch, "int32")) as tf.Tensor2D;
       const terms = tf.add(pairLogLik(xb, fu, lik), tf.tensor2d(logW, [b, union.length]));
-      return tf.logSumExp(terms, 1) as tf.Tensor1D;
+      return logSumExpRows(terms as tf.Tensor2D);
     });
     return { bounds, unique: union.length };
   };

@@ -16,6 +16,7 @@ import {
   type GaussianBound,
   normalTensor,
 } from "./gaussian_vae.ts";
+import { logSumExpRows } from "./dense.ts";
 import { type GradScale, scaleGradient, stopGradient } from "./grad_ops.ts";
 import { logLikelihood, logStandardNormal } from "./likelihood.ts";
 import type { Method } from "./method.ts";
@@ -56,7 +57,10 @@ export function iwaeBound(s: number, estimator: "dreg" | "naive"): GaussianBound
       );
     }
     const logw = tf.sub(tf.add(logp, logPrior), logq); // [S, B]
-    const value = tf.sub(tf.logSumExp(logw, 0), Math.log(s)) as tf.Tensor1D;
+    const value = tf.sub(
+      logSumExpRows(tf.transpose(logw) as tf.Tensor2D),
+      Math.log(s),
+    ) as tf.Tensor1D;
     if (!dreg) return { value };
     // Normalised weights, constants of the surrogate. sum_s w_s log w_s gives
     // the IWAE gradient for the decoder; the sample's gradient scaled once more

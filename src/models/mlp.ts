@@ -6,11 +6,11 @@
  * @module
  */
 
-import { LEAKY_RELU_ALPHA } from "../mlp.ts";
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../errors.ts";
 import type { Rng } from "../rng.ts";
 import type { Activation, MlpWeights } from "../types.ts";
+import { dense } from "./dense.ts";
 import type { NetworkRole, PassCounter } from "./passes.ts";
 
 /** Activations an MLP may use. */
@@ -59,22 +59,6 @@ export function specFromWeights(weights: MlpWeights): NetworkSpec {
     activation: layers.length > 1 ? layers[0].activation : "tanh",
     outputActivation: layers[layers.length - 1].activation,
   };
-}
-
-/** Applies activation `a` elementwise (leaky ReLU with the plain forward pass's slope). */
-export function activate(x: tf.Tensor2D, a: Activation): tf.Tensor2D {
-  switch (a) {
-    case "tanh":
-      return tf.tanh(x);
-    case "relu":
-      return tf.relu(x);
-    case "leaky_relu":
-      return tf.leakyRelu(x, LEAKY_RELU_ALPHA);
-    case "sigmoid":
-      return tf.sigmoid(x);
-    case "linear":
-      return x;
-  }
 }
 
 /** A variable holding `t`; `t` itself is freed (the variable shares its data). */
@@ -156,7 +140,7 @@ export class Mlp {
     counter?.add(this.role, x.shape[0]);
     let h = x;
     for (const layer of this.#layers) {
-      h = activate(tf.add(tf.matMul(h, layer.w), layer.b), layer.activation);
+      h = dense(h, layer.w, layer.b, layer.activation);
     }
     return h;
   }

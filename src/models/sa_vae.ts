@@ -41,7 +41,7 @@ import {
   normalTensor,
 } from "./gaussian_vae.ts";
 import { logLikelihood } from "./likelihood.ts";
-import { activate } from "./mlp.ts";
+import { activate } from "./dense.ts";
 import { type Method, resolveNetworks } from "./method.ts";
 import type { PassCounter } from "./passes.ts";
 

@@ -4,11 +4,11 @@
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
 import type { MethodOptions, TrainingData } from "../models/method.ts";
 import { getMethod } from "../models/registry.ts";
 import { Rng } from "../rng.ts";
 import { yieldToEventLoop } from "../event_loop.ts";
+import { FlatAdam } from "./flat_adam.ts";
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -41,7 +41,7 @@ export async function measureSteps(
 ): Promise<StepMeasurement> {
   const rng = Rng.stream(options.seed, `passes/${name}`);
   const model = getMethod(name).build(data, { ...options, rng: rng.fork("init") });
-  const opt = tf.train.adam(1e-3);
+  const opt = new FlatAdam(model.variables(), { learningRate: 1e-3 });
   const n = data.x.rows;
   const batchSize = options.batchSize ?? 100;
   const samples: number[] = [];
@@ -50,7 +50,7 @@ export async function measureSteps(
       const batch = new Int32Array(batchSize);
       for (let i = 0; i < batchSize; i++) batch[i] = rng.int(n);
       const t0 = performance.now();
-      const cost = opt.minimize(() => model.loss(batch, rng).loss, true, model.variables())!;
+      const cost = opt.minimize(() => model.loss(batch, rng).loss);
       await cost.data();
       cost.dispose();
       // Step 0 warms up kernels and is not timed or counted.

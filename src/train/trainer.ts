@@ -14,6 +14,7 @@ import type { Passes } from "../models/passes.ts";
 import { Rng } from "../rng.ts";
 import { yieldToEventLoop } from "../event_loop.ts";
 import type { GenerativeModel, Matrix, MlpWeights } from "../types.ts";
+import { FlatAdam } from "./flat_adam.ts";
 import {
   type Budget,
   budgetFraction,
@@ -218,7 +219,7 @@ export async function train(
   for (let r = 0; r < restarts; r++) {
     const rng = Rng.stream(seed, `train/${method.name}/${r}`);
     const model = method.build(data, { ...options, rng: rng.fork("init") });
-    const optimizer = tf.train.adam(lr);
+    const optimizer = new FlatAdam(model.variables(), { learningRate: lr });
     const order = Int32Array.from({ length: n }, (_, i) => i);
     const start = performance.now();
     let lastReport = start;
@@ -250,11 +251,7 @@ export async function train(
         }
         const batch = order.slice(cursor, cursor + batchSize);
         cursor += batchSize;
-        const cost = optimizer.minimize(
-          () => model.loss(batch, rng).loss,
-          true,
-          model.variables(),
-        )!;
+        const cost = optimizer.minimize(() => model.loss(batch, rng).loss);
         finalLoss = (await cost.data())[0];
         cost.dispose();
         paused += await yieldToEventLoop(); // lets Ctrl-C's listener run; not counted as training
