@@ -10,7 +10,7 @@ const TASKS: Record<string, string> = JSON.parse(
 /** The script a task ends with (`deno task X --help` appends --help to its last command). */
 function lastScript(command: string): string | undefined {
   const last = command.split("&&").at(-1)!.trim();
-  return /^deno run -A (\S+\.ts)(\s|$)/.exec(last)?.[1];
+  return /^deno run -A (?:--\S+ )*(\S+\.ts)(\s|$)/.exec(last)?.[1];
 }
 
 Deno.test("every task that runs a script answers --help with usage and writes nothing", () => {

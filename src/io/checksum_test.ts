@@ -27,3 +27,15 @@ Deno.test("matrixChecksum depends on values and shape only", () => {
   assert.equal(matrixChecksum({ rows: 2, cols: 3, data: big.subarray(1, 7) }), matrixChecksum(a));
   assert.throws(() => matrixChecksum({ rows: 2, cols: 2, data: a.data }), RangeError);
 });
+
+Deno.test("matrixChecksum is SHA-256 of the shape and the little-endian float64 bytes", () => {
+  const m = { rows: 1, cols: 3, data: new Float64Array([1.5, -2, 0.1]) };
+  const bytes = new Uint8Array(3 * 8);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < 3; i++) view.setFloat64(i * 8, m.data[i], true);
+  const head = new TextEncoder().encode("1x3;");
+  const all = new Uint8Array(head.length + bytes.length);
+  all.set(head);
+  all.set(bytes, head.length);
+  assert.equal(matrixChecksum(m), sha256Hex(all));
+});

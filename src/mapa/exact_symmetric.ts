@@ -18,6 +18,7 @@
 import type { CoreOutput } from "./exact_core.ts";
 import { addExact, exactTotal } from "./exact_sum.ts";
 import { expNonPositive } from "./fast_exp.ts";
+import { HammingRows, usesBits } from "./hamming.ts";
 
 /** Index of an empty heap slot; sorts after every real index. */
 export const NO_INDEX = 0x7fffffff;
@@ -105,8 +106,11 @@ export class PairScan {
   readonly #a: Float64Array;
   /** Per-tile sums of the J-block's columns, added exactly once the tile is done. */
   readonly #col: Float64Array;
-  /** Candidates of the current row that passed the stale bar. */
+  /** Candidates of the current row that passed the stale bar, and their squared distances. */
   readonly #pend: Int32Array;
+  readonly #pendD: Float64Array;
+  /** 0/1 data: packed rows, and exp(-scale h) for every Hamming distance h. */
+  readonly #bits?: { rows: HammingRows; table: Float64Array };
 
   /** A scan of `data` (N x D) writing into `partial` (made by {@linkcode makePartial}). */
   constructor(
@@ -126,6 +130,21 @@ export class PairScan {
     this.#a = new Float64Array(opts.d);
     this.#col = new Float64Array(opts.block);
     this.#pend = new Int32Array(opts.block);
+    this.#pendD = new Float64Array(opts.block);
+    if (usesBits(data, opts.d)) {
+      const table = new Float64Array(opts.d + 1);
+      // The same function of the same squared distance as the float path: identical values.
+      for (let h = 0; h <= opts.d; h++) table[h] = expNonPositive(-opts.scale * h);
+      this.#bits = {
+        rows: new HammingRows(data, { n: opts.n, d: opts.d, maxRun: opts.block }),
+        table,
+      };
+    }
+  }
+
+  /** Whether this scan uses the bit-packed Hamming path (0/1 data, D >= 8). */
+  get bitPacked(): boolean {
+    return this.#bits !== undefined;
   }
 
   /** Number of tiles. */
@@ -142,7 +161,8 @@ export class PairScan {
     const diag = bi === bj;
     const col = this.#col, sums = this.#p.sums;
     col.fill(0);
-    if (this.#d === 2) this.#tile2(i0, i1, j0, j1, diag);
+    if (this.#bits) this.#tileBits(i0, i1, j0, j1, diag);
+    else if (this.#d === 2) this.#tile2(i0, i1, j0, j1, diag);
     else this.#tileD(i0, i1, j0, j1, diag);
     // Each part is a plain sum in a fixed order: over j of the J-block for row i (j > i on the
     // diagonal), over i of the I-block for column j (i < j on the diagonal), exactly as the
@@ -154,6 +174,7 @@ export class PairScan {
   #tile2(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
     const data = this.#data, scale = this.#scale;
     const col = this.#col, sums = this.#p.sums, worst = this.#worst, pend = this.#pend;
+    const pendD = this.#pendD;
     for (let i = i0; i < i1; i++) {
       const a0 = data[2 * i], a1 = data[2 * i + 1];
       const wi = worst[i];
@@ -164,7 +185,36 @@ export class PairScan {
         const v = expNonPositive(-scale * d2);
         si += v;
         col[j - j0] += v;
-        if (d2 <= wi || d2 <= worst[j]) pend[np++] = j;
+        if (d2 <= wi || d2 <= worst[j]) {
+          pendD[np] = d2;
+          pend[np++] = j;
+        }
+      }
+      addExact(sums, i, si);
+      if (np > 0) this.#offer(i, np);
+    }
+  }
+
+  #tileBits(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
+    const { rows, table } = this.#bits!;
+    const col = this.#col, sums = this.#p.sums, worst = this.#worst;
+    const pend = this.#pend, pendD = this.#pendD;
+    for (let i = i0; i < i1; i++) {
+      const wi = worst[i];
+      const js = diag ? i + 1 : j0;
+      let si = 0, np = 0;
+      if (js < j1) {
+        const h = rows.run(i, js, j1);
+        for (let j = js; j < j1; j++) {
+          const d2 = h[j - js];
+          const v = table[d2];
+          si += v;
+          col[j - j0] += v;
+          if (d2 <= wi || d2 <= worst[j]) {
+            pendD[np] = d2;
+            pend[np++] = j;
+          }
+        }
       }
       addExact(sums, i, si);
       if (np > 0) this.#offer(i, np);
@@ -174,7 +224,7 @@ export class PairScan {
   #tileD(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
     const data = this.#data, scale = this.#scale, d = this.#d;
     const col = this.#col, sums = this.#p.sums, worst = this.#worst, pend = this.#pend;
-    const a = this.#a;
+    const pendD = this.#pendD, a = this.#a;
     for (let i = i0; i < i1; i++) {
       for (let t = 0; t < d; t++) a[t] = data[i * d + t];
       const wi = worst[i];
@@ -184,7 +234,10 @@ export class PairScan {
         const v = expNonPositive(-scale * d2);
         si += v;
         col[j - j0] += v;
-        if (d2 <= wi || d2 <= worst[j]) pend[np++] = j;
+        if (d2 <= wi || d2 <= worst[j]) {
+          pendD[np] = d2;
+          pend[np++] = j;
+        }
       }
       addExact(sums, i, si);
       if (np > 0) this.#offer(i, np);
@@ -197,12 +250,11 @@ export class PairScan {
    * keeps those loops small; the heaps end up the same whatever the order.
    */
   #offer(i: number, np: number): void {
-    const data = this.#data, d = this.#d, k1 = this.#k1, pend = this.#pend, a = this.#a;
+    const k1 = this.#k1, pend = this.#pend, pendD = this.#pendD;
     const heapD = this.#p.heapD, heapI = this.#p.heapI, worst = this.#worst;
-    for (let t = 0; t < d; t++) a[t] = data[i * d + t];
     for (let q = 0; q < np; q++) {
       const j = pend[q];
-      const d2 = sqDist(data, a, j, d);
+      const d2 = pendD[q];
       const wi = worst[i];
       // Ties on distance go to the lower index.
       if (d2 < wi || (d2 === wi && j < heapI[i * k1])) {

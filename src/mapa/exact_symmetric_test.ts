@@ -18,6 +18,17 @@ function tiedData(n: number, d: number, seed: number): Matrix {
   return { rows: n, cols: d, data };
 }
 
+/** 0/1 data with duplicate rows: the bit-packed Hamming path. */
+function binaryData(n: number, d: number, seed: number): Matrix {
+  const rng = Rng.stream(seed, "mapa-sym-binary");
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const src = i > 5 && rng.uniform() < 0.1 ? rng.int(i) : -1;
+    for (let t = 0; t < d; t++) data[i * d + t] = src >= 0 ? data[src * d + t] : rng.int(2);
+  }
+  return { rows: n, cols: d, data };
+}
+
 Deno.test("symmetric pass", async (t) => {
   await t.step("tiles cover every unordered pair once", () => {
     for (const [n, block] of [[1, 4], [7, 3], [50, 16], [64, 16]]) {
@@ -40,6 +51,8 @@ Deno.test("symmetric pass", async (t) => {
     ["gaussian D=3 lattice", tiedData(150, 3, 2), { sigma2: 0.2, blockSize: 16 }],
     ["gaussian D=5 normal", randomData(97, 5, 3), { sigma2: 0.5, blockSize: 10 }],
     ["gaussian D=1 with ties", tiedData(61, 1, 4), { bandwidth: 0.3, blockSize: 7 }],
+    ["bernoulli D=20 bit-packed", binaryData(90, 20, 5), { kernel: "bernoulli", blockSize: 16 }],
+    ["gaussian D=130 bit-packed, 3 words", binaryData(70, 130, 6), { sigma2: 4, blockSize: 9 }],
   ];
   for (const [name, x, kopts] of cases) {
     await t.step(`equals the row-wise scan bit for bit: ${name}`, async () => {

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { Rng } from "../rng.ts";
+import { makePartial, PairScan } from "./exact_symmetric.ts";
+import { HammingRows, isBinary } from "./hamming.ts";
+import { sha256Hex } from "./wasm/source_hash.ts";
+import { HAMMING_WAT_SHA256 } from "./wasm/hamming_wasm.ts";
+
+Deno.test("HammingRows counts differing bits, any D, any run", () => {
+  const rng = Rng.stream(2, "hamming");
+  for (const d of [1, 63, 64, 65, 784, 64 * 63]) {
+    const n = 12;
+    const data = new Float64Array(n * d);
+    for (let i = 0; i < data.length; i++) data[i] = rng.int(2);
+    const rows = new HammingRows(data, { n, d, maxRun: n });
+    assert.equal(rows.words, Math.ceil(d / 64));
+    for (let i = 0; i < n; i++) {
+      const h = Array.from(rows.run(i, 3, n));
+      const want = [];
+      for (let j = 3; j < n; j++) {
+        let c = 0;
+        for (let t = 0; t < d; t++) c += data[i * d + t] !== data[j * d + t] ? 1 : 0;
+        want.push(c);
+      }
+      assert.deepEqual(h.slice(0, n - 3), want, `d=${d} i=${i}`);
+    }
+  }
+});
+
+Deno.test("the pair scan takes the bit path for 0/1 data with D >= 8 only", () => {
+  const opts = { n: 4, k: 2, scale: 1, block: 4 };
+  const bits = new Float64Array(4 * 8).map((_, i) => i % 3 === 0 ? 1 : 0);
+  assert.ok(isBinary(bits));
+  assert.ok(new PairScan(bits, { ...opts, d: 8 }, makePartial(4, 2)).bitPacked);
+  assert.ok(!new PairScan(bits.subarray(0, 8), { ...opts, d: 2 }, makePartial(4, 2)).bitPacked);
+  const notBits = bits.slice();
+  notBits[5] = 0.5;
+  assert.ok(!isBinary(notBits));
+  assert.ok(!new PairScan(notBits, { ...opts, d: 8 }, makePartial(4, 2)).bitPacked);
+});
+
+Deno.test("the embedded module was assembled from the committed hamming.wat", async () => {
+  const source = await Deno.readTextFile(new URL("./wasm/hamming.wat", import.meta.url));
+  assert.equal(
+    await sha256Hex(source),
+    HAMMING_WAT_SHA256,
+    "hamming.wat changed: run `deno task build-wasm`",
+  );
+});
