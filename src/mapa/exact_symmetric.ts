@@ -18,6 +18,7 @@
 import type { CoreOutput } from "./exact_core.ts";
 import { addExact, exactTotal } from "./exact_sum.ts";
 import { expNonPositive } from "./fast_exp.ts";
+import { Gauss2Tile } from "./gauss2.ts";
 import { HammingRows, usesBits } from "./hamming.ts";
 
 /** Index of an empty heap slot; sorts after every real index. */
@@ -103,6 +104,8 @@ export class PairScan {
   readonly #p: PairPartial;
   /** Cached worst distance per row (the heap root), -Infinity when K = 1 keeps no heap. */
   readonly #worst: Float64Array;
+  /** D = 2: the WebAssembly tile, which owns #worst, #col, #pend and #pendD. */
+  readonly #gauss2?: Gauss2Tile;
   readonly #a: Float64Array;
   /** Per-tile sums of the J-block's columns, added exactly once the tile is done. */
   readonly #col: Float64Array;
@@ -126,11 +129,20 @@ export class PairScan {
     this.#block = opts.block;
     this.#nb = Math.ceil(opts.n / opts.block);
     this.#p = partial;
-    this.#worst = new Float64Array(opts.n).fill(opts.k > 1 ? Infinity : -Infinity);
     this.#a = new Float64Array(opts.d);
-    this.#col = new Float64Array(opts.block);
-    this.#pend = new Int32Array(opts.block);
-    this.#pendD = new Float64Array(opts.block);
+    if (opts.d === 2 && !usesBits(data, opts.d)) {
+      this.#gauss2 = new Gauss2Tile(data, opts);
+      this.#worst = this.#gauss2.worst;
+      this.#col = this.#gauss2.col;
+      this.#pend = this.#gauss2.pend;
+      this.#pendD = this.#gauss2.pendD;
+    } else {
+      this.#worst = new Float64Array(opts.n);
+      this.#col = new Float64Array(opts.block);
+      this.#pend = new Int32Array(opts.block);
+      this.#pendD = new Float64Array(opts.block);
+    }
+    this.#worst.fill(opts.k > 1 ? Infinity : -Infinity);
     if (usesBits(data, opts.d)) {
       const table = new Float64Array(opts.d + 1);
       // The same function of the same squared distance as the float path: identical values.
@@ -162,6 +174,7 @@ export class PairScan {
     const col = this.#col, sums = this.#p.sums;
     col.fill(0);
     if (this.#bits) this.#tileBits(i0, i1, j0, j1, diag);
+    else if (this.#gauss2) this.#tileWasm2(i0, i1, j0, j1, diag);
     else if (this.#d === 2) this.#tile2(i0, i1, j0, j1, diag);
     else this.#tileD(i0, i1, j0, j1, diag);
     // Each part is a plain sum in a fixed order: over j of the J-block for row i (j > i on the
@@ -189,6 +202,21 @@ export class PairScan {
           pendD[np] = d2;
           pend[np++] = j;
         }
+      }
+      addExact(sums, i, si);
+      if (np > 0) this.#offer(i, np);
+    }
+  }
+
+  #tileWasm2(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
+    const g = this.#gauss2!, sums = this.#p.sums;
+    for (let i = i0; i < i1; i++) {
+      const js = diag ? i + 1 : j0;
+      let si = 0, np = 0;
+      if (js < j1) {
+        const r = g.row(i, js, j1, j0);
+        si = r.sum;
+        np = r.pending;
       }
       addExact(sums, i, si);
       if (np > 0) this.#offer(i, np);

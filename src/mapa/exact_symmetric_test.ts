@@ -18,6 +18,11 @@ function tiedData(n: number, d: number, seed: number): Matrix {
   return { rows: n, cols: d, data };
 }
 
+/** `x` scaled by `f`. */
+function spread(x: Matrix, f: number): Matrix {
+  return { ...x, data: x.data.map((v) => v * f) };
+}
+
 /** 0/1 data with duplicate rows: the bit-packed Hamming path. */
 function binaryData(n: number, d: number, seed: number): Matrix {
   const rng = Rng.stream(seed, "mapa-sym-binary");
@@ -51,6 +56,10 @@ Deno.test("symmetric pass", async (t) => {
     ["gaussian D=3 lattice", tiedData(150, 3, 2), { sigma2: 0.2, blockSize: 16 }],
     ["gaussian D=5 normal", randomData(97, 5, 3), { sigma2: 0.5, blockSize: 10 }],
     ["gaussian D=1 with ties", tiedData(61, 1, 4), { bandwidth: 0.3, blockSize: 7 }],
+    ["gaussian D=2 spread: exps underflow to subnormals and 0", spread(randomData(151, 2, 7), 30), {
+      sigma2: 0.05,
+      blockSize: 32,
+    }],
     ["bernoulli D=20 bit-packed", binaryData(90, 20, 5), { kernel: "bernoulli", blockSize: 16 }],
     ["gaussian D=130 bit-packed, 3 words", binaryData(70, 130, 6), { sigma2: 4, blockSize: 9 }],
   ];

@@ -22,6 +22,20 @@ const STEP_HI = 6.93147180369123816490e-01 / 64;
 const STEP_LO = 1.90821492927058770002e-10 / 64;
 const ROUND = 6755399441055744; // 1.5 * 2^52: (v + ROUND) - ROUND rounds v to an integer.
 
+/**
+ * The tables and constants of {@linkcode expNonPositive}, for the
+ * WebAssembly tile (src/mapa/wasm/gauss2.wat), which must compute the same
+ * bits: 2^-k (k = 0..1099), 2^(j/64) (j = 0..63), then INV_STEP, ROUND,
+ * STEP_HI, STEP_LO, 1/6, 1/24 and 1/120, as one array.
+ */
+export function expTables(): Float64Array {
+  const out = new Float64Array(1100 + 64 + 7);
+  out.set(POW2_NEG);
+  out.set(POW2_FRAC, 1100);
+  out.set([INV_STEP, ROUND, STEP_HI, STEP_LO, 1 / 6, 1 / 24, 1 / 120], 1164);
+  return out;
+}
+
 /** exp(x) for x <= 0 (and -Infinity); 0 below the smallest subnormal's range. */
 export function expNonPositive(x: number): number {
   if (!(x > -745.2)) return 0;

@@ -3,6 +3,7 @@ import { Rng } from "../rng.ts";
 import { makePartial, PairScan } from "./exact_symmetric.ts";
 import { HammingRows, isBinary } from "./hamming.ts";
 import { sha256Hex } from "./wasm/source_hash.ts";
+import { GAUSS2_WAT_SHA256 } from "./wasm/gauss2_wasm.ts";
 import { HAMMING_WAT_SHA256 } from "./wasm/hamming_wasm.ts";
 
 Deno.test("HammingRows counts differing bits, any D, any run", () => {
@@ -38,11 +39,22 @@ Deno.test("the pair scan takes the bit path for 0/1 data with D >= 8 only", () =
   assert.ok(!new PairScan(notBits, { ...opts, d: 8 }, makePartial(4, 2)).bitPacked);
 });
 
-Deno.test("the embedded module was assembled from the committed hamming.wat", async () => {
-  const source = await Deno.readTextFile(new URL("./wasm/hamming.wat", import.meta.url));
-  assert.equal(
-    await sha256Hex(source),
-    HAMMING_WAT_SHA256,
-    "hamming.wat changed: run `deno task build-wasm`",
-  );
+Deno.test("every embedded module was assembled from its committed .wat", async () => {
+  const dir = new URL("./wasm/", import.meta.url);
+  const want: Record<string, string> = {
+    hamming: HAMMING_WAT_SHA256,
+    gauss2: GAUSS2_WAT_SHA256,
+  };
+  const wats = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".wat")).map((e) =>
+    e.name.slice(0, -4)
+  ).sort();
+  assert.deepEqual(wats, Object.keys(want).sort(), "a .wat without a generated module");
+  for (const name of wats) {
+    const source = await Deno.readTextFile(new URL(`${name}.wat`, dir));
+    assert.equal(
+      await sha256Hex(source),
+      want[name],
+      `${name}.wat changed: run deno task build-wasm`,
+    );
+  }
 });
