@@ -145,8 +145,10 @@ export function pageOpen(title: string, style: string): string {
 }
 
 /**
- * The end of a page: the chart data inlined as JSON in element `dataId`,
- * chart.js itself, and the script that draws the charts.
+ * The end of a page: the chart data inlined as JSON in element `dataId`
+ * (`charts`: chart.js configs; optional `links`: per chart, a page for each
+ * label that a click on its point opens), chart.js itself, and the script
+ * that draws the charts.
  */
 export function pageClose(dataId: string, data: JsonValue, chartJs: string): string {
   return `<script type="application/json" id="${dataId}">${jsonForScript(data)}</script>
@@ -164,9 +166,22 @@ const initScript = (dataId: string) =>
   var canvases = document.querySelectorAll("canvas[data-chart]");
   for (var i = 0; i < canvases.length; i++) {
     var canvas = canvases[i];
-    var config = data.charts[Number(canvas.getAttribute("data-chart"))];
+    var index = Number(canvas.getAttribute("data-chart"));
+    var config = data.charts[index];
     config.options = config.options || {};
     if (config.options.animation === undefined) config.options.animation = false;
+    var links = data.links && data.links[index];
+    if (links) {
+      // A point opens the page in links[i] of its label; functions cannot travel in the JSON.
+      config.options.onClick = (function (hrefs) {
+        return function (event, elements) {
+          if (elements.length && hrefs[elements[0].index]) location.href = hrefs[elements[0].index];
+        };
+      })(links);
+      config.options.onHover = function (event, elements) {
+        event.native.target.style.cursor = elements.length ? "pointer" : "default";
+      };
+    }
     try {
       new Chart(canvas, config);
     } catch (e) {
