@@ -55,10 +55,22 @@ const PALETTE = [
 const isObj = (v: JsonValue | undefined): v is Obj =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
-/** The y value of a point (a number, or `{ y }`); null when missing or not finite. */
+/**
+ * The y value of a point (a number, `{ y }`, or a floating bar's `[low, high]`
+ * read as its middle); null when missing or not finite.
+ */
 function yOf(p: JsonValue): number | null {
   const y = isObj(p) ? p.y : p;
+  if (Array.isArray(y)) {
+    const ends = y.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+    return ends.length === 2 && y.length === 2 ? (ends[0] + ends[1]) / 2 : null;
+  }
   return typeof y === "number" && Number.isFinite(y) ? y : null;
+}
+
+/** True when a point is a floating bar (`[low, high]`), which never merges. */
+function isRange(p: JsonValue): boolean {
+  return Array.isArray(isObj(p) ? p.y : p);
 }
 
 function xOf(p: JsonValue, i: number): JsonValue {
@@ -91,6 +103,7 @@ function splitCommon(labels: string[]): { common: string; rests: string[] } {
 function sameLine(a: Obj, b: Obj, tol: number): boolean {
   const pa = points(a), pb = points(b);
   if (pa.length !== pb.length || pa.length === 0) return false;
+  if (pa.some(isRange) || pb.some(isRange)) return false;
   if ((a.type ?? null) !== (b.type ?? null)) return false;
   return pa.every((p, i) => {
     const q = pb[i];

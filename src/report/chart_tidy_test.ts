@@ -65,6 +65,14 @@ Deno.test("tidyChart leaves out empty charts and series, and lists a band once",
   const partial = tidyChart(chart([line("hnsw", [0.9, 1]), line("exact", [null, null])]));
   assert.deepEqual(sets(partial.chart).map((d) => d.label), ["hnsw"]);
   assert.match(partial.notes[0], /exact left out/);
+  // Floating bars ([low, high]) are values, and never merge.
+  const bars = tidyChart(chart([
+    { label: "interval a", data: [[1, 2], [2, 3]] },
+    { label: "interval b", data: [[1, 2], [2, 3]] },
+    { label: "interval c", data: [[1, 2], [2, 3]] },
+  ]));
+  assert.equal(sets(bars.chart).length, 3);
+  assert.deepEqual(bars.notes, []);
   const band = tidyChart(chart([
     line("vae 95% interval (low)", [1, 2], { fill: false, borderWidth: 0 }),
     line("vae 95% interval", [2, 3], { fill: "-1", borderWidth: 0 }),
