@@ -29,7 +29,7 @@ import { formatGab } from "../src/report/gab_export.ts";
 import { TOLERANCES } from "../src/report/metric_kinds.ts";
 import { readResults, type ResultsFile } from "../src/report/results.ts";
 
-const HELP = `Usage: deno task compare --baseline FILE --current FILE [options]
+const HELP = `Usage: deno task compare --baseline PATH --current FILE [--confirm] [options]
 
 Compares two results.json files case by case; exit status 1 when something
 regressed or fewer than --min-coverage of the current cases were compared,
