@@ -405,10 +405,21 @@ function lineChart(
     for (const method of methods) {
       const s = series(results, ds, method, metric);
       if (s.length > 0) {
+        // Whiskers over the repeats (min to max of `<metric>Samples`) where a case has them.
+        const spread = s.map((p) => {
+          const r = results.find((r) =>
+            r.params.dataset === ds && r.params.method === method && r.params.n === p.n &&
+            r.params.study === undefined
+          );
+          const v = r?.metrics[`${metric}Samples`];
+          const xs = Array.isArray(v) ? v.filter((x): x is number => typeof x === "number") : [];
+          return xs.length > 1 ? [Math.min(...xs), Math.max(...xs)] : null;
+        });
         datasets.push({
           label: `${ds} ${method}`,
           data: s.map((p) => ({ x: p.n, y: p.v })),
           showLine: true,
+          ...(spread.some((b) => b !== null) ? { errorBars: spread } : {}),
         });
       }
     }
@@ -465,7 +476,12 @@ function report(results: CaseResult[], summary: Record<string, JsonValue>): Repo
       `IndexFlatL2: ${fmt(summary.faiss_pairs_per_second_n20000)}.`,
     ],
     charts: [
-      lineChart("Time vs N (log-log)", results, "totalSeconds", true),
+      lineChart(
+        "Time vs N (log-log; whiskers: min to max over repeats)",
+        results,
+        "totalSeconds",
+        true,
+      ),
       // Exact rows are the reference these errors are measured against: not drawn.
       lineChart("HNSW log-normaliser error (mean nats) vs N", results, "logZErrMean", true, [
         "hnsw",

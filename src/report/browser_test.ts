@@ -162,6 +162,20 @@ Deno.test({
             },
           },
           { title: "nothing", config: { type: "line", data: { datasets: [{ data: [null] }] } } },
+          ...[false, true].map((whiskers) => ({
+            title: whiskers ? "with error bars" : "without",
+            config: {
+              type: "scatter",
+              data: {
+                datasets: [{
+                  label: "time",
+                  data: xy([1, 2, 3]),
+                  ...(whiskers ? { errorBars: [[0.5, 1.5], null, [1, 5]] } : {}),
+                }],
+              },
+              options: { scales: { y: { min: 0, max: 6 } } },
+            },
+          })),
         ],
         tables: [],
       },
@@ -176,7 +190,7 @@ Deno.test({
     });
     assert.deepEqual(probe.errors, []);
     assert.equal(probe.chartErrors, 0);
-    assert.equal(probe.drawn.length, 2, "the empty chart is left out");
+    assert.equal(probe.drawn.length, 4, "the empty chart is left out");
     for (const n of probe.drawn) assert.ok(n > 500, `a chart drew only ${n} pixels`);
     const extra = probe.extra as {
       answers: number;
@@ -187,6 +201,10 @@ Deno.test({
     assert.equal(extra.answers, 1);
     assert.equal(extra.link, "#posterior");
     assert.ok(extra.firstChart > 0, "answers come before the first chart");
+    assert.ok(
+      probe.drawn[3] > probe.drawn[2] + 50,
+      `whiskers drew ${probe.drawn[3] - probe.drawn[2]} px`,
+    );
     // Five series on one line: one legend entry for the mean and one for the band.
     assert.equal(extra.legend, 2);
   },

@@ -129,6 +129,7 @@ function merged(group: Obj[], rgb: number[], tol: number): Obj[] {
   const base: Obj = { ...group[0] };
   delete base.label;
   delete base.data;
+  delete base.errorBars;
   return [
     {
       ...base,

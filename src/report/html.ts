@@ -159,7 +159,10 @@ export function pageOpen(title: string, style: string): string {
  * The end of a page: the chart data inlined as JSON in element `dataId`
  * (`charts`: chart.js configs; optional `links`: per chart, a page for each
  * label that a click on its point opens), chart.js itself, and the script
- * that draws the charts.
+ * that draws the charts. A dataset may carry `errorBars`, one `[low, high]`
+ * (or null) per point, drawn as whiskers: the interval over draws or
+ * repeats where the data have one. A dataset with `legend: false` is drawn
+ * but not listed.
  */
 export function pageClose(dataId: string, data: JsonValue, chartJs: string): string {
   return `<script type="application/json" id="${dataId}">${jsonForScript(data)}</script>
@@ -174,6 +177,34 @@ export function pageClose(dataId: string, data: JsonValue, chartJs: string): str
 const initScript = (dataId: string) =>
   `(function () {
   var data = JSON.parse(document.getElementById("${dataId}").textContent);
+  // Error bars: a dataset's errorBars[i] = [low, high] (or null) is drawn as a whisker on point i.
+  if (typeof Chart !== "undefined" && Chart.register) {
+    Chart.register({
+      id: "errorBars",
+      afterDatasetsDraw: function (chart) {
+        var ctx = chart.ctx, yScale = chart.scales.y;
+        if (!yScale) return;
+        chart.data.datasets.forEach(function (ds, d) {
+          var bars = ds.errorBars, meta = chart.getDatasetMeta(d);
+          if (!bars || meta.hidden) return;
+          ctx.save();
+          ctx.strokeStyle = ds.borderColor || "#444";
+          ctx.lineWidth = 1.5;
+          meta.data.forEach(function (el, i) {
+            var b = bars[i];
+            if (!b || !isFinite(b[0]) || !isFinite(b[1])) return;
+            var lo = yScale.getPixelForValue(b[0]), hi = yScale.getPixelForValue(b[1]);
+            ctx.beginPath();
+            ctx.moveTo(el.x, lo); ctx.lineTo(el.x, hi);
+            ctx.moveTo(el.x - 4, lo); ctx.lineTo(el.x + 4, lo);
+            ctx.moveTo(el.x - 4, hi); ctx.lineTo(el.x + 4, hi);
+            ctx.stroke();
+          });
+          ctx.restore();
+        });
+      },
+    });
+  }
   var canvases = document.querySelectorAll("canvas[data-chart]");
   for (var i = 0; i < canvases.length; i++) {
     var canvas = canvases[i];
