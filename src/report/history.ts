@@ -200,10 +200,14 @@ export function renderHistory(entries: HistoryEntry[], options: HistoryRenderOpt
     `${e.commit.slice(0, 7)} ${e.startedAt.slice(0, 16).replace("T", " ")}`
   );
   const profiles = [...new Set(entries.map((e) => e.profile))];
-  const metrics = [...new Set(entries.flatMap((e) => Object.keys(e.headline)))].sort();
+  const { steps, levels } = historySteps(entries, options.steps);
+  // Metrics that moved come first, so the chart cap never hides one.
+  const moved = new Set(steps.map((st) => st.metric));
+  const metrics = [...new Set(entries.flatMap((e) => Object.keys(e.headline)))].sort((a, b) =>
+    Number(moved.has(b)) - Number(moved.has(a)) || a.localeCompare(b)
+  );
   const maxCharts = options.maxCharts ?? 40;
   const shown = metrics.slice(0, maxCharts);
-  const { steps, levels } = historySteps(entries, options.steps);
   const runHref = (e: HistoryEntry) => `${runsHref}/${encodeURIComponent(e.id)}/index.html`;
   const charts = shown.map((m) => {
     const datasets: JsonValue[] = [];

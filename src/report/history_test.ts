@@ -103,13 +103,15 @@ Deno.test("history: a metric that moved gets a step marker, fitted levels and a 
   const data = JSON.parse(
     /<script type="application\/json" id="history-data">(.*?)<\/script>/s.exec(html)![1],
   );
-  const passes = data.charts[1];
+  // The metric that moved is charted first.
+  assert.ok(html.indexOf("<h3>budget.passes</h3>") < html.indexOf("<h3>budget.flat</h3>"));
+  const passes = data.charts[0];
   assert.deepEqual(passes.data.labels[4], "c4abcde 2026-01-05 00:00");
   const labels = passes.data.datasets.map((d: { label: string }) => d.label);
   assert.deepEqual(labels, ["quick", "quick: fitted levels", "quick: step"]);
   assert.deepEqual(passes.data.datasets[2].data, [null, null, null, null, 12, null, null]);
   // The flat metric has no step datasets.
-  assert.deepEqual(data.charts[0].data.datasets.length, 1);
-  assert.equal(data.links[1][4], "runs/r4/index.html");
+  assert.deepEqual(data.charts[1].data.datasets.length, 1);
+  assert.equal(data.links[0][4], "runs/r4/index.html");
   assert.equal(data.links.length, data.charts.length);
 });

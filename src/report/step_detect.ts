@@ -82,9 +82,19 @@ export function detectSteps(
   const cuts = bestCuts(fitted, { ...options, sigma: noiseScale(logged) });
   const segments: Segment[] = [];
   let start = 0;
+  const mean = (a: number, b: number) => values.slice(a, b).reduce((x, y) => x + y, 0) / (b - a);
   for (const end of cuts) {
-    const piece = values.slice(start, end);
-    segments.push({ start, end, level: piece.reduce((a, b) => a + b, 0) / piece.length });
+    const level = mean(start, end);
+    const last = segments.at(-1);
+    // Pieces whose levels agree to round-off are one piece.
+    if (
+      last && Math.abs(level - last.level) <= 1e-9 * Math.max(Math.abs(level), Math.abs(last.level))
+    ) {
+      last.end = end;
+      last.level = mean(last.start, end);
+    } else {
+      segments.push({ start, end, level });
+    }
     start = end;
   }
   const steps = segments.slice(1).map((s, k) => ({
@@ -112,8 +122,12 @@ function bestCuts(values: number[], options: StepOptions & { sigma: number }): n
   // A floor on sigma keeps float round-off of a deterministic metric from counting as a step.
   const sigma = Math.max(options.sigma, 1e-9 * scale);
   const penalty = (options.penaltyScale ?? 3) * 2 * sigma * sigma * Math.log(Math.max(n, 2));
+  // Sums of values about their median: raw sums of squares of a large constant lose the
+  // differences that matter to cancellation (a flat series at 3e6 showed steps).
+  const mid = median(values);
   const s1 = [0], s2 = [0];
-  for (const v of values) {
+  for (const raw of values) {
+    const v = raw - mid;
     s1.push(s1.at(-1)! + v);
     s2.push(s2.at(-1)! + v * v);
   }

@@ -12,6 +12,10 @@ Deno.test("detectSteps: a deterministic metric steps on any real change, not on 
   const v = [1200, 1200, 1200, 1250, 1250, 1250];
   assert.deepEqual(detectSteps(v).steps, [{ index: 3, from: 1200, to: 1250 }]);
   assert.deepEqual(detectSteps([0.5, 0.5 + 1e-13, 0.5, 0.5 - 1e-13]).steps, []);
+  // Large constants: sums of squares must not cancel into spurious steps.
+  assert.deepEqual(detectSteps(Array(8).fill(3e6)).steps, []);
+  assert.deepEqual(detectSteps(Array(8).fill(-0.5672927446102269)).steps, []);
+  assert.deepEqual(detectSteps(Array(8).fill(1136.25)).steps, []);
 });
 
 Deno.test("detectSteps: a 2x shift in noisy timings is found, the noise alone is not", () => {
