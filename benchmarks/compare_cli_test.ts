@@ -188,7 +188,7 @@ Deno.test("runCompare: a baseline folder, --confirm reruns the flagged cases, co
   }
 });
 
-Deno.test("the standard baseline compares >= 90% of the reference run's and today's cases", () => {
+Deno.test("baselines: the reference run and today's case lists compare >= 90% of their cases", () => {
   const root = new URL("../", import.meta.url).pathname;
   const reference = readResults(`${root}reports/reference/results.json`);
   const baseline = readResults(`${root}reports/baseline/standard.json`);
@@ -198,17 +198,22 @@ Deno.test("the standard baseline compares >= 90% of the reference run's and toda
     `compared ${c.coverage.compared} of ${c.coverage.current}`,
   );
   assert.equal(c.regressions, 0);
-  // The nightly runs today's case list: the baseline must still hold >= 90% of it, same params.
-  const byKey = new Map(baseline.cases.map((x) => [`${x.suite}/${x.name}`, x]));
-  const today = expandCases(SUITES, "standard");
-  const matched = today.filter((s) => {
-    const b = byKey.get(`${s.suite}/${s.name}`);
-    return b !== undefined && b.status !== "failed" &&
-      JSON.stringify(b.params) === JSON.stringify(s.params);
-  });
-  assert.ok(
-    matched.length >= 0.9 * today.length,
-    `baseline matches ${matched.length} of ${today.length} standard cases; ` +
-      "refresh it with `deno task baseline --profile standard`",
-  );
+  // The nightly runs today's case list: each baseline must still hold >= 90% of it, same params.
+  for (const profile of ["quick", "standard"] as const) {
+    const base = profile === "standard"
+      ? baseline
+      : readResults(`${root}reports/baseline/${profile}.json`);
+    const byKey = new Map(base.cases.map((x) => [`${x.suite}/${x.name}`, x]));
+    const today = expandCases(SUITES, profile);
+    const matched = today.filter((s) => {
+      const b = byKey.get(`${s.suite}/${s.name}`);
+      return b !== undefined && b.status !== "failed" &&
+        JSON.stringify(b.params) === JSON.stringify(s.params);
+    });
+    assert.ok(
+      matched.length >= 0.9 * today.length,
+      `the ${profile} baseline matches ${matched.length} of ${today.length} cases; ` +
+        `refresh it with \`deno task baseline --profile ${profile}\``,
+    );
+  }
 });
