@@ -2,7 +2,9 @@
  * `deno task compare --baseline FILE --current FILE`: the regression check.
  * Prints a table, optionally writes a Markdown summary (and appends it to
  * `$GITHUB_STEP_SUMMARY` when set) and a github-action-benchmark export;
- * exits 1 when something regressed, 0 otherwise, 2 on bad input.
+ * with `--confirm` reruns the cases of a time regression and fails only on
+ * those that reproduce. Exits 1 when something regressed or too few cases
+ * were compared, 0 otherwise, 2 on bad input.
  *
  * @module
  */
@@ -18,18 +20,33 @@ import {
   formatComparisonMarkdown,
   formatComparisonText,
 } from "../src/report/compare.ts";
+import {
+  caseRegex,
+  casesToConfirm,
+  confirmTimeRegressions,
+} from "../src/report/compare_confirm.ts";
 import { formatGab } from "../src/report/gab_export.ts";
 import { TOLERANCES } from "../src/report/metric_kinds.ts";
-import { readResults } from "../src/report/results.ts";
+import { readResults, type ResultsFile } from "../src/report/results.ts";
 
-const HELP = `Usage: deno task compare --baseline FILE --current FILE [options]
+const HELP = `Usage: deno task compare --baseline PATH --current FILE [--confirm] [options]
 
 Compares two results.json files case by case; exit status 1 when something
-regressed, 0 otherwise, and 2 with "error: ..." on bad input.
+regressed or fewer than --min-coverage of the current cases were compared,
+0 otherwise, and 2 with "error: ..." on bad input.
 
 Options:
-  --baseline FILE      the reference run (e.g. reports/baseline.json)
+  --baseline PATH      the baseline run: a results file, or a folder holding one
+                       per profile (reports/baseline, read as DIR/<profile>.json
+                       for the current run's profile)
   --current FILE       the run to check (e.g. reports/latest/results.json)
+  --confirm            rerun the cases of a time regression (deno task bench
+                       --case, same profile, seed and backend) and fail only on
+                       those the rerun reproduces
+  --confirm-max N      most cases rerun (default 20, slowest first)
+  --confirm-out DIR    where the rerun writes (default: a temporary folder)
+  --min-coverage F     fewest compared cases, as a share of the current run's
+                       (default 0.9): a baseline of other cases checks nothing
   --threshold X        slowdown of a suite's geometric mean that may flag it (default 1.5)
   --case-threshold X   slowdown that may flag a single case (default 3)
   --alpha P            Mann-Whitney significance level (default 0.01)
@@ -58,7 +75,8 @@ ${
 }
 A case with params.deterministic = false (e.g. trained under a wall-clock
 budget) has its numbers shown, never gated. New and vanished cases are
-listed, not counted.
+listed, not counted. Cases are compared when suite, name and params match;
+refresh a baseline with \`deno task baseline --profile P\`.
 `;
 
 /** What the command line asked for. */
@@ -73,6 +91,14 @@ export interface CompareArgs {
   summary?: string;
   /** github-action-benchmark export path. */
   exportGab?: string;
+  /** Rerun the cases of time regressions before failing. */
+  confirm: boolean;
+  /** Most cases rerun. */
+  confirmMax: number;
+  /** Folder the rerun writes to (default: a temporary folder). */
+  confirmOut?: string;
+  /** Fewest compared cases as a share of the current run's. */
+  minCoverage: number;
   /** List every metric. */
   verbose: boolean;
   /** Print help. */
@@ -109,6 +135,10 @@ export function parseCompareArgs(args: string[]): CompareArgs {
         "min-samples": { type: "string" },
         summary: { type: "string" },
         "export-gab": { type: "string" },
+        confirm: { type: "boolean", default: false },
+        "confirm-max": { type: "string" },
+        "confirm-out": { type: "string" },
+        "min-coverage": { type: "string" },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -118,7 +148,7 @@ export function parseCompareArgs(args: string[]): CompareArgs {
   }
   if (!values.help && (values.baseline === undefined || values.current === undefined)) {
     throw new InputError(
-      "compare needs --baseline FILE and --current FILE, e.g. --baseline reports/baseline.json " +
+      "compare needs --baseline PATH and --current FILE, e.g. --baseline reports/baseline " +
         "--current reports/latest/results.json",
     );
   }
@@ -140,42 +170,139 @@ export function parseCompareArgs(args: string[]): CompareArgs {
   if (minSamples !== undefined && !Number.isInteger(minSamples)) {
     throw new InputError(`bad --min-samples "${values["min-samples"]}"; use an integer, e.g. 5`);
   }
+  const confirmMax = positiveNumber(values["confirm-max"], "--confirm-max", "20") ?? 20;
+  if (!Number.isInteger(confirmMax)) {
+    throw new InputError(`bad --confirm-max "${values["confirm-max"]}"; use an integer, e.g. 20`);
+  }
+  const minCoverageText = values["min-coverage"];
+  const minCoverage = minCoverageText === undefined ? 0.9 : Number(minCoverageText);
+  if (
+    !Number.isFinite(minCoverage) || minCoverage < 0 || minCoverage > 1 ||
+    minCoverageText?.trim() === ""
+  ) {
+    throw new InputError(
+      `bad --min-coverage "${minCoverageText}"; use a share in [0, 1], e.g. 0.9`,
+    );
+  }
   return {
     baseline: values.baseline ?? "",
     current: values.current ?? "",
     options: { threshold, caseThreshold, alpha, minSamples },
     summary: values.summary,
     exportGab: values["export-gab"],
+    confirm: values.confirm,
+    confirmMax,
+    confirmOut: values["confirm-out"],
+    minCoverage,
     verbose: values.verbose,
     help: values.help,
   };
 }
 
-/** Runs the comparison `args` describes and writes its outputs; returns the comparison. */
-export function runCompare(args: CompareArgs): Comparison {
+/** Reruns the cases `keys` of `current`'s profile, seed and backend; returns the rerun's results. */
+export type Rerun = (keys: string[], current: ResultsFile) => Promise<ResultsFile>;
+
+/** The path of the baseline for `current`: `path` itself, or `path/<profile>.json` for a folder. */
+export function baselinePath(path: string, current: ResultsFile): string {
+  let folder = false;
+  try {
+    folder = Deno.statSync(path).isDirectory;
+  } catch { /* readResults says what is wrong with a missing file */ }
+  if (!folder) return path;
+  const file = `${path.replace(/\/+$/, "")}/${current.meta.profile}.json`;
+  try {
+    Deno.statSync(file);
+  } catch {
+    throw new InputError(
+      `no baseline for profile ${current.meta.profile} in ${path}; make one with ` +
+        `\`deno task baseline --profile ${current.meta.profile}\``,
+    );
+  }
+  return file;
+}
+
+function benchRerun(out: string | undefined): Rerun {
+  return async (keys, current) => {
+    const dir = out ?? Deno.makeTempDirSync({ prefix: "compare_confirm_" });
+    // Loaded only when a rerun is needed: the runner brings in every suite and tfjs.
+    const { runBenchCli } = await import("./main.ts");
+    const m = current.meta;
+    const code = await runBenchCli([
+      "--profile",
+      m.profile,
+      "--backend",
+      m.backend,
+      "--seed",
+      String(m.seed),
+      "--case",
+      caseRegex(keys),
+      "--out",
+      dir,
+    ]);
+    // A failed case is left out of the rerun's ok cases, so its row stays unconfirmed.
+    if (code !== 0 && code !== 2) throw new Error(`confirmation rerun exited with ${code}`);
+    return readResults(`${dir}/results.json`);
+  };
+}
+
+/** What {@linkcode runCompare} found: the comparison and whether it fails the check. */
+export interface CompareOutcome {
+  /** The comparison, confirmed when `--confirm` was given. */
+  comparison: Comparison;
+  /** Why the check fails, empty when it passes. */
+  failures: string[];
+}
+
+/**
+ * Runs the comparison `args` describes and writes its outputs; `options.rerun`
+ * replaces the confirmation run (tests).
+ */
+export async function runCompare(
+  args: CompareArgs,
+  options: { rerun?: Rerun } = {},
+): Promise<CompareOutcome> {
   if (args.summary !== undefined) checkWritableFile(args.summary, "--summary");
   if (args.exportGab !== undefined) checkWritableFile(args.exportGab, "--export-gab");
-  const baseline = readResults(args.baseline);
   const current = readResults(args.current);
-  const comparison = compareResults(baseline, current, args.options);
+  const baseline = readResults(baselinePath(args.baseline, current));
+  let comparison = compareResults(baseline, current, args.options);
+  const keys = args.confirm ? casesToConfirm(comparison, { max: args.confirmMax }) : [];
+  if (keys.length) {
+    console.error(`compare: rerunning ${keys.length} case(s) to confirm time regressions`);
+    const rerun = await (options.rerun ?? benchRerun(args.confirmOut))(keys, current);
+    comparison = confirmTimeRegressions(comparison, { baseline, rerun }, args.options);
+  }
+  const failures: string[] = [];
+  if (comparison.regressions > 0) failures.push(`${comparison.regressions} regression(s)`);
+  const { compared, current: total } = comparison.coverage;
+  if (total > 0 && compared < args.minCoverage * total) {
+    const msg =
+      `only ${compared} of ${total} cases compared (--min-coverage ${args.minCoverage}):` +
+      ` the baseline is of other cases; refresh it with \`deno task baseline --profile ` +
+      `${current.meta.profile}\``;
+    failures.push(msg);
+    comparison.warnings.push(msg);
+  }
   console.log(formatComparisonText(comparison, { verbose: args.verbose }));
   const markdown = formatComparisonMarkdown(comparison);
   if (args.summary !== undefined) writeOutputFile(args.summary, markdown);
   const step = Deno.env.get("GITHUB_STEP_SUMMARY");
   if (step) Deno.writeTextFileSync(step, markdown, { append: true });
   if (args.exportGab !== undefined) writeOutputFile(args.exportGab, formatGab(current));
-  return comparison;
+  return { comparison, failures };
 }
 
 if (import.meta.main) {
   Deno.exit(
-    await exitCodeOf(() => {
+    await exitCodeOf(async () => {
       const args = parseCompareArgs(Deno.args);
       if (args.help) {
         console.log(HELP);
         return 0;
       }
-      return runCompare(args).regressions > 0 ? 1 : 0;
+      const { failures } = await runCompare(args);
+      for (const f of failures) console.error(`compare: fails: ${f}`);
+      return failures.length ? 1 : 0;
     }, { inputErrorCode: 2 }),
   );
 }

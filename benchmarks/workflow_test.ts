@@ -1,6 +1,7 @@
 // Checks .github/workflows/bench.yml: it parses, has the triggers, jobs and
-// permissions issue 7 asks for, and every `deno task X` it calls exists in
-// deno.json. Runs @action-validator/cli too when npm has it cached (no network).
+// permissions issues 7 and 16 ask for, every `deno task X` it calls exists in
+// deno.json, every profile it can run has a committed baseline, and it passes
+// @action-validator/cli (installed by `deno task setup` through deno.json; no network).
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -185,7 +186,15 @@ Deno.test("bench.yml: triggers, shards, merge, Pages, and only existing deno tas
   const merge = obj(jobs.merge, "merge");
   assert.equal(merge.needs, "shard");
   assert.ok(runs.some((r) => /task report --merge /.test(r)));
-  assert.ok(runs.some((r) => /task compare --baseline reports\/baseline\.json/.test(r)));
+  const compare = runs.find((r) => /task compare /.test(r));
+  assert.ok(compare, "no compare step");
+  assert.match(compare, /--baseline reports\/baseline(\s|$)/);
+  assert.match(compare, /--confirm(\s|$)/, "time regressions are rerun before they fail");
+  // The history lives on the gh-pages branch, not only in the evictable Actions cache.
+  assert.ok(runs.some((r) => /task report --merge [\s\S]*--root site[\s\S]*--keep/.test(r)));
+  assert.ok(runs.some((r) => /git push origin gh-pages/.test(r)), "kept runs are pushed");
+  assert.ok(!uses.merge.includes("actions/cache/restore"), "history is on gh-pages, not the cache");
+  assert.equal(obj(merge.permissions, "merge.permissions").contents, "write");
   for (const u of ["actions/download-artifact", "actions/upload-pages-artifact"]) {
     assert.ok(uses.merge.includes(u), `merge lacks ${u}`);
   }
@@ -196,24 +205,46 @@ Deno.test("bench.yml: triggers, shards, merge, Pages, and only existing deno tas
   });
   assert.equal(obj(deploy.environment, "environment").name, "github-pages");
   assert.deepEqual(uses.deploy, ["actions/deploy-pages"]);
+
+  // Every profile the workflow can run is compared with a baseline of that profile.
+  const inputs = obj(obj(on.workflow_dispatch, "workflow_dispatch").inputs, "inputs");
+  const profiles = list(obj(inputs.profile, "inputs.profile").options, "profile options");
+  assert.ok(profiles.includes("standard"));
+  for (const p of profiles) {
+    const base = JSON.parse(Deno.readTextFileSync(`${ROOT}reports/baseline/${p}.json`));
+    assert.equal(base.meta.profile, p, `reports/baseline/${p}.json is not a ${p} run`);
+    assert.equal(base.meta.backend, "wasm", "CI runs bench:ci on wasm");
+    assert.equal(base.meta.shard, null);
+  }
 });
 
-Deno.test("bench.yml passes @action-validator/cli when npm has it cached", async (t) => {
-  let out: Deno.CommandOutput;
+/** Runs the validator deno.json pins on `path`; cached only, so it never reaches the network. */
+async function actionValidator(path: string): Promise<{ code: number; text: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--cached-only", "npm:@action-validator/cli@0.6.0", path],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, text: dec.decode(out.stdout) + dec.decode(out.stderr) };
+}
+
+Deno.test("bench.yml passes @action-validator/cli, which rejects a broken copy", async () => {
+  const ok = await actionValidator(WORKFLOW);
+  assert.doesNotMatch(ok.text, /not (found|cached)|--cached-only/i, "run `deno task setup` first");
+  assert.equal(ok.code, 0, ok.text);
+  const dir = Deno.makeTempDirSync({ prefix: "workflow_test_" });
   try {
-    out = await new Deno.Command("npx", {
-      args: ["--offline", "-y", "@action-validator/cli", WORKFLOW],
-      env: { npm_config_offline: "true", npm_config_update_notifier: "false" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-  } catch {
-    return; // no npx here
+    const bad = `${dir}/bench.yml`;
+    Deno.writeTextFileSync(
+      bad,
+      Deno.readTextFileSync(WORKFLOW).replace(/runs-on:/g, "runs_on:"),
+    );
+    const r = await actionValidator(bad);
+    assert.equal(r.code, 1, r.text);
+    assert.match(r.text, /runs-on/);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
   }
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  if (/ENOTCACHED|could not determine executable|E404|ENOENT/.test(text)) {
-    await t.step({ name: "validator not in the npm cache: skipped", ignore: true, fn: () => {} });
-    return;
-  }
-  assert.equal(out.code, 0, text);
 });

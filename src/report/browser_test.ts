@@ -4,17 +4,9 @@
  * and nothing tried to leave the page. Skipped when Chromium is missing.
  */
 import assert from "node:assert/strict";
+import { findChromium, probePage } from "./browser_probe.ts";
 import { renderReport } from "./html.ts";
 import type { CaseResult, ResultsFile } from "./results.ts";
-
-function findChromium(): string | undefined {
-  for (const path of ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]) {
-    try {
-      if (Deno.statSync(path).isFile) return path;
-    } catch { /* try the next one */ }
-  }
-  return undefined;
-}
 
 const CHROMIUM = findChromium();
 const SKIP = CHROMIUM ? "" : " (skipped: chromium not installed; apt-get install -y chromium)";
@@ -68,101 +60,152 @@ const RESULTS: ResultsFile = {
   summaries: {},
 };
 
-// Records script errors and CSP violations (an attempted request) from the start of the page.
-const RECORDER = `<script>window.__errors=[];
-addEventListener("error",function(e){__errors.push(String(e.message))});
-addEventListener("securitypolicyviolation",function(e){__errors.push("csp: "+e.blockedURI)});
-</script>`;
-
-// Runs after the charts: counts drawn pixels per canvas and writes the findings into the DOM.
-const PROBE = `<script>(function(){
-  var canvases = document.querySelectorAll("canvas");
-  var drawn = [];
-  for (var i = 0; i < canvases.length; i++) {
-    var c = canvases[i], px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data, n = 0;
-    for (var j = 3; j < px.length; j += 4) if (px[j] !== 0) n++;
-    drawn.push(n);
-  }
-  var cell = document.querySelector("#suite-demo table tbody tr td:nth-child(2)");
-  var pre = document.createElement("pre");
-  pre.id = "probe";
-  pre.textContent = JSON.stringify({ drawn: drawn, cell: cell && cell.textContent,
-    failed: document.querySelectorAll("tr.failed").length, errors: window.__errors });
-  document.body.appendChild(pre);
-})();</script>`;
-
 Deno.test({
   name: `report renders in headless chromium${SKIP}`,
   ignore: !CHROMIUM,
   sanitizeResources: false,
   fn: async () => {
-    const dir = Deno.makeTempDirSync({ prefix: "report_browser_" });
-    try {
-      const page = renderReport(RESULTS, [
-        {
-          suite: "demo",
-          cases: CASES,
-          section: {
-            title: "Demo",
-            notes: ["fixture"],
-            charts: [
-              {
-                title: "time vs n",
-                config: {
-                  type: "line",
-                  data: {
-                    labels: CASES.map((c) => c.name),
-                    datasets: [{ label: "ms", data: CASES.map((c) => c.metrics.ms) }],
-                  },
+    const page = renderReport(RESULTS, [
+      {
+        suite: "demo",
+        cases: CASES,
+        section: {
+          title: "Demo",
+          notes: ["fixture"],
+          charts: [
+            {
+              title: "time vs n",
+              config: {
+                type: "line",
+                data: {
+                  labels: CASES.map((c) => c.name),
+                  datasets: [{ label: "ms", data: CASES.map((c) => c.metrics.ms) }],
                 },
               },
-              {
-                title: "bars",
-                config: {
-                  type: "bar",
-                  data: { labels: ["a", "b"], datasets: [{ label: "v", data: [3, 5] }] },
-                },
+            },
+            {
+              title: "bars",
+              config: {
+                type: "bar",
+                data: { labels: ["a", "b"], datasets: [{ label: "v", data: [3, 5] }] },
               },
-            ],
-            tables: [{ title: "times", columns: ["n", "ms"], rows: [[2, 6], [3, 13.5]] }],
+            },
+          ],
+          tables: [{ title: "times", columns: ["n", "ms"], rows: [[2, 6], [3, 13.5]] }],
+        },
+      },
+      { suite: "plain", cases: RESULTS.cases.slice(4) },
+    ]);
+    const probe = await probePage(page, {
+      chromium: CHROMIUM!,
+      extra:
+        `{ cell: (document.querySelector("#demo table tbody tr td:nth-child(2)") || {}).textContent,
+        failed: document.querySelectorAll("tr.failed").length }`,
+    });
+    assert.deepEqual(probe.errors, []);
+    assert.equal(probe.drawn.length, 2);
+    for (const n of probe.drawn) assert.ok(n > 500, `a chart drew only ${n} pixels`);
+    const extra = probe.extra as { cell: string; failed: number };
+    assert.equal(extra.cell, "6");
+    assert.equal(extra.failed, 1);
+  },
+});
+
+Deno.test({
+  name: `report: the Answers section renders first and every chart, merged or banded, draws${SKIP}`,
+  ignore: !CHROMIUM,
+  sanitizeResources: false,
+  fn: async () => {
+    const results: ResultsFile = {
+      ...RESULTS,
+      summaries: {
+        posterior: {
+          trend: {
+            circle: { capturesTrend: true, tvToGt: 0.3, tvToGtCiLow: 0.2, tvToGtCiHigh: 0.4 },
           },
         },
-        { suite: "plain", cases: RESULTS.cases.slice(4) },
-      ]);
-      const html = page.replace("<body>", `<body>${RECORDER}`).replace(
-        "</body>",
-        `${PROBE}</body>`,
-      );
-      Deno.writeTextFileSync(`${dir}/index.html`, html);
-      const cmd = new Deno.Command(CHROMIUM!, {
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--no-first-run",
-          `--user-data-dir=${dir}/profile`,
-          "--window-size=1200,2000",
-          "--dump-dom",
-          `file://${dir}/index.html`,
+      },
+    };
+    const xy = (ys: number[]) => ys.map((y, i) => ({ x: 1000 * (i + 1), y }));
+    const page = renderReport(results, [{
+      suite: "posterior",
+      cases: CASES,
+      section: {
+        title: "Posterior",
+        notes: [],
+        charts: [
+          {
+            title: "five data sets on one line",
+            config: {
+              type: "scatter",
+              data: {
+                datasets: ["a", "b", "c", "d", "e"].map((d, i) => ({
+                  label: `MAPA ${d}`,
+                  data: xy([9 + i / 100, 15, 22]),
+                  showLine: true,
+                })),
+              },
+            },
+          },
+          {
+            title: "band",
+            config: {
+              type: "line",
+              data: {
+                labels: ["1", "2", "3"],
+                datasets: [
+                  { label: "q (low)", data: [1, 2, 3], fill: false, borderWidth: 0 },
+                  { label: "q interval", data: [2, 3, 4], fill: "-1", borderWidth: 0 },
+                  { label: "q", data: [1.5, 2.5, 3.5] },
+                ],
+              },
+            },
+          },
+          { title: "nothing", config: { type: "line", data: { datasets: [{ data: [null] }] } } },
+          ...[false, true].map((whiskers) => ({
+            title: whiskers ? "with error bars" : "without",
+            config: {
+              type: "scatter",
+              data: {
+                datasets: [{
+                  label: "time",
+                  data: xy([1, 2, 3]),
+                  ...(whiskers ? { errorBars: [[0.5, 1.5], null, [1, 5]] } : {}),
+                }],
+              },
+              options: { scales: { y: { min: 0, max: 6 } } },
+            },
+          })),
         ],
-        stdout: "piped",
-        stderr: "piped",
-        signal: AbortSignal.timeout(120_000),
-      });
-      const out = await cmd.output();
-      const dom = new TextDecoder().decode(out.stdout);
-      const m = /<pre id="probe">([\s\S]*?)<\/pre>/.exec(dom);
-      assert.ok(m, `no probe output; chromium said: ${new TextDecoder().decode(out.stderr)}`);
-      const probe = JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&amp;/g, "&"));
-      assert.deepEqual(probe.errors, []);
-      assert.equal(probe.drawn.length, 2);
-      for (const n of probe.drawn) assert.ok(n > 500, `a chart drew only ${n} pixels`);
-      assert.equal(probe.cell, "6");
-      assert.equal(probe.failed, 1);
-    } finally {
-      Deno.removeSync(dir, { recursive: true });
-    }
+        tables: [],
+      },
+    }]);
+    const probe = await probePage(page, {
+      chromium: CHROMIUM!,
+      extra: `{ answers: document.querySelectorAll("#answers tbody tr").length,
+        link: (document.querySelector("#answers tbody a") || {}).getAttribute("href"),
+        firstChart: document.querySelector("#answers").compareDocumentPosition(
+          document.querySelector("canvas")) & Node.DOCUMENT_POSITION_FOLLOWING,
+        legend: Chart.getChart(document.querySelector("canvas")).legend.legendItems.length }`,
+    });
+    assert.deepEqual(probe.errors, []);
+    assert.equal(probe.chartErrors, 0);
+    assert.equal(probe.drawn.length, 4, "the empty chart is left out");
+    for (const n of probe.drawn) assert.ok(n > 500, `a chart drew only ${n} pixels`);
+    const extra = probe.extra as {
+      answers: number;
+      link: string;
+      firstChart: number;
+      legend: number;
+    };
+    assert.equal(extra.answers, 1);
+    assert.equal(extra.link, "#posterior");
+    assert.ok(extra.firstChart > 0, "answers come before the first chart");
+    assert.ok(
+      probe.drawn[3] > probe.drawn[2] + 50,
+      `whiskers drew ${probe.drawn[3] - probe.drawn[2]} px`,
+    );
+    // Five series on one line: one legend entry for the mean and one for the band.
+    assert.equal(extra.legend, 2);
   },
 });

@@ -48,7 +48,30 @@ Deno.test("claimsTable: one row per claim and data set, outcomes and intervals f
     /0\.500 \[0\.200, 0\.800\] nats over 3 paired draws; a curve had not converged/,
   );
   assert.match(String(t.rows[1][4]), /N ≈ 60,000 \(S = 100\)/);
+  assert.deepEqual(t.sections, ["budget", "passes", "passes", "posterior", "posterior"]);
   assert.equal(claimsTable({}), null);
+});
+
+Deno.test("claimsTable: where HNSW overtakes exact rows and the bound gap it costs", () => {
+  const t = claimsTable({
+    scaling: {
+      figure8_exact_slope: 1.42,
+      figure8_hnsw_slope: 1.23,
+      figure8_crossover_n: 100000,
+      mnist_exact_slope: 1.5,
+      mnist_hnsw_slope: 1.1,
+      mnist_crossover_n: null,
+      bound_gap_n3000: { gapNats: -0.3, ciLow: -0.34, ciHigh: -0.27 },
+    },
+  })!;
+  assert.deepEqual(t.rows.map((r) => [r[2], r[3]]), [["figure8", "measured"], [
+    "mnist",
+    "not resolved",
+  ]]);
+  assert.match(String(t.rows[0][4]), /first faster at the measured N = 100,000/);
+  assert.match(String(t.rows[0][4]), /N = 3,000: -0\.300 \[-0\.340, -0\.270\]/);
+  assert.match(String(t.rows[1][4]), /no crossover within the N run/);
+  assert.deepEqual(t.sections, ["scaling", "scaling"]);
 });
 
 Deno.test("the page opens with its answers, before the first suite section", async () => {

@@ -184,7 +184,8 @@ Deno.test("compareResults", async (t) => {
       "ok",
       "failed",
     ]]);
-    assert.deepEqual(c.paramChanges, ["s/slow"]);
+    assert.deepEqual(c.paramChanges, ["s/slow: n"]);
+    assert.deepEqual(c.coverage, { baseline: 3, current: 3, compared: 2, notRun: 0 });
     const md = formatComparisonMarkdown(c);
     assert.match(md, /boom \\\| &lt;b>/);
     assert.match(md, /^## Benchmark comparison: regressed/);
@@ -250,4 +251,23 @@ Deno.test("compare: a case marked deterministic = false is shown, not gated", ()
   base.cases[0].params.deterministic = true;
   cur.cases[0].params.deterministic = true;
   assert.ok(compareResults(base, cur).regressions >= 2);
+});
+
+Deno.test("compare: coverage counts compared, skipped, new and param-changed cases", () => {
+  const b = makeResults([
+    okCase("a", { passes: 1 }),
+    okCase("b", { passes: 1 }),
+    { ...okCase("c", {}), status: "skipped", error: "no peer" },
+    okCase("d", { passes: 1 }),
+  ]);
+  const cur = structuredClone(b);
+  cur.cases[1].params = { name: "b", budgetChoice: "new wording" };
+  cur.cases.push(okCase("e", { passes: 1 }));
+  const c = compareResults(b, cur);
+  assert.deepEqual(c.coverage, { baseline: 4, current: 5, compared: 2, notRun: 1 });
+  assert.deepEqual(c.paramChanges, ["s/b: budgetChoice"]);
+  assert.match(
+    formatComparisonText(c),
+    /compared 2 of 5 cases \(40%; baseline has 4\): 1 new, 1 with changed params, 1 not run in either, 0 vanished/,
+  );
 });

@@ -1,15 +1,20 @@
 /**
- * The history page (`reports/index.html`): every run kept under
- * `reports/runs/<id>/` listed with a link to its own page, and a chart per
- * headline metric (the numbers each suite's `summarize()` returned) across
- * runs, one line per profile. Self-contained like the run pages.
+ * The history page (`reports/index.html`, in CI the gh-pages branch's root):
+ * every run kept under `runs/<id>/` listed with a link to its own page, and a
+ * chart per headline metric (the numbers each suite's `summarize()`
+ * returned) over commits, one line per profile. Where a metric moved to a
+ * new level (a piecewise-constant fit, `step_detect.ts`) the chart marks the
+ * step and draws the fitted levels, and a table of steps, newest first, opens
+ * the page. Each point links to its run's page. Self-contained like the run
+ * pages.
  *
  * @module
  */
 
 import { escapeHtml, formatCell, loadChartJs, pageClose, pageOpen } from "./html.ts";
 import { median } from "./metric_kinds.ts";
-import { readResults, type ResultsFile } from "./results.ts";
+import { type JsonValue, readResults, type ResultsFile } from "./results.ts";
+import { detectSteps, type StepOptions } from "./step_detect.ts";
 
 /** One kept run as the history page shows it. */
 export interface HistoryEntry {
@@ -115,6 +120,65 @@ export interface HistoryRenderOptions {
   latestHref?: string;
   /** Most metric charts drawn (default 40); the rest are named in a note. */
   maxCharts?: number;
+  /** Options of the step detection. */
+  steps?: StepOptions;
+}
+
+/** A step the history found in one metric of one profile. */
+export interface HistoryStep {
+  /** Headline metric (`suite.key`). */
+  metric: string;
+  /** Profile of the series. */
+  profile: string;
+  /** Index into the entries of the first run at the new level. */
+  index: number;
+  /** Level before. */
+  from: number;
+  /** Level after. */
+  to: number;
+}
+
+/** One metric's series of one profile: entry indices and values, in run order. */
+function series(entries: HistoryEntry[], metric: string, profile: string) {
+  const index: number[] = [];
+  const values: number[] = [];
+  entries.forEach((e, i) => {
+    const v = e.headline[metric];
+    if (e.profile === profile && typeof v === "number" && Number.isFinite(v)) {
+      index.push(i);
+      values.push(v);
+    }
+  });
+  return { index, values };
+}
+
+/**
+ * The steps in each headline metric of `entries` (oldest first), per profile,
+ * with the fitted level of every run (null where a run has no value).
+ */
+export function historySteps(
+  entries: HistoryEntry[],
+  options: StepOptions = {},
+): { steps: HistoryStep[]; levels: Map<string, (number | null)[]> } {
+  const profiles = [...new Set(entries.map((e) => e.profile))];
+  const metrics = [...new Set(entries.flatMap((e) => Object.keys(e.headline)))].sort();
+  const steps: HistoryStep[] = [];
+  const levels = new Map<string, (number | null)[]>();
+  for (const metric of metrics) {
+    for (const profile of profiles) {
+      const s = series(entries, metric, profile);
+      const fit = detectSteps(s.values, options);
+      const level: (number | null)[] = entries.map(() => null);
+      for (const seg of fit.segments) {
+        for (let k = seg.start; k < seg.end; k++) level[s.index[k]] = seg.level;
+      }
+      levels.set(`${metric}\u0000${profile}`, level);
+      for (const st of fit.steps) {
+        steps.push({ metric, profile, index: s.index[st.index], from: st.from, to: st.to });
+      }
+    }
+  }
+  return { steps, levels };
 }
 
 const STYLE = `
@@ -132,25 +196,82 @@ const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
 export function renderHistory(entries: HistoryEntry[], options: HistoryRenderOptions = {}): string {
   const runsHref = options.runsHref ?? "runs";
   const chartJs = (options.chartJs ?? loadChartJs()).replace(/<\/script/gi, "<\\/script");
-  const labels = entries.map((e) => e.startedAt.slice(0, 16).replace("T", " "));
+  const labels = entries.map((e) =>
+    `${e.commit.slice(0, 7)} ${e.startedAt.slice(0, 16).replace("T", " ")}`
+  );
   const profiles = [...new Set(entries.map((e) => e.profile))];
-  const metrics = [...new Set(entries.flatMap((e) => Object.keys(e.headline)))].sort();
+  const { steps, levels } = historySteps(entries, options.steps);
+  // Metrics that moved come first, so the chart cap never hides one.
+  const moved = new Set(steps.map((st) => st.metric));
+  const metrics = [...new Set(entries.flatMap((e) => Object.keys(e.headline)))].sort((a, b) =>
+    Number(moved.has(b)) - Number(moved.has(a)) || a.localeCompare(b)
+  );
   const maxCharts = options.maxCharts ?? 40;
   const shown = metrics.slice(0, maxCharts);
-  const charts = shown.map((m) => ({
-    type: "line",
-    data: {
-      labels,
-      datasets: profiles.map((p, i) => ({
+  const runHref = (e: HistoryEntry) => `${runsHref}/${encodeURIComponent(e.id)}/index.html`;
+  const charts = shown.map((m) => {
+    const datasets: JsonValue[] = [];
+    profiles.forEach((p, i) => {
+      const color = COLORS[i % COLORS.length];
+      const mine = steps.filter((st) => st.metric === m && st.profile === p);
+      datasets.push({
         label: p,
         data: entries.map((e) => e.profile === p ? e.headline[m] ?? null : null),
-        borderColor: COLORS[i % COLORS.length],
-        backgroundColor: COLORS[i % COLORS.length],
+        borderColor: color,
+        backgroundColor: color,
         spanGaps: true,
-      })),
-    },
-    options: { animation: false, plugins: { legend: { display: profiles.length > 1 } } },
-  }));
+      });
+      if (mine.length === 0) return;
+      datasets.push({
+        label: `${p}: fitted levels`,
+        data: levels.get(`${m}\u0000${p}`) ?? [],
+        borderColor: color,
+        borderDash: [6, 4],
+        borderWidth: 1,
+        pointRadius: 0,
+        spanGaps: true,
+      });
+      datasets.push({
+        label: `${p}: step`,
+        data: entries.map((e, k) =>
+          mine.some((st) => st.index === k) ? e.headline[m] ?? null : null
+        ),
+        borderColor: "#000",
+        backgroundColor: color,
+        pointStyle: "triangle",
+        pointRadius: 9,
+        showLine: false,
+      });
+    });
+    return {
+      type: "line",
+      data: { labels, datasets },
+      options: {
+        animation: false,
+        plugins: { legend: { display: datasets.length > 1 } },
+        scales: { x: { title: { display: true, text: "commit, run date" } } },
+      },
+    };
+  });
+  const links = shown.map(() => entries.map(runHref));
+  const stepRows = [...steps].sort((a, b) => b.index - a.index || a.metric.localeCompare(b.metric))
+    .map((st) => {
+      const e = entries[st.index];
+      const ratio = st.from !== 0 ? `${(st.to / st.from).toFixed(3)}x` : "—";
+      return `<tr><td>${escapeHtml(st.metric)}</td><td>${escapeHtml(st.profile)}</td>` +
+        `<td><a href="${escapeHtml(runHref(e))}">${escapeHtml(e.id)}</a></td>` +
+        `<td>${escapeHtml(e.commit.slice(0, 10))}</td>` +
+        `<td class="num">${escapeHtml(formatCell(st.from))}</td>` +
+        `<td class="num">${escapeHtml(formatCell(st.to))}</td><td class="num">${ratio}</td></tr>`;
+    }).join("\n");
+  const stepTable = steps.length
+    ? `<table id="steps"><caption>Steps: where a headline metric moved to a new level ` +
+      `(piecewise-constant fit), newest first</caption><thead><tr><th>metric</th>` +
+      `<th>profile</th><th>first run at the new level</th><th>commit</th><th>before</th>` +
+      `<th>after</th><th>ratio</th></tr></thead><tbody>\n${stepRows}\n</tbody></table>`
+    : entries.length > 1
+    ? `<p class="note" id="steps">No steps: every headline metric stayed at one level.</p>`
+    : "";
   const chartHtml = shown.map((m, i) =>
     `<div class="chart"><h3>${escapeHtml(m)}</h3>` +
     `<canvas data-chart="${i}" role="img" aria-label="${escapeHtml(m)}"></canvas></div>`
@@ -161,7 +282,7 @@ export function renderHistory(entries: HistoryEntry[], options: HistoryRenderOpt
     }</p>`
     : "";
   const rows = [...entries].reverse().map((e) => {
-    const href = `${runsHref}/${encodeURIComponent(e.id)}/index.html`;
+    const href = runHref(e);
     const failed = e.counts.failed ? ` class="num bad"` : ` class="num"`;
     return `<tr><td><a href="${escapeHtml(href)}">${escapeHtml(e.id)}</a></td>` +
       `<td>${escapeHtml(e.startedAt)}</td><td>${escapeHtml(e.commit.slice(0, 10))}</td>` +
@@ -188,13 +309,17 @@ export function renderHistory(entries: HistoryEntry[], options: HistoryRenderOpt
   return `${pageOpen("mapa-bench history", STYLE)}
 ${latest}
 ${problems}
-${table}
+${stepTable}
 <h2>Headline metrics</h2>
+<p class="note">One point per kept run (click it for that run's page); a triangle marks a step,
+the dashed line the fitted levels.</p>
 ${
     shown.length
       ? `<div class="grid">\n${chartHtml}\n</div>`
       : `<p class="note">No numeric suite summaries in the kept runs.</p>`
   }
 ${more}
-${pageClose("history-data", { charts }, chartJs)}`;
+<h2>Runs</h2>
+${table}
+${pageClose("history-data", { charts, links }, chartJs)}`;
 }

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { headlineMetrics, historyEntry, readHistory, renderHistory, runId } from "./history.ts";
+import {
+  headlineMetrics,
+  historyEntry,
+  historySteps,
+  readHistory,
+  renderHistory,
+  runId,
+} from "./history.ts";
 import { makeResults, okCase } from "./test_fixtures.ts";
 
 const CHART = "window.Chart = function () {};";
@@ -64,4 +71,47 @@ Deno.test("readHistory and renderHistory", () => {
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("history: a metric that moved gets a step marker, fitted levels and a step row", () => {
+  const levels = [10, 10, 10, 10, 12, 12, 12];
+  const entries = levels.map((v, i) => {
+    const r = makeResults([okCase("a", {})], {
+      startedAt: `2026-01-0${i + 1}T00:00:00.000Z`,
+      commit: `c${i}abcdef0123`,
+    });
+    r.summaries = { budget: { passes: v, flat: 3 } };
+    return historyEntry(`r${i}`, r);
+  });
+  const { steps, levels: fitted } = historySteps(entries);
+  assert.deepEqual(steps, [{
+    metric: "budget.passes",
+    profile: "quick",
+    index: 4,
+    from: 10,
+    to: 12,
+  }]);
+  assert.deepEqual(fitted.get("budget.passes\u0000quick"), levels);
+  const html = renderHistory(entries, { chartJs: CHART });
+  assert.match(html, /<table id="steps">/);
+  assert.ok(html.indexOf('id="steps"') < html.indexOf("<canvas"), "steps come first");
+  assert.match(
+    html,
+    /<td>budget\.passes<\/td><td>quick<\/td><td><a href="runs\/r4\/index\.html">r4<\/a>/,
+  );
+  assert.match(html, /1\.200x/);
+  const data = JSON.parse(
+    /<script type="application\/json" id="history-data">(.*?)<\/script>/s.exec(html)![1],
+  );
+  // The metric that moved is charted first.
+  assert.ok(html.indexOf("<h3>budget.passes</h3>") < html.indexOf("<h3>budget.flat</h3>"));
+  const passes = data.charts[0];
+  assert.deepEqual(passes.data.labels[4], "c4abcde 2026-01-05 00:00");
+  const labels = passes.data.datasets.map((d: { label: string }) => d.label);
+  assert.deepEqual(labels, ["quick", "quick: fitted levels", "quick: step"]);
+  assert.deepEqual(passes.data.datasets[2].data, [null, null, null, null, 12, null, null]);
+  // The flat metric has no step datasets.
+  assert.deepEqual(data.charts[1].data.datasets.length, 1);
+  assert.equal(data.links[0][4], "runs/r4/index.html");
+  assert.equal(data.links.length, data.charts.length);
 });

@@ -6,6 +6,7 @@
  */
 
 import { InputError } from "../errors.ts";
+import { tidyChart } from "./chart_tidy.ts";
 import { claimsTable } from "./claims.ts";
 import type { CaseResult, ChartSpec, JsonValue, ReportSection, ResultsFile } from "./results.ts";
 
@@ -31,6 +32,8 @@ export interface RenderOptions {
   maxRows?: number;
   /** Page title (default "mapa-bench report"). */
   title?: string;
+  /** Tables with more rows than this are folded into a `<details>` (default 12). */
+  foldRows?: number;
 }
 
 /** Escapes `&`, `<`, `>`, `"` and `'` so text is safe in HTML content and quoted attributes. */
@@ -124,6 +127,14 @@ tr.failed td{background:#fde8e8}tr.skipped td{background:#f4f4f4;color:#666}
 .status-failed{color:#b00;font-weight:600}.status-skipped{color:#666}
 .chart{position:relative;max-width:900px;margin:1em 0 2em}.chart h3{font-size:1em;margin:.2em 0}
 .note{color:#444}.problem,.error{color:#b00}.wrap{overflow-x:auto}
+details{margin:.5em 0 1.5em}summary{cursor:pointer;font-weight:600}summary .csv{font-weight:400}
+nav a{white-space:nowrap}h2 a.self{color:#bbb;text-decoration:none;font-size:.8em;margin-left:.3em}
+@media print{
+body{max-width:none;margin:0;font-size:11px}nav,h2 a.self,.csv{display:none}
+section{break-before:page}section#answers{break-before:auto}
+.chart,tr,caption{break-inside:avoid}.chart{max-width:100%}canvas{max-width:100%!important;height:auto!important}
+a{color:inherit;text-decoration:none}details>summary{list-style:none}
+}
 `;
 
 /**
@@ -145,8 +156,13 @@ export function pageOpen(title: string, style: string): string {
 }
 
 /**
- * The end of a page: the chart data inlined as JSON in element `dataId`,
- * chart.js itself, and the script that draws the charts.
+ * The end of a page: the chart data inlined as JSON in element `dataId`
+ * (`charts`: chart.js configs; optional `links`: per chart, a page for each
+ * label that a click on its point opens), chart.js itself, and the script
+ * that draws the charts. A dataset may carry `errorBars`, one `[low, high]`
+ * (or null) per point, drawn as whiskers: the interval over draws or
+ * repeats where the data have one. A dataset with `legend: false` is drawn
+ * but not listed.
  */
 export function pageClose(dataId: string, data: JsonValue, chartJs: string): string {
   return `<script type="application/json" id="${dataId}">${jsonForScript(data)}</script>
@@ -161,12 +177,65 @@ export function pageClose(dataId: string, data: JsonValue, chartJs: string): str
 const initScript = (dataId: string) =>
   `(function () {
   var data = JSON.parse(document.getElementById("${dataId}").textContent);
+  // Error bars: a dataset's errorBars[i] = [low, high] (or null) is drawn as a whisker on point i.
+  if (typeof Chart !== "undefined" && Chart.register) {
+    Chart.register({
+      id: "errorBars",
+      afterDatasetsDraw: function (chart) {
+        var ctx = chart.ctx, yScale = chart.scales.y;
+        if (!yScale) return;
+        chart.data.datasets.forEach(function (ds, d) {
+          var bars = ds.errorBars, meta = chart.getDatasetMeta(d);
+          if (!bars || meta.hidden) return;
+          ctx.save();
+          ctx.strokeStyle = ds.borderColor || "#444";
+          ctx.lineWidth = 1.5;
+          meta.data.forEach(function (el, i) {
+            var b = bars[i];
+            if (!b || !isFinite(b[0]) || !isFinite(b[1])) return;
+            var lo = yScale.getPixelForValue(b[0]), hi = yScale.getPixelForValue(b[1]);
+            ctx.beginPath();
+            ctx.moveTo(el.x, lo); ctx.lineTo(el.x, hi);
+            ctx.moveTo(el.x - 4, lo); ctx.lineTo(el.x + 4, lo);
+            ctx.moveTo(el.x - 4, hi); ctx.lineTo(el.x + 4, hi);
+            ctx.stroke();
+          });
+          ctx.restore();
+        });
+      },
+    });
+  }
   var canvases = document.querySelectorAll("canvas[data-chart]");
   for (var i = 0; i < canvases.length; i++) {
     var canvas = canvases[i];
-    var config = data.charts[Number(canvas.getAttribute("data-chart"))];
+    var index = Number(canvas.getAttribute("data-chart"));
+    var config = data.charts[index];
     config.options = config.options || {};
     if (config.options.animation === undefined) config.options.animation = false;
+    var sets = (config.data && config.data.datasets) || [];
+    var hidden = false;
+    for (var k = 0; k < sets.length; k++) if (sets[k].legend === false) hidden = true;
+    if (hidden) {
+      // A band's lower edge is drawn but not listed (legend: false in the chart's JSON).
+      config.options.plugins = config.options.plugins || {};
+      config.options.plugins.legend = config.options.plugins.legend || {};
+      config.options.plugins.legend.labels = config.options.plugins.legend.labels || {};
+      config.options.plugins.legend.labels.filter = function (item, chartData) {
+        return chartData.datasets[item.datasetIndex].legend !== false;
+      };
+    }
+    var links = data.links && data.links[index];
+    if (links) {
+      // A point opens the page in links[i] of its label; functions cannot travel in the JSON.
+      config.options.onClick = (function (hrefs) {
+        return function (event, elements) {
+          if (elements.length && hrefs[elements[0].index]) location.href = hrefs[elements[0].index];
+        };
+      })(links);
+      config.options.onHover = function (event, elements) {
+        event.native.target.style.cursor = elements.length ? "pointer" : "default";
+      };
+    }
     try {
       new Chart(canvas, config);
     } catch (e) {
@@ -176,13 +245,31 @@ const initScript = (dataId: string) =>
       canvas.parentNode.replaceChild(p, canvas);
     }
   }
+  // A printed section shows its folded tables; they fold again after printing.
+  var opened = [];
+  addEventListener("beforeprint", function () {
+    var folded = document.querySelectorAll("details:not([open])");
+    for (var i = 0; i < folded.length; i++) {
+      folded[i].open = true;
+      opened.push(folded[i]);
+    }
+  });
+  addEventListener("afterprint", function () {
+    while (opened.length) opened.pop().open = false;
+  });
 })();`;
 
 function renderTable(
   caption: string,
   columns: string[],
   rows: JsonValue[][],
-  options: { maxRows: number; rowClass?: (i: number) => string },
+  options: {
+    maxRows: number;
+    rowClass?: (i: number) => string;
+    foldRows?: number;
+    /** HTML for cell `v` in column `col`, or undefined for the escaped text. */
+    cellHtml?: (col: number, v: JsonValue) => string | undefined;
+  },
 ): string {
   const shown = rows.slice(0, options.maxRows);
   const head = columns.some((c) => c !== "")
@@ -190,7 +277,9 @@ function renderTable(
     : "";
   const body = shown.map((row, i) => {
     const cls = options.rowClass?.(i) ?? "";
-    const cells = row.map((v) => {
+    const cells = row.map((v, col) => {
+      const own = options.cellHtml?.(col, v);
+      if (own !== undefined) return `<td>${own}</td>`;
       const num = typeof v === "number" ? ' class="num"' : "";
       const text = escapeHtml(formatCell(v));
       const statusCls = typeof v === "string" && (v === "failed" || v === "skipped")
@@ -203,11 +292,17 @@ function renderTable(
   const more = rows.length > shown.length
     ? `<p class="note">${rows.length - shown.length} more rows in results.csv.</p>`
     : "";
-  return `<div class="wrap"><table><caption>${escapeHtml(caption)}</caption>` +
+  const fold = options.foldRows !== undefined && rows.length > options.foldRows;
+  const table =
+    `<div class="wrap"><table>${fold ? "" : `<caption>${escapeHtml(caption)}</caption>`}` +
     `${head}<tbody>\n${body}\n</tbody></table></div>${more}`;
+  if (!fold) return table;
+  // A long table is evidence, not an answer: folded under its caption, the CSV beside it.
+  return `<details><summary>${escapeHtml(caption)} (${rows.length} rows) ` +
+    `<a class="csv" href="results.csv">results.csv</a></summary>\n${table}</details>`;
 }
 
-function genericCaseTable(cases: CaseResult[], maxRows: number): string {
+function genericCaseTable(cases: CaseResult[], maxRows: number, foldRows: number): string {
   const paramKeys = [...new Set(cases.flatMap((c) => Object.keys(c.params)))];
   const metricKeys = [...new Set(cases.flatMap((c) => Object.keys(c.metrics)))];
   const columns = ["case", "status", "seconds", ...paramKeys, ...metricKeys, "error"];
@@ -221,18 +316,19 @@ function genericCaseTable(cases: CaseResult[], maxRows: number): string {
   ]);
   return renderTable("Cases (parameters, then metrics)", columns, rows, {
     maxRows,
+    foldRows,
     rowClass: (i) => cases[i].status === "ok" ? "" : cases[i].status,
   });
 }
 
-function failedTable(cases: CaseResult[], maxRows: number): string {
+function failedTable(cases: CaseResult[], maxRows: number, foldRows: number): string {
   const bad = cases.filter((c) => c.status !== "ok");
   if (bad.length === 0) return "";
   return renderTable(
     "Failed and skipped cases",
     ["case", "status", "error"],
     bad.map((c) => [c.name, c.status, c.error ?? ""]),
-    { maxRows, rowClass: (i) => bad[i].status },
+    { maxRows, foldRows, rowClass: (i) => bad[i].status },
   );
 }
 
@@ -261,18 +357,36 @@ function environmentTable(results: ResultsFile, maxRows: number): string {
     ["Cases", `${count("ok")} ok, ${count("failed")} failed, ${count("skipped")} skipped`],
   ];
   const text = rows.map(([k, v]) => [k, formatCell(v)]);
-  return renderTable("Environment", ["", ""], text, { maxRows });
+  return renderTable("Environment", ["", ""], text, { maxRows, foldRows: 0 });
 }
 
-function renderSuite(s: SuiteSection, charts: ChartSpec[], maxRows: number): string {
+/** The id of a suite's section: its name, so `#scaling` links to it. */
+export function sectionId(suite: string): string {
+  return suite.replace(/[^A-Za-z0-9_-]/g, "-");
+}
+
+function renderSuite(
+  s: SuiteSection,
+  charts: ChartSpec[],
+  opts: { maxRows: number; foldRows: number },
+): string {
+  const { maxRows, foldRows } = opts;
   const parts: string[] = [];
   const title = s.section?.title ?? s.suite;
-  parts.push(`<section id="suite-${escapeHtml(s.suite)}"><h2>${escapeHtml(title)}</h2>`);
+  const id = escapeHtml(sectionId(s.suite));
+  parts.push(
+    `<section id="${id}"><h2>${escapeHtml(title)}<a class="self" href="#${id}" ` +
+      `title="link to this section">#</a></h2>`,
+  );
   if (s.description) parts.push(`<p class="note">${escapeHtml(s.description)}</p>`);
   for (const p of s.problems ?? []) parts.push(`<p class="problem">${escapeHtml(p)}</p>`);
   if (s.section) {
     for (const n of s.section.notes) parts.push(`<p class="note">${escapeHtml(n)}</p>`);
-    for (const chart of s.section.charts) {
+    const tidyNotes: string[] = [];
+    for (const original of s.section.charts) {
+      const { chart, notes } = tidyChart(original);
+      tidyNotes.push(...notes);
+      if (!chart) continue;
       const index = charts.push(chart) - 1;
       parts.push(
         `<div class="chart"><h3>${escapeHtml(chart.title)}</h3>` +
@@ -281,12 +395,13 @@ function renderSuite(s: SuiteSection, charts: ChartSpec[], maxRows: number): str
           }"></canvas></div>`,
       );
     }
+    for (const n of tidyNotes) parts.push(`<p class="note">${escapeHtml(n)}</p>`);
     for (const t of s.section.tables) {
-      parts.push(renderTable(t.title, t.columns, t.rows, { maxRows }));
+      parts.push(renderTable(t.title, t.columns, t.rows, { maxRows, foldRows }));
     }
-    parts.push(failedTable(s.cases, maxRows));
+    parts.push(failedTable(s.cases, maxRows, foldRows));
   } else if (s.cases.length > 0) {
-    parts.push(genericCaseTable(s.cases, maxRows));
+    parts.push(genericCaseTable(s.cases, maxRows, foldRows));
   } else {
     parts.push(`<p class="note">No cases of this suite in the results.</p>`);
   }
@@ -326,22 +441,36 @@ export function renderReport(
   options: RenderOptions = {},
 ): string {
   const maxRows = options.maxRows ?? 1000;
+  const foldRows = options.foldRows ?? 12;
   const title = options.title ?? "mapa-bench report";
   const chartJs = (options.chartJs ?? loadChartJs()).replace(/<\/script/gi, "<\\/script");
   const charts: ChartSpec[] = [];
-  const body = sections.map((s) => renderSuite(s, charts, maxRows)).join("\n");
+  const body = sections.map((s) => renderSuite(s, charts, { maxRows, foldRows })).join("\n");
   const nav = sections.length
-    ? `<p>Suites: ${
-      sections.map((s) => `<a href="#suite-${escapeHtml(s.suite)}">${escapeHtml(s.suite)}</a>`)
+    ? `<nav><p>Suites: ${
+      sections.map((s) => `<a href="#${escapeHtml(sectionId(s.suite))}">${escapeHtml(s.suite)}</a>`)
         .join(" · ")
-    }</p>`
+    }</p></nav>`
     : `<p class="note">No suites in this run.</p>`;
   const data = { charts: charts.map((c) => c.config) };
   const claimTable = claimsTable(results.summaries ?? {});
   // The answers come before the evidence.
+  const shown = new Set(sections.map((s) => s.suite));
   const claims = claimTable
     ? `<section id="answers"><h2>Answers</h2>\n${
-      renderTable(claimTable.title, claimTable.columns, claimTable.rows, { maxRows })
+      renderTable(
+        claimTable.title,
+        [...claimTable.columns, "shown in"],
+        claimTable.rows.map((r, i) => [...r, claimTable.sections[i]]),
+        {
+          maxRows,
+          // The last column links to the section with the evidence.
+          cellHtml: (col, v) =>
+            col === claimTable.columns.length && shown.has(String(v))
+              ? `<a href="#${escapeHtml(sectionId(String(v)))}">${escapeHtml(String(v))}</a>`
+              : undefined,
+        },
+      )
     }</section>`
     : "";
   return `${pageOpen(title, STYLE)}

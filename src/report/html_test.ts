@@ -94,7 +94,10 @@ function render(chartJs?: string): string {
           title: `chart ${EVIL}`,
           config: {
             type: "line",
-            data: { labels: ["</script><script>alert(2)</script>"], datasets: [] },
+            data: {
+              labels: ["</script><script>alert(2)</script>"],
+              datasets: [{ label: EVIL, data: [1] }],
+            },
           },
         }],
         tables: [{ title: "T", columns: [EVIL], rows: [[EVIL, 0.000012345, 42, null]] }],
@@ -166,6 +169,54 @@ Deno.test("renderReport", async (t) => {
     assert.ok(html.length < 2_000_000);
     has(html, /4000 more rows in results\.csv/);
   });
+});
+
+Deno.test("renderReport: linkable sections, folded long tables, answers link their section", () => {
+  const many: CaseResult[] = Array.from({ length: 30 }, (_, i) => ({
+    suite: "scaling",
+    name: `c${i}`,
+    params: { i },
+    status: "ok",
+    metrics: { t: i },
+    seconds: 0,
+  }));
+  const r = results(many);
+  r.summaries = {
+    scaling: { figure8_crossover_n: 20000, figure8_exact_slope: 2, figure8_hnsw_slope: 1.1 },
+  };
+  const page = renderReport(r, [
+    {
+      suite: "scaling",
+      cases: many,
+      section: {
+        title: "Scaling",
+        notes: [],
+        charts: [
+          { title: "empty", config: { type: "line", data: { datasets: [{ data: [null] }] } } },
+        ],
+        tables: [{ title: "short", columns: ["a"], rows: [[1]] }, {
+          title: "long",
+          columns: ["i"],
+          rows: many.map((c) => [c.params.i]),
+        }],
+      },
+    },
+  ], { chartJs: "" });
+  has(page, /<section id="scaling"><h2>Scaling<a class="self" href="#scaling"/);
+  has(page, /<nav><p>Suites: <a href="#scaling">scaling<\/a>/);
+  has(page, /<details><summary>long \(30 rows\) <a class="csv" href="results\.csv">/);
+  has(page, /<caption>short<\/caption>/);
+  has(page, /<details><summary>Environment \(18 rows\)/);
+  // A chart with nothing to draw is left out, and the page says so.
+  assert.ok(!page.includes("<canvas"));
+  has(page, /&quot;empty&quot; left out: no series has a value to draw/);
+  has(
+    page,
+    /<td>measured<\/td><td>.*HNSW first faster at the measured N = 20,000.*<\/td><td><a href="#scaling">scaling<\/a><\/td>/,
+  );
+  assert.ok(page.indexOf('id="answers"') < page.indexOf('id="scaling"'));
+  has(page, /@media print\{/);
+  has(page, /addEventListener\("beforeprint"/);
 });
 
 Deno.test("html helpers", () => {

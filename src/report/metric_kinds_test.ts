@@ -21,6 +21,7 @@ Deno.test("toleranceFor picks the first matching rule", () => {
   assert.deepEqual(toleranceFor("recallAtK"), { absTol: 0.005, relTol: 0 });
   assert.deepEqual(toleranceFor("testKl"), { absTol: 1e-3, relTol: 5e-3 });
   assert.deepEqual(toleranceFor("meanTv"), { absTol: 1e-9, relTol: 1e-3 });
+  assert.deepEqual(toleranceFor("logZErrMean"), { absTol: 1e-9, relTol: 1e-3 });
 });
 
 Deno.test("median", () => {
