@@ -10,6 +10,7 @@
  */
 
 import { matrixChecksum } from "../io/checksum.ts";
+import { runWorkers } from "./worker_pool.ts";
 import type { Matrix } from "../types.ts";
 import { InputError } from "../errors.ts";
 import {
@@ -105,38 +106,6 @@ function newOutput(nq: number, k: number): CoreOutput {
   };
 }
 
-/** Runs one Worker per job; `onReply` sees each message, `"done"` ends a worker. */
-function runWorkers<J, R extends { type: string }>(
-  url: URL,
-  jobs: J[],
-  onReply: (r: R) => void,
-): Promise<void> {
-  return Promise.all(jobs.map((job) => {
-    const w = new Worker(url, { type: "module" });
-    return new Promise<void>((resolve, reject) => {
-      w.onmessage = (e: MessageEvent<R>) => {
-        const r = e.data;
-        if (r.type === "error") {
-          w.terminate();
-          reject(new Error(`exact rows worker failed: ${(r as { message?: string }).message}`));
-          return;
-        }
-        onReply(r);
-        if (r.type === "done") {
-          w.terminate();
-          resolve();
-        }
-      };
-      w.onerror = (e) => {
-        e.preventDefault();
-        w.terminate();
-        reject(new Error(`exact rows worker failed: ${e.message}`));
-      };
-      w.postMessage(job);
-    });
-  })).then(() => {});
-}
-
 function workerCount(options: ExactOptions, pairs: number): number {
   const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
   const workers = Math.max(0, Math.floor(options.workers ?? hw));
@@ -189,11 +158,14 @@ async function computePairs(
   await runWorkers<PairJob, PairReply>(
     new URL("./exact_pair_worker.ts", import.meta.url),
     jobs,
-    (r) => {
-      if (r.type !== "progress") return;
-      done += r.pairs;
-      // The merge is the last step; leave the final 1 to it.
-      options.onProgress?.(Math.min(0.999, done / totalPairs));
+    {
+      what: "exact rows",
+      onReply: (r) => {
+        if (r.type !== "progress") return;
+        done += r.pairs;
+        // The merge is the last step; leave the final 1 to it.
+        options.onProgress?.(Math.min(0.999, done / totalPairs));
+      },
     },
   );
   const partials = jobs.map((j) => {
@@ -263,14 +235,17 @@ async function compute(
   await runWorkers<ExactJob, ExactReply>(
     new URL("./exact_worker.ts", import.meta.url),
     Array.from({ length: workers }, () => job),
-    (r) => {
-      if (r.type === "progress") {
-        done += r.rows;
-        options.onProgress?.(done / nq);
-      } else if (r.type === "done") {
-        fallbackRows += r.fallbackRows;
-        usesGrid = r.usesGrid;
-      }
+    {
+      what: "exact rows",
+      onReply: (r) => {
+        if (r.type === "progress") {
+          done += r.rows;
+          options.onProgress?.(done / nq);
+        } else if (r.type === "done") {
+          fallbackRows += r.fallbackRows;
+          usesGrid = r.usesGrid;
+        }
+      },
     },
   );
   return {

@@ -6,20 +6,84 @@
  * Z_m = sum_F k + an unbiased estimate of sum_R k over the other N - k'
  * points R from U uniform draws on R, with its standard error per row.
  *
- * hnswlib-node has no threads and its index is built single-threaded; the
- * queries also run on the calling thread (a Worker per core would have to
- * re-read the saved index, which costs about as much as the queries save at
- * the sizes measured here).
+ * hnswlib-node has no threads and its index is built single-threaded; from
+ * N = 10,000 the queries (and the normaliser's rest draws, most of their
+ * cost) run on one Worker per core, each on a copy of the saved index
+ * (src/mapa/hnsw_query.ts forms the rows, the same bits on any thread).
  *
  * @module
  */
 
 import { InputError } from "../errors.ts";
 import { matrixChecksum } from "../io/checksum.ts";
-import { Rng } from "../rng.ts";
 import type { Matrix } from "../types.ts";
 import { checkData, checkK, type KernelOptions, resolveKernel } from "./kernel.ts";
 import type { MapaRows } from "./types.ts";
+import type { HnswJob, HnswReply } from "./hnsw_worker.ts";
+import {
+  type HnswIndex,
+  loadHnswlib,
+  makeRowArrays,
+  type RowArrays,
+  RowFormer,
+  type RowParams,
+} from "./hnsw_query.ts";
+import { runWorkers } from "./worker_pool.ts";
+
+/** Rows below which the queries run inline: a Worker's start and index load cost more. */
+const INLINE_ROWS = 10_000;
+
+/**
+ * Saves the index, starts `workers` Workers that each load it and form
+ * blocks of rows into the shared `out`, and removes the file.
+ */
+async function queryInWorkers(
+  index: HnswIndex,
+  x: Matrix,
+  opts: {
+    params: RowParams;
+    ef: number;
+    workers: number;
+    out: RowArrays;
+    progress: (fraction: number, label: string) => void;
+  },
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "mapa-hnsw-" });
+  try {
+    const indexPath = `${dir}/index.bin`;
+    index.writeIndexSync(indexPath);
+    const data = new SharedArrayBuffer(Math.max(8, x.data.byteLength));
+    new Float64Array(data).set(x.data);
+    const buffers = Object.fromEntries(
+      Object.entries(opts.out).map(([name, a]) => [name, (a as Int32Array).buffer]),
+    ) as Record<keyof RowArrays, SharedArrayBuffer>;
+    const job: HnswJob = {
+      indexPath,
+      data,
+      n: x.rows,
+      d: x.cols,
+      ef: opts.ef,
+      params: opts.params,
+      buffers,
+      counter: new SharedArrayBuffer(4),
+    };
+    let done = 0;
+    await runWorkers<HnswJob, HnswReply>(
+      new URL("./hnsw_worker.ts", import.meta.url),
+      Array.from({ length: opts.workers }, () => job),
+      {
+        what: "HNSW query",
+        onReply: (r) => {
+          if (r.type !== "progress") return;
+          done += r.rows;
+          opts.progress(done / x.rows, "query");
+        },
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
 
 /** Options for {@linkcode hnswRows}. */
 export interface HnswOptions extends KernelOptions {
@@ -52,6 +116,12 @@ export interface HnswOptions extends KernelOptions {
   restTolerance?: number;
   /** Seed of the index's level generator and of the rest-of-normaliser draws; default 0. */
   seed?: number;
+  /**
+   * Worker threads that answer the queries, each on a copy of the saved
+   * index; default: one per core from N = 10,000 (below that, inline). The
+   * rows are the same bits for any count.
+   */
+  workers?: number;
   /** Called with a fraction in [0, 1] and a phase label. */
   onProgress?: (fraction: number, label: string) => void;
 }
@@ -115,30 +185,6 @@ export interface HnswResult {
   normalizerError: NormalizerError;
 }
 
-interface HnswIndex {
-  initIndex(
-    opts: { maxElements: number; m?: number; efConstruction?: number; randomSeed?: number },
-  ): void;
-  addPoint(point: number[], label: number): void;
-  searchKnn(point: number[], k: number): { distances: number[]; neighbors: number[] };
-  setEf(ef: number): void;
-}
-
-async function loadHnswlib(): Promise<new (space: string, dim: number) => HnswIndex> {
-  try {
-    const mod = await import("hnswlib-node");
-    // deno-lint-ignore no-explicit-any
-    const lib = (mod as any).default ?? mod;
-    return lib.HierarchicalNSW;
-  } catch (e) {
-    throw new InputError(
-      `hnswlib-node is not built or cannot load (${
-        String((e as Error).message).split("\n")[0]
-      }); run \`deno task setup\``,
-    );
-  }
-}
-
 function positiveInt(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) {
     throw new InputError(`${name} must be an integer >= 1, got ${v}`);
@@ -194,86 +240,48 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
   const buildSeconds = (performance.now() - t0) / 1000;
 
   const t1 = performance.now();
-  index.setEf(Math.max(ef, kPrime));
-  const extraK = kPrime - k;
-  const neighbors = new Int32Array(n * k);
-  const logq = new Float64Array(n * k);
-  const sqdist = new Float64Array(n * k);
-  const logNormalizer = new Float64Array(n);
-  const logNormalizerSe = new Float64Array(n);
-  const logRestSum = new Float64Array(n);
-  const rest = new RestEstimator(x, kernel.scale, Rng.stream(seed, "mapa-hnsw/rest"), {
-    max: restDraws,
-    min: restDrawsMin,
-    tolerance: restTolerance,
-  });
-  const extraNeighbors = new Int32Array(n * extraK);
-  const extraLogq = new Float64Array(n * extraK);
-  const candI = new Int32Array(kPrime);
-  const candD = new Float64Array(kPrime);
-  const perm = new Array<number>(kPrime);
-  let boundSum = 0, boundMax = 0, fracSum = 0, seSum = 0, seMax = 0, drawSum = 0;
-  const scale = kernel.scale;
-  for (let i = 0; i < n; i++) {
-    const res = index.searchKnn(rowOf(i), kPrime);
-    // Own index first; drop it from the found list and refill from the rest.
-    candI[0] = i;
-    candD[0] = 0;
-    let len = 1;
-    for (let r = 0; r < res.neighbors.length && len < kPrime; r++) {
-      const j = res.neighbors[r];
-      if (j === i) continue;
-      let d2 = 0;
-      for (let t = 0; t < d; t++) {
-        const e = x.data[j * d + t] - x.data[i * d + t];
-        d2 += e * e;
-      }
-      candI[len] = j;
-      candD[len++] = d2;
-    }
-    for (let r = 0; r < len; r++) perm[r] = r;
-    const order = perm.slice(1, len).sort((u, v) => candD[u] - candD[v] || candI[u] - candI[v]);
-    order.unshift(0);
-    let sum = 1;
-    for (let r = 1; r < len; r++) sum += Math.exp(-scale * candD[r]);
-    const est = rest.estimate(i, candI, len, sum);
-    drawSum += est.draws;
-    const z = sum + est.sum;
-    const logZ = Math.log(z);
-    if (!Number.isFinite(logZ) || !Number.isFinite(est.se)) {
-      throw new InputError(
-        `row ${i + 1}: the estimated normaliser is not finite (log Z = ${logZ}); check the data ` +
-          `for huge values or use a larger bandwidth`,
-      );
-    }
-    logNormalizer[i] = logZ;
-    logRestSum[i] = Math.log(est.sum);
-    const se = est.se / z;
-    logNormalizerSe[i] = se;
-    seSum += se;
-    if (se > seMax) seMax = se;
-    fracSum += est.sum / z;
-    for (let r = 0; r < kPrime; r++) {
-      const ok = r < len;
-      const j = ok ? candI[order[r]] : -1;
-      const d2 = ok ? candD[order[r]] : Infinity;
-      const lq = ok ? -scale * d2 - logZ : -Infinity;
-      if (r < k) {
-        neighbors[i * k + r] = j;
-        sqdist[i * k + r] = d2;
-        logq[i * k + r] = lq;
-      } else {
-        extraNeighbors[i * extraK + r - k] = j;
-        extraLogq[i * extraK + r - k] = lq;
-      }
-    }
-    const far = len > 1 ? candD[order[len - 1]] : 0;
-    const missing = (n - len) * Math.exp(-scale * far);
-    const frac = missing / (sum + missing);
-    boundSum += frac;
-    if (frac > boundMax) boundMax = frac;
-    if ((i & 4095) === 4095) progress((i + 1) / n, "query");
+  const params: RowParams = {
+    k,
+    kPrime,
+    scale: kernel.scale,
+    seed,
+    restDraws,
+    restDrawsMin,
+    restTolerance,
+  };
+  const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
+  const workers = Math.min(
+    options.workers ?? (n >= INLINE_ROWS ? hw : 0),
+    RowFormer.blocks(n),
+  );
+  if (!Number.isInteger(workers) || workers < 0) {
+    throw new InputError(`workers must be an integer >= 0, got ${options.workers}`);
   }
+  const out = makeRowArrays(n, params, workers > 0);
+  if (workers === 0) {
+    index.setEf(Math.max(ef, kPrime));
+    const former = new RowFormer(x, (p, kk) => index.searchKnn(p, kk), { params, out });
+    let done = 0;
+    for (let b = 0; b < RowFormer.blocks(n); b++) {
+      done += former.block(b);
+      if ((b & 3) === 3) progress(done / n, "query");
+    }
+  } else {
+    await queryInWorkers(index, x, { params, ef, workers, out, progress });
+  }
+  const extraK = kPrime - k;
+  let boundSum = 0, boundMax = 0, fracSum = 0, seSum = 0, seMax = 0, drawSum = 0;
+  // Summed in row order, so the figures do not depend on the worker count either.
+  for (let i = 0; i < n; i++) {
+    boundSum += out.boundFrac[i];
+    if (out.boundFrac[i] > boundMax) boundMax = out.boundFrac[i];
+    fracSum += out.sampledFrac[i];
+    seSum += out.logNormalizerSe[i];
+    if (out.logNormalizerSe[i] > seMax) seMax = out.logNormalizerSe[i];
+    drawSum += out.draws[i];
+  }
+  const { neighbors, logq, sqdist, logNormalizer, logNormalizerSe, logRestSum } = out;
+  const { extraNeighbors, extraLogq } = out;
   const querySeconds = (performance.now() - t1) / 1000;
   if (neighbors.some((j) => j < 0)) {
     throw new InputError(
@@ -312,84 +320,6 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     },
     normalizerError: { seMean: seSum / n, seMax },
   };
-}
-
-/**
- * The kernel sum over the points R outside a row's found set F: a pilot of
- * `min` uniform draws on R sizes U so that se(log Z) ~ tolerance (within
- * [min, max]); then exact when |R| <= U, else (|R| / U) sum_u k(x_m, x_{j_u})
- * over U fresh i.i.d. uniform draws on R (rejection from 1..N, O(1)
- * expected per draw while k' << N), with standard error |R| s / sqrt(U),
- * s the sample standard deviation. The pilot is not reused, so the estimate
- * is unbiased given U.
- */
-class RestEstimator {
-  readonly #mark: Uint8Array;
-  constructor(
-    readonly x: Matrix,
-    readonly scale: number,
-    readonly rng: Rng,
-    readonly draws: { max: number; min: number; tolerance: number },
-  ) {
-    this.#mark = new Uint8Array(x.rows);
-  }
-
-  #kernel(m: number, j: number): number {
-    const d = this.x.cols, data = this.x.data;
-    let d2 = 0;
-    for (let t = 0; t < d; t++) {
-      const e = data[j * d + t] - data[m * d + t];
-      d2 += e * e;
-    }
-    return Math.exp(-this.scale * d2);
-  }
-
-  #uniform(m: number, size: number, u: number): { sum: number; se: number } {
-    const n = this.x.rows, mark = this.#mark;
-    let s1 = 0, s2 = 0;
-    for (let got = 0; got < u;) {
-      const j = this.rng.int(n);
-      if (mark[j]) continue;
-      got++;
-      const v = this.#kernel(m, j);
-      s1 += v;
-      s2 += v * v;
-    }
-    const mean = s1 / u;
-    const variance = u > 1 ? Math.max(0, (s2 - u * mean * mean) / (u - 1)) : 0;
-    return { sum: size * mean, se: size * Math.sqrt(variance / u) };
-  }
-
-  estimate(
-    m: number,
-    found: Int32Array,
-    len: number,
-    foundSum: number,
-  ): { sum: number; se: number; draws: number } {
-    const n = this.x.rows, mark = this.#mark, { max, min, tolerance } = this.draws;
-    for (let r = 0; r < len; r++) mark[found[r]] = 1;
-    const size = n - len;
-    let out = { sum: 0, se: 0, draws: 0 };
-    if (size > 0 && size <= min) {
-      let sum = 0;
-      for (let j = 0; j < n; j++) if (!mark[j]) sum += this.#kernel(m, j);
-      out = { sum, se: 0, draws: 0 };
-    } else if (size > 0) {
-      const pilot = this.#uniform(m, size, min);
-      // se(log Z) ~ se(rest) / Z and se(rest) scales as 1 / sqrt(U).
-      const ratio = (pilot.se * Math.sqrt(min)) / (tolerance * (foundSum + pilot.sum));
-      const u = Math.min(max, Math.max(min, Math.ceil(ratio * ratio)));
-      if (size <= u) {
-        let sum = 0;
-        for (let j = 0; j < n; j++) if (!mark[j]) sum += this.#kernel(m, j);
-        out = { sum, se: 0, draws: min };
-      } else {
-        out = { ...this.#uniform(m, size, u), draws: min + u };
-      }
-    }
-    for (let r = 0; r < len; r++) mark[found[r]] = 0;
-    return out;
-  }
 }
 
 /** HNSW MAPA rows (see {@linkcode hnswRowsWithStats}); needs the built hnswlib-node addon. */

@@ -93,3 +93,17 @@ Deno.test("hnsw rows", async (t) => {
 function mean(v: Float64Array): number {
   return v.reduce((a, b) => a + b, 0) / v.length;
 }
+
+Deno.test("hnsw rows are the same bits inline and on 1 or 2 query workers", async () => {
+  // N = 2,500 spans three blocks of rows, so two workers split them.
+  const x = randomData(2500, 2, 5);
+  const opts = { k: 6, sigma2: 0.02, seed: 3, restDraws: 600, restDrawsMin: 300 };
+  const inline = await hnswRowsWithStats(x, { ...opts, workers: 0 });
+  for (const workers of [1, 2]) {
+    const w = await hnswRowsWithStats(x, { ...opts, workers });
+    assert.deepEqual(w.rows, inline.rows, `${workers} workers`);
+    assert.deepEqual(w.leftOut, inline.leftOut);
+    assert.deepEqual(w.normalizerError, inline.normalizerError);
+  }
+  await assert.rejects(() => hnswRowsWithStats(x, { ...opts, workers: -1 }), /workers/);
+});

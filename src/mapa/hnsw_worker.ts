@@ -1,0 +1,83 @@
+/**
+ * Worker side of the HNSW queries (src/mapa/hnsw.ts): loads the saved index,
+ * claims blocks of rows from a shared atomic counter and forms them into the
+ * shared row arrays.
+ *
+ * @module
+ */
+
+import { InputError } from "../errors.ts";
+import { loadHnswlib, type RowArrays, RowFormer, type RowParams } from "./hnsw_query.ts";
+
+/** The one message an HNSW query worker receives. */
+export interface HnswJob {
+  /** The index saved by the main thread. */
+  indexPath: string;
+  /** Shared N x D data. */
+  data: SharedArrayBuffer;
+  n: number;
+  d: number;
+  /** Query beam. */
+  ef: number;
+  params: RowParams;
+  /** The shared row arrays' buffers, by array name. */
+  buffers: Record<keyof RowArrays, SharedArrayBuffer>;
+  /** Shared Int32 counter: the next unclaimed block. */
+  counter: SharedArrayBuffer;
+}
+
+/** What a query worker posts: rows done per block, then `done`. */
+export type HnswReply =
+  | { type: "progress"; rows: number }
+  | { type: "done" }
+  | { type: "error"; message: string; input: boolean };
+
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent<HnswJob>) => void) | null;
+  postMessage(m: HnswReply): void;
+  close(): void;
+};
+
+scope.onmessage = async (e: MessageEvent<HnswJob>) => {
+  const job = e.data;
+  try {
+    const HNSW = await loadHnswlib();
+    const index = new HNSW("l2", job.d);
+    index.readIndexSync(job.indexPath);
+    index.setEf(Math.max(job.ef, job.params.kPrime));
+    const b = job.buffers;
+    const out: RowArrays = {
+      neighbors: new Int32Array(b.neighbors),
+      logq: new Float64Array(b.logq),
+      sqdist: new Float64Array(b.sqdist),
+      logNormalizer: new Float64Array(b.logNormalizer),
+      logNormalizerSe: new Float64Array(b.logNormalizerSe),
+      logRestSum: new Float64Array(b.logRestSum),
+      extraNeighbors: new Int32Array(b.extraNeighbors),
+      extraLogq: new Float64Array(b.extraLogq),
+      boundFrac: new Float64Array(b.boundFrac),
+      sampledFrac: new Float64Array(b.sampledFrac),
+      draws: new Int32Array(b.draws),
+    };
+    const x = { rows: job.n, cols: job.d, data: new Float64Array(job.data) };
+    const former = new RowFormer(x, (p, k) => index.searchKnn(p, k), {
+      params: job.params,
+      out,
+    });
+    const counter = new Int32Array(job.counter);
+    const blocks = RowFormer.blocks(job.n);
+    for (;;) {
+      const block = Atomics.add(counter, 0, 1);
+      if (block >= blocks) break;
+      scope.postMessage({ type: "progress", rows: former.block(block) });
+    }
+    scope.postMessage({ type: "done" });
+  } catch (err) {
+    scope.postMessage({
+      type: "error",
+      message: (err as Error).message,
+      input: err instanceof InputError,
+    });
+  }
+  scope.close();
+};
