@@ -624,6 +624,23 @@ function reportAmortization(
     );
   const metric = (ds: string, kind: string, method: string, key: string) =>
     (find(ds, kind, method)?.metrics[key] ?? null) as number | null;
+  // 95% whiskers where the metric has them: the paired interval over test points for a
+  // difference to the VAE, mean +- 1.96 standard errors for the amortization gap.
+  const interval = (ds: string, k: string, m: string, key: string, minusVae: boolean) => {
+    const r = find(ds, k, m)?.metrics;
+    if (!r) return null;
+    if (minusVae) {
+      const v = find(ds, k, "vae")?.metrics;
+      const pd = v && m !== "vae"
+        ? pairedDifference(r[`${key}PerPoint`], v[`${key}PerPoint`])
+        : null;
+      return pd ? [pd.ciLow, pd.ciHigh] : null;
+    }
+    const mean = r[key], se = r[`${key}StdError`];
+    return typeof mean === "number" && typeof se === "number"
+      ? [mean - 1.96 * se, mean + 1.96 * se]
+      : null;
+  };
   const bars = (title: string, key: string, yTitle: string, log = false, minusVae = false) => ({
     title,
     config: {
@@ -637,6 +654,9 @@ function reportAmortization(
               const v = metric(ds, k, m, key), base = metric(ds, k, "vae", key);
               return minusVae ? (v === null || base === null ? null : v - base) : v;
             })
+          ),
+          errorBars: datasets.flatMap((ds) =>
+            BUDGET_KINDS.map((k) => interval(ds, k, m, key, minusVae))
           ),
         })),
       },
@@ -745,13 +765,18 @@ function reportAmortization(
     notes,
     charts: [
       bars(
-        "Test log-likelihood minus the VAE's, shared estimator (nats, higher is better)",
+        "Test log-likelihood minus the VAE's, shared estimator (nats, higher is better; " +
+          "whiskers: paired 95% interval over test points)",
         "testLogLik",
         "nats",
         false,
         true,
       ),
-      bars("Amortization gap (nats, lower is better)", "amortizationGap", "nats"),
+      bars(
+        "Amortization gap (nats, lower is better; whiskers: 95% interval over test points)",
+        "amortizationGap",
+        "nats",
+      ),
       bars("Inference seconds per point", "inferenceSecondsPerPoint", "seconds", true),
       ...curves,
     ],
