@@ -10,7 +10,7 @@ import { exitCodeOf } from "../src/cli/exit_code.ts";
 import { ensureWritableFolder } from "../src/cli/output.ts";
 import { parseArgs } from "node:util";
 import { InputError } from "../src/errors.ts";
-import { isProfile, PROFILES } from "./profiles.ts";
+import { isProfile, PROFILES } from "./harness/profiles.ts";
 import {
   expandCases,
   parseShard,
@@ -18,9 +18,9 @@ import {
   selectShard,
   type Shard,
   writeReportFromDisk,
-} from "./runner.ts";
-import type { Profile, Suite } from "./suite.ts";
-import { SUITES } from "./suites.ts";
+} from "./harness/runner.ts";
+import type { Profile, Suite } from "./harness/suite.ts";
+import { SUITES } from "./harness/registry.ts";
 
 const VALUE_FLAGS = ["suite", "profile", "out", "backend", "seed", "shard", "case"];
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { InputError } from "../src/errors.ts";
 import { helpText, parseBenchArgs, runBenchCli } from "./main.ts";
-import type { Suite } from "./suite.ts";
+import type { Suite } from "./harness/suite.ts";
 
 const fake = (name: string): Suite => ({
   name,

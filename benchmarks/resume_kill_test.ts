@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { parseResults, type ResultsFile } from "../src/report/results.ts";
 
-const RUNNER = new URL("./runner.ts", import.meta.url).href;
+const RUNNER = new URL("./harness/runner.ts", import.meta.url).href;
 const CASES = 6;
 
 // The child: a test-only slow suite run through the real runner, with the

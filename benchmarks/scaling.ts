@@ -27,7 +27,7 @@ import { hnswRowsWithStats } from "../src/mapa/hnsw.ts";
 import { resolveKernel } from "../src/mapa/kernel.ts";
 import { rowsTailSampler, scanTailSampler } from "../src/mapa/tail_sampler.ts";
 import type { Matrix } from "../src/types.ts";
-import { runPeer } from "./peer_python.ts";
+import { runPeer } from "./harness/peer_python.ts";
 import { boundGap, logLogSlope, scoreAccuracy, scoreRows } from "./scaling_metrics.ts";
 import {
   type CaseResult,
@@ -37,7 +37,7 @@ import {
   type Profile,
   type ReportSection,
   type Suite,
-} from "./suite.ts";
+} from "./harness/suite.ts";
 
 const K = 16;
 const FIGURE8_SIGMA2 = 0.01;

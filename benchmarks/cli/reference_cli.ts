@@ -1,0 +1,123 @@
+/**
+ * `deno task reference`: the standard-profile reference run that the README's
+ * findings rest on, in the time two cores allow. tfjs-wasm training is single
+ * threaded, so the budget suite's training runs in two processes side by side
+ * (split by data set, so a data set's equal-passes and equal-seconds cases
+ * share one process and its training runs); the scaling suite, whose timings
+ * need both cores, runs alone afterwards. The parts are then merged into
+ * `reports/reference/results.json` and its page.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { parseDecimalInteger } from "../../src/cli/args.ts";
+import { exitCodeOf } from "../../src/cli/exit_code.ts";
+import { InputError } from "../../src/errors.ts";
+
+const HELP = `Usage: deno task reference [options]
+
+Runs every suite with --profile standard --backend wasm as three parts
+(two in parallel, then scaling alone) under PARTS/, and merges them into OUT.
+
+Options:
+  --out DIR     merged run folder (default: reports/reference)
+  --parts DIR   where the parts run (default: reports/reference_parts)
+  --seed N      base seed (default 1)
+  --resume      continue interrupted parts
+  -h, --help    print this help
+
+Exit status: 0 merged, 1 bad input, otherwise the first failing part's status.
+`;
+
+/** Budget data sets run by the first parallel part; the second takes the rest. */
+export const FIRST_PART_DATASETS = ["figure8", "circle", "clusters"];
+
+/** The bench arguments of each part: two that run side by side, then one alone. */
+export function referenceParts(
+  options: { parts: string; seed: number; resume: boolean },
+): { parallel: string[][]; after: string[] } {
+  const common = ["--profile", "standard", "--backend", "wasm", "--seed", String(options.seed)];
+  const tail = options.resume ? ["--resume"] : [];
+  const first = `^budget/(${FIRST_PART_DATASETS.join("|")})/`;
+  return {
+    parallel: [
+      [...common, "--suite", "budget", "--case", first, "--out", `${options.parts}/part1`, ...tail],
+      [
+        ...common,
+        "--suite",
+        "budget,passes,posterior,amortization",
+        "--case",
+        `^(?!budget/(${FIRST_PART_DATASETS.join("|")})/)`,
+        "--out",
+        `${options.parts}/part2`,
+        ...tail,
+      ],
+    ],
+    after: [...common, "--suite", "scaling", "--out", `${options.parts}/part3`, ...tail],
+  };
+}
+
+async function bench(args: string[]): Promise<number> {
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname, ...args],
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  return (await cmd.output()).code;
+}
+
+/** Runs `deno task reference` with `args`; returns the exit status. */
+export async function runReferenceCli(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        out: { type: "string", default: "reports/reference" },
+        parts: { type: "string", default: "reports/reference_parts" },
+        seed: { type: "string", default: "1" },
+        resume: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (e) {
+    throw new InputError(`${(e as Error).message.replace(/\s*\n\s*/g, " ")} (see --help)`);
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const seed = parseDecimalInteger(values.seed, "--seed");
+  if (seed < 0) throw new InputError(`--seed must be >= 0, got ${seed}`);
+  const plan = referenceParts({
+    parts: values.parts,
+    seed,
+    resume: values.resume,
+  });
+  const codes = await Promise.all(plan.parallel.map(bench));
+  const bad = codes.find((c) => c !== 0);
+  if (bad !== undefined) return bad;
+  const last = await bench(plan.after);
+  if (last !== 0) return last;
+  const merge = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./report_cli.ts", import.meta.url).pathname,
+      "--merge",
+      `${values.parts}/part1`,
+      `${values.parts}/part2`,
+      `${values.parts}/part3`,
+      "--out",
+      values.out,
+    ],
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  return (await merge.output()).code;
+}
+
+if (import.meta.main) Deno.exit(await exitCodeOf(() => runReferenceCli(Deno.args)));
