@@ -18,6 +18,22 @@ Deno.test("initBackend", async (t) => {
     assert.ok(info.adapter.length > 0);
     await initBackend("wasm");
   });
+  await t.step(
+    "a fallback or missing adapter keeps the GPU driver out of this process",
+    async () => {
+      const info = await initBackend("auto");
+      await initBackend("wasm");
+      // A real GPU needs its driver here; elsewhere only Linux shows what is loaded.
+      if (info.backend === "webgpu" || Deno.build.os !== "linux") return;
+      const loaded = new Set(
+        Deno.readTextFileSync("/proc/self/maps").split("\n")
+          .map((line) => line.split(/\s+/)[5] ?? "")
+          .filter((path) => /\/lib(EGL|GLX|vulkan|LLVM)[^/]*\.so|_dri\.so/.test(path)),
+      );
+      // Loaded once, llvmpipe stays until exit and can crash it (tools/exit_crash/README.md).
+      assert.deepEqual([...loaded], []);
+    },
+  );
   await t.step("unknown names are a one-line InputError", async () => {
     await assert.rejects(() => initBackend("gpu"), InputError);
   });
