@@ -11,7 +11,7 @@
  * Mesa's llvmpipe behind EGL, and once loaded it can crash the process at exit
  * ("double free or corruption", SIGSEGV in an exit handler) when its last user
  * is torn down off the main thread, as each file of `deno test` is; see
- * tools/exit_crash/README.md for the reproducer and the counts.
+ * .ci/exit_crash/README.md for the reproducer and the counts.
  *
  * @module
  */

@@ -30,7 +30,7 @@ Deno.test("initBackend", async (t) => {
           .map((line) => line.split(/\s+/)[5] ?? "")
           .filter((path) => /\/lib(EGL|GLX|vulkan|LLVM)[^/]*\.so|_dri\.so/.test(path)),
       );
-      // Loaded once, llvmpipe stays until exit and can crash it (tools/exit_crash/README.md).
+      // Loaded once, llvmpipe stays until exit and can crash it (.ci/exit_crash/README.md).
       assert.deepEqual([...loaded], []);
     },
   );

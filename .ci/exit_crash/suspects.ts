@@ -9,7 +9,7 @@
  *   auto     initBackend("auto")
  *   gpu      navigator.gpu.requestAdapter() on the main thread (`device`: also a device)
  *
- *   tools/exit_crash/loop.sh 100 run tools/exit_crash/suspects.ts hnsw workers auto wasm
+ *   .ci/exit_crash/loop.sh 100 run .ci/exit_crash/suspects.ts hnsw workers auto wasm
  *
  * Counts measured with this script and its earlier one-suspect versions are in
  * README.md: none of these crashed when run on the main thread.

@@ -5,11 +5,11 @@
  * `initBackend("auto")` before the adapter probe moved to a child process. Named
  * without `_test` so that the suite does not pick it up.
  *
- *   tools/exit_crash/loop.sh 100 test tools/exit_crash/gpu_in_test_file.ts
+ *   .ci/exit_crash/loop.sh 100 test .ci/exit_crash/gpu_in_test_file.ts
  *
  * `NO_ADAPTER=1` skips the adapter (the control).
  *
- * Counts are in tools/exit_crash/README.md.
+ * Counts are in .ci/exit_crash/README.md.
  *
  * @module
  */

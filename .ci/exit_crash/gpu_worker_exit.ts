@@ -4,7 +4,7 @@
  * Mesa's llvmpipe behind EGL; tearing it down off the main thread while the process
  * exits crashes it (SIGSEGV in an exit handler, or a glibc heap message and SIGABRT).
  *
- *   tools/exit_crash/loop.sh 100 run tools/exit_crash/gpu_worker_exit.ts
+ *   .ci/exit_crash/loop.sh 100 run .ci/exit_crash/gpu_worker_exit.ts
  *
  * Measured (Deno 2.9.6, llvmpipe (LLVM 15.0.6), 2 shared cores): 25 and 14 crashes in
  * 100 and 60 runs; 0 in 60 when the main thread waits 500 ms before exiting (argument

@@ -2,8 +2,8 @@
 # Runs one short-lived Deno process N times and counts the runs that die by a signal
 # (exit status >= 128: SIGSEGV 139, SIGABRT 134 after a glibc heap message).
 #
-#   tools/exit_crash/loop.sh N run  tools/exit_crash/gpu_worker_exit.ts
-#   tools/exit_crash/loop.sh N test src/backend_test.ts src/train/trainer_yield_test.ts
+#   .ci/exit_crash/loop.sh N run  .ci/exit_crash/gpu_worker_exit.ts
+#   .ci/exit_crash/loop.sh N test src/backend_test.ts src/train/trainer_yield_test.ts
 #
 # Every run is under `nice -n 19`. Prints "K crashes in N runs", the exit statuses, and the
 # distinct last stderr lines of the crashed runs (the glibc message, when there is one).

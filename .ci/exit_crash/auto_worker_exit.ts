@@ -3,7 +3,7 @@
  * thread (each `deno test` file also runs off the main thread), then the process
  * exits while that Worker is torn down.
  *
- *   tools/exit_crash/loop.sh 60 run tools/exit_crash/auto_worker_exit.ts
+ *   .ci/exit_crash/loop.sh 60 run .ci/exit_crash/auto_worker_exit.ts
  *
  * Measured (Deno 2.9.6, llvmpipe, 2 shared cores): 3 crashes (SIGSEGV) in 60 runs
  * when initBackend probed the adapter in its own process; 0 in 60 once it probes in
