@@ -100,7 +100,6 @@ export {
 } from "./src/report/compare.ts";
 export type { CompareOptions, Comparison } from "./src/report/compare.ts";
 export { mergeResults } from "./src/report/merge.ts";
-export type { CoreOutput, CutoffMode } from "./src/mapa/exact_core.ts";
 export type { LikelihoodKind } from "./src/models/likelihood.ts";
 export type { NetworkRole } from "./src/models/passes.ts";
 export type { Checkpoint } from "./src/train/trainer.ts";

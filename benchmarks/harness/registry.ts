@@ -21,8 +21,3 @@ export const SUITES: Suite[] = [
   posteriorSuite,
   amortizationSuite,
 ];
-
-/** The suite called `name`, or undefined. */
-export function findSuite(name: string): Suite | undefined {
-  return SUITES.find((s) => s.name === name);
-}

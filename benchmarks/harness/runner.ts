@@ -13,7 +13,7 @@ import { yieldToEventLoop } from "../../src/event_loop.ts";
 import { writeFileAtomic } from "../../src/io/atomic_write.ts";
 import { Rng } from "../../src/rng.ts";
 import { collectEnvironment, type Environment } from "../../src/report/environment.ts";
-import { median } from "../../src/report/metric_kinds.ts";
+import { median } from "../../src/eval/stats.ts";
 import type { SuiteSection } from "../../src/report/html.ts";
 import {
   type CaseResult,

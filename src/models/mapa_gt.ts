@@ -9,7 +9,8 @@
  */
 
 import { InputError } from "../errors.ts";
-import { logSumExp, sampleTail } from "../mapa/tail.ts";
+import { logSumExp } from "../eval/stats.ts";
+import { sampleTail } from "../mapa/tail.ts";
 import type { MapaRows, TailPool } from "../mapa/types.ts";
 import { Rng } from "../rng.ts";
 import type { Matrix, MlpWeights } from "../types.ts";
@@ -130,7 +131,7 @@ export function groundTruthRows(
         cand[len] = j;
         candLogw[len++] = logits[j] - lse;
       }
-      pool.logTailMass[m] = logSumExp(candLogw, len);
+      pool.logTailMass[m] = logSumExp(candLogw, 0, len);
       sampleTail(
         cand,
         candLogw,

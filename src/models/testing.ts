@@ -27,9 +27,3 @@ export function gaussianLogLik(x: Matrix, m: number, f: Matrix, n: number, sigma
   for (let c = 0; c < x.cols; c++) s += (x.data[m * x.cols + c] - f.data[n * f.cols + c]) ** 2;
   return -0.5 * s / sigma2 - 0.5 * x.cols * Math.log(2 * Math.PI * sigma2);
 }
-
-/** log sum exp of `v`. */
-export function logSumExpPlain(v: number[]): number {
-  const max = Math.max(...v);
-  return max + Math.log(v.reduce((a, b) => a + Math.exp(b - max), 0));
-}

@@ -28,7 +28,7 @@
 import { compareMetric, type MetricContext } from "./compare_metric.ts";
 import type { CompareOptions, Comparison } from "./compare_types.ts";
 import { suiteTimeRows } from "./compare_suite.ts";
-import { median } from "./metric_kinds.ts";
+import { median } from "../eval/stats.ts";
 import type { JsonValue, ResultsFile } from "./results.ts";
 
 export type { MetricRow, Verdict } from "./compare_metric.ts";

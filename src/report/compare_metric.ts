@@ -9,7 +9,8 @@
  */
 
 import { mannWhitneyU } from "./mann_whitney.ts";
-import { median, type MetricKind, metricKind, toleranceFor } from "./metric_kinds.ts";
+import { median } from "../eval/stats.ts";
+import { type MetricKind, metricKind, toleranceFor } from "./metric_kinds.ts";
 import type { CaseResult, JsonValue } from "./results.ts";
 
 /** What compare concluded about one metric. */

@@ -85,7 +85,7 @@ function memoryBytes(): number {
 
 /** The environment of this process, for the project rooted at `root` (default: this checkout). */
 export function collectEnvironment(root?: string): Environment {
-  const base = root ?? new URL("../..", import.meta.url).pathname;
+  const base = root ?? new URL("../../", import.meta.url).pathname;
   let release = "";
   try {
     release = Deno.osRelease();

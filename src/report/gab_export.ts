@@ -11,7 +11,8 @@
  * @module
  */
 
-import { median, metricKind } from "./metric_kinds.ts";
+import { median } from "../eval/stats.ts";
+import { metricKind } from "./metric_kinds.ts";
 import type { ResultsFile } from "./results.ts";
 
 /** One entry of github-action-benchmark's custom format. */

@@ -12,7 +12,7 @@
  */
 
 import { escapeHtml, formatCell, loadChartJs, pageClose, pageOpen } from "./html.ts";
-import { median } from "./metric_kinds.ts";
+import { median } from "../eval/stats.ts";
 import { type JsonValue, readResults, type ResultsFile } from "./results.ts";
 import { detectSteps, type StepOptions } from "./step_detect.ts";
 

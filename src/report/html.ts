@@ -92,7 +92,7 @@ function exists(path: string): boolean {
  * project's folder), via the top-level link or Deno's `.deno` store.
  */
 export function loadChartJs(root?: string): string {
-  const base = root ?? new URL("../..", import.meta.url).pathname;
+  const base = root ?? new URL("../../", import.meta.url).pathname;
   const candidates = [
     `${base}node_modules/chart.js/dist/chart.umd.js`,
     `${base}node_modules/.deno/chart.js@4.6.1/node_modules/chart.js/dist/chart.umd.js`,

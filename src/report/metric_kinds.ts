@@ -99,11 +99,3 @@ export function metricKind(name: string, value: JsonValue): MetricKind {
   if (/Bytes$/.test(name)) return "memory";
   return "deterministic";
 }
-
-/** The median of `values` (NaN when empty); the mean of the middle two for an even count. */
-export function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}

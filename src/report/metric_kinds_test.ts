@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { median, metricKind, toleranceFor } from "./metric_kinds.ts";
+import { median } from "../eval/stats.ts";
+import { metricKind, toleranceFor } from "./metric_kinds.ts";
 
 Deno.test("metricKind follows the naming convention", () => {
   assert.equal(metricKind("fitSecondsSamples", [1, 2]), "timeSamples");

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { median } from "./metric_kinds.ts";
+import { median } from "../eval/stats.ts";
 
 /** One constant piece of the fit: runs `start` to `end - 1` at `level` (their mean). */
 export interface Segment {

@@ -9,12 +9,7 @@ import { getMethod } from "../models/registry.ts";
 import { Rng } from "../rng.ts";
 import { yieldToEventLoop } from "../event_loop.ts";
 import { FlatAdam } from "./flat_adam.ts";
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
+import { median } from "../eval/stats.ts";
 
 /** What {@linkcode measureSteps} measured. */
 export interface StepMeasurement {

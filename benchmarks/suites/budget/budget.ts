@@ -165,19 +165,13 @@ export const METHOD_OPTIONS: Record<string, (i: OptionInputs) => Promise<MethodO
   mapa_naive: (i) => Promise.resolve({ s: i.k + i.s }),
 };
 
-/** Whether `method` trains on Gaussian data (a method may declare `likelihoods`; default yes). */
-export function trainsOnGaussian(method: Method): boolean {
-  const kinds = (method as Method & { likelihoods?: readonly string[] }).likelihoods;
-  return kinds === undefined || kinds.includes("gaussian");
-}
-
-/** The cases of a profile: data set x budget kind x every Gaussian method in the registry. */
+/** The cases of a profile: data set x budget kind x the profile's methods (null: every registered one). */
 export function budgetCases(settings: BudgetSettings): CaseSpec[] {
   const cases: CaseSpec[] = [];
   for (const dataset of settings.datasets) {
     for (const budgetKind of BUDGET_KINDS) {
       const methods = METHODS.filter((m) =>
-        trainsOnGaussian(m) && (settings.methods === null || settings.methods.includes(m.name))
+        settings.methods === null || settings.methods.includes(m.name)
       );
       for (const m of methods) {
         const { datasets: _, methods: __, ...rest } = settings;

@@ -33,6 +33,7 @@ import { getMethod } from "../../../src/models/registry.ts";
 import { Rng } from "../../../src/rng.ts";
 import { countPasses } from "../../../src/train/count_passes.ts";
 import { measureSteps } from "../../../src/train/measure_steps.ts";
+import { median } from "../../../src/eval/stats.ts";
 import type { Matrix } from "../../../src/types.ts";
 import type {
   CaseResult,
@@ -632,10 +633,9 @@ function ratioCurve(
   return out;
 }
 
-function median(v: number[]): number | null {
-  if (v.length === 0) return null;
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+/** The median, or null for no values. */
+function medianOrNull(v: number[]): number | null {
+  return v.length === 0 ? null : median(v);
 }
 
 /** The budget suite's N, K and S, as the counted cases record them. */
@@ -706,7 +706,7 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
         if (b) at.budget.push(b.ratio);
       }
       // "beyond" sorts above every N and "never" below, so the median says which side most are on.
-      const med = median(values);
+      const med = medianOrNull(values);
       const status = med === null
         ? "none"
         : med === Infinity
@@ -723,9 +723,9 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
       };
       out[`crossoverNS${s}${CM_KEY[cm]}`] = status === "crossed" ? med : null;
       ratios[key] = {
-        smallestN: median(at.smallest),
-        budgetN: median(at.budget),
-        largestN: median(at.largest),
+        smallestN: medianOrNull(at.smallest),
+        budgetN: medianOrNull(at.budget),
+        largestN: medianOrNull(at.largest),
       };
     }
   }
@@ -739,7 +739,7 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
         return m && w ? [costOf(m, cm) / costOf(w, cm)] : [];
       })
       : [];
-    budgetRatio[cm] = median(v);
+    budgetRatio[cm] = medianOrNull(v);
   }
   const step = (method: string, peer: string) =>
     results.find((r) => r.params.method === method && r.params.peer === peer && r.status === "ok")
@@ -883,7 +883,7 @@ function sChart(c: ReturnType<typeof collect>, cm: CostModelName): ChartSpec {
   for (const n of c.ns) {
     const pts: { x: number; y: number }[] = [];
     for (const s of S_VALUES) {
-      const r = median(c.datasets.flatMap((ds) => {
+      const r = medianOrNull(c.datasets.flatMap((ds) => {
         const q = ratioCurve(c, ds, s, cm).find((p) => p.n === n);
         return q ? [q.ratio] : [];
       }));
