@@ -7,8 +7,7 @@
 import type { MethodOptions, TrainingData } from "../models/method.ts";
 import { getMethod } from "../models/registry.ts";
 import { Rng } from "../rng.ts";
-import { yieldToEventLoop } from "../event_loop.ts";
-import { FlatAdam } from "./flat_adam.ts";
+import { StepLoop } from "./step_loop.ts";
 import { median } from "../eval/stats.ts";
 
 /** What {@linkcode measureSteps} measured. */
@@ -32,11 +31,16 @@ export interface StepMeasurement {
 export async function measureSteps(
   name: string,
   data: TrainingData,
-  options: MethodOptions & { steps: number; seed: number; batchSize?: number },
+  options: MethodOptions & {
+    steps: number;
+    seed: number;
+    batchSize?: number;
+    signal?: AbortSignal;
+  },
 ): Promise<StepMeasurement> {
   const rng = Rng.stream(options.seed, `passes/${name}`);
   const model = getMethod(name).build(data, { ...options, rng: rng.fork("init") });
-  const opt = new FlatAdam(model.variables(), { learningRate: 1e-3 });
+  const loop = new StepLoop(model, { learningRate: 1e-3, signal: options.signal });
   const n = data.x.rows;
   const batchSize = options.batchSize ?? 100;
   const samples: number[] = [];
@@ -45,15 +49,12 @@ export async function measureSteps(
       const batch = new Int32Array(batchSize);
       for (let i = 0; i < batchSize; i++) batch[i] = rng.int(n);
       const t0 = performance.now();
-      const cost = opt.minimize(() => model.loss(batch, rng).loss);
-      await cost.data();
-      cost.dispose();
-      // Step 0 warms up kernels and is not timed or counted.
+      const { pausedMs } = await loop.step(batch, rng);
+      // Step 0 warms up kernels and is not timed or counted; the event loop's turns are not timed.
       if (step === 0) {
         model.passes.encoder = 0;
         model.passes.decoder = 0;
-      } else samples.push((performance.now() - t0) / 1000);
-      await yieldToEventLoop(); // lets Ctrl-C's listener run, outside the timed part
+      } else samples.push((performance.now() - t0 - pausedMs) / 1000);
     }
     const per = options.steps * batchSize;
     return {
@@ -63,7 +64,7 @@ export async function measureSteps(
       stepSecondsSamples: samples,
     };
   } finally {
-    opt.dispose();
+    loop.dispose();
     model.dispose();
   }
 }

@@ -12,9 +12,8 @@ import { InputError } from "../errors.ts";
 import type { Method, MethodModel, MethodOptions, TrainingData } from "../models/method.ts";
 import type { Passes } from "../models/passes.ts";
 import { Rng } from "../rng.ts";
-import { yieldToEventLoop } from "../event_loop.ts";
 import type { GenerativeModel, Matrix, MlpWeights } from "../types.ts";
-import { FlatAdam } from "./flat_adam.ts";
+import { EpochBatches, InterruptedError, StepLoop } from "./step_loop.ts";
 import {
   type Budget,
   budgetFraction,
@@ -23,14 +22,7 @@ import {
   markReached,
 } from "./budget.ts";
 
-/** Thrown by {@linkcode train} when its signal aborts: the run stops, no restart is marked failed. */
-export class InterruptedError extends Error {
-  /** An "interrupted" error. */
-  constructor() {
-    super("interrupted");
-    this.name = "InterruptedError";
-  }
-}
+export { InterruptedError } from "./step_loop.ts";
 
 /** Progress of a training run. */
 export interface TrainProgress {
@@ -219,11 +211,11 @@ export async function train(
   for (let r = 0; r < restarts; r++) {
     const rng = Rng.stream(seed, `train/${method.name}/${r}`);
     const model = method.build(data, { ...options, rng: rng.fork("init") });
-    const optimizer = new FlatAdam(model.variables(), { learningRate: lr });
-    const order = Int32Array.from({ length: n }, (_, i) => i);
+    const loop = new StepLoop(model, { learningRate: lr, signal: options.signal });
+    const batches = new EpochBatches(n, batchSize);
     const start = performance.now();
     let lastReport = start;
-    let steps = 0, cursor = n, finalLoss = NaN, afterFirst = 0;
+    let steps = 0, finalLoss = NaN, afterFirst = 0;
     let result: RestartResult | undefined;
     let paused = 0;
     const seconds = () => (performance.now() - start - paused) / 1000;
@@ -245,21 +237,14 @@ export async function train(
         budgetFraction(options.budget, model.passes, seconds()) < 1 &&
         steps < (options.maxSteps ?? Infinity)
       ) {
-        if (cursor + batchSize > n) {
-          rng.shuffle(order);
-          cursor = 0;
-        }
-        const batch = order.slice(cursor, cursor + batchSize);
-        cursor += batchSize;
-        const cost = optimizer.minimize(() => model.loss(batch, rng).loss);
-        finalLoss = (await cost.data())[0];
-        cost.dispose();
-        paused += await yieldToEventLoop(); // lets Ctrl-C's listener run; not counted as training
-        if (options.signal?.aborted) throw new InterruptedError();
-        steps++;
-        if (steps === 1) afterFirst = tf.memory().numTensors;
-        if (!Number.isFinite(finalLoss)) {
-          throw new Error(`non-finite loss ${finalLoss} at step ${steps}`);
+        const batch = batches.next(rng);
+        try {
+          const step = await loop.step(batch, rng);
+          paused += step.pausedMs; // the event loop's turn is not training time
+        } finally {
+          steps = loop.steps;
+          finalLoss = loop.lastLoss;
+          afterFirst = loop.tensorsAfterFirst;
         }
         for (const m of marks) {
           if (
@@ -324,7 +309,7 @@ export async function train(
         tensorGrowth: tf.memory().numTensors - afterFirst,
       };
     } finally {
-      optimizer.dispose();
+      loop.dispose();
       model.dispose();
     }
     results.push(result!);

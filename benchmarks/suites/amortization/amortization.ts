@@ -63,7 +63,7 @@ import type { MethodModel, MethodOptions, TrainingData } from "../../../src/mode
 import { getMethod } from "../../../src/models/registry.ts";
 import type { Rng } from "../../../src/rng.ts";
 import { budgetFraction } from "../../../src/train/budget.ts";
-import { FlatAdam } from "../../../src/train/flat_adam.ts";
+import { EpochBatches, StepLoop } from "../../../src/train/step_loop.ts";
 import type { Matrix } from "../../../src/types.ts";
 import type {
   CaseResult,
@@ -266,39 +266,27 @@ async function fit(
   budget: AmortizationBudget,
   rng: Rng,
   progress: (f: number) => void,
+  signal?: AbortSignal,
 ): Promise<FitResult> {
-  const opt = new FlatAdam(model.variables(), { learningRate: data.learningRate });
-  const { n } = data;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const batch = Math.min(data.batch, n);
+  const loop = new StepLoop(model, { learningRate: data.learningRate, signal });
+  const batches = new EpochBatches(data.n, data.batch);
   const spent = () =>
-    budget.kind === "steps" ? steps / budget.steps : budgetFraction(
+    budget.kind === "steps" ? loop.steps / budget.steps : budgetFraction(
       { kind: "passes", passes: budget.passes, costModel: "decoder" },
       model.passes,
       0,
     );
   const start = performance.now();
   const losses: number[] = [];
-  let steps = 0, cursor = n;
   try {
     while (spent() < 1) {
-      if (cursor + batch > n) {
-        rng.shuffle(order);
-        cursor = 0;
-      }
-      const rows = order.slice(cursor, cursor + batch);
-      cursor += batch;
-      const cost = opt.minimize(() => model.loss(rows, rng).loss);
-      const loss = (await cost.data())[0];
-      cost.dispose();
-      steps++;
-      if (!Number.isFinite(loss)) throw new Error(`non-finite loss ${loss} at step ${steps}`);
-      losses.push(loss);
-      if (steps % 10 === 0) progress(spent());
+      losses.push((await loop.step(batches.next(rng), rng)).loss);
+      if (loop.steps % 10 === 0) progress(spent());
     }
   } finally {
-    opt.dispose();
+    loop.dispose();
   }
+  const steps = loop.steps;
   return { steps, seconds: (performance.now() - start) / 1000, losses: Float64Array.from(losses) };
 }
 
@@ -389,6 +377,7 @@ export const amortizationSuite: Suite = {
         budget,
         ctx.rng("train"),
         (f) => ctx.progress(0.5 * Math.min(1, f), "train"),
+        ctx.signal,
       );
       if (!model.posterior) throw new Error(`${method.name} has no test-time posterior`);
       // Inference timing: warm up the kernels on a few rows, then the

@@ -448,6 +448,7 @@ async function tfjsStep(
       steps: p.steps as number,
       seed: ctx.seed,
       batchSize: p.batch as number,
+      signal: ctx.signal,
     })),
     backend: info.backend,
   };
