@@ -28,6 +28,14 @@ import { resolveKernel } from "../src/mapa/kernel.ts";
 import { rowsTailSampler, scanTailSampler } from "../src/mapa/tail_sampler.ts";
 import type { Matrix } from "../src/types.ts";
 import { runPeer } from "./harness/peer_python.ts";
+import {
+  densityCases,
+  densityCharts,
+  densityNote,
+  densityTable,
+  runDensity,
+  summarizeDensity,
+} from "./scaling_density.ts";
 import { boundGap, logLogSlope, scoreAccuracy, scoreRows } from "./scaling_metrics.ts";
 import {
   type CaseResult,
@@ -37,6 +45,7 @@ import {
   type Profile,
   type ReportSection,
   type Suite,
+  type TableSpec,
 } from "./harness/suite.ts";
 
 const K = 16;
@@ -104,6 +113,7 @@ function cases(profile: Profile): CaseSpec[] {
       params: { study: "bound", dataset: "figure8", method: "hnsw", n, d: 2, k: K, s: BOUND_S },
     });
   }
+  out.push(...densityCases(profile));
   return out;
 }
 
@@ -227,6 +237,7 @@ async function run(spec: CaseSpec, ctx: Parameters<Suite["run"]>[1]) {
   const { dataset, method } = spec.params as { dataset: string; method: string };
   const n = spec.params.n as number;
   if (spec.params.study === "bound") return await runBound(n, ctx);
+  if (spec.params.study === "density") return await runDensity(spec, ctx);
   if (method === "faiss_flat") return await runFaiss(n, ctx.seed);
   let peak = Deno.memoryUsage().rss;
   const sample = () => {
@@ -390,6 +401,7 @@ function summarize(results: CaseResult[]): Record<string, JsonValue> {
       ciHigh: r.metrics.boundGapCiHigh,
     };
   }
+  Object.assign(out, summarizeDensity(results));
   return out;
 }
 
@@ -474,7 +486,8 @@ function report(results: CaseResult[], summary: Record<string, JsonValue>): Repo
       `hnsw ${fmt(summary.figure8_hnsw_slope)}; crossover N ${fmt(summary.figure8_crossover_n)}. ` +
       `Exact pairs/s at N=20,000: ${fmt(summary.exact_pairs_per_second_n20000)}; faiss ` +
       `IndexFlatL2: ${fmt(summary.faiss_pairs_per_second_n20000)}.`,
-    ],
+      densityNote(results, summary, fmt),
+    ].filter((note): note is string => note !== null),
     charts: [
       lineChart(
         "Time vs N (log-log; whiskers: min to max over repeats)",
@@ -488,6 +501,7 @@ function report(results: CaseResult[], summary: Record<string, JsonValue>): Repo
       ]),
       lineChart("HNSW tie-aware recall@K vs N", results, "recallAtKTies", false, ["hnsw"]),
       lineChart("HNSW mean TV vs N", results, "meanTv", true, ["hnsw"]),
+      ...densityCharts(results),
     ],
     tables: [{
       title: "Cases",
@@ -505,7 +519,7 @@ function report(results: CaseResult[], summary: Record<string, JsonValue>): Repo
         "mean TV",
         "pairs/s",
       ],
-      rows: results.map((r) => [
+      rows: results.filter((r) => r.params.study !== "density").map((r) => [
         r.name,
         r.status,
         fmt(r.metrics.buildSeconds),
@@ -521,7 +535,7 @@ function report(results: CaseResult[], summary: Record<string, JsonValue>): Repo
         fmt(r.metrics.meanTv),
         fmt(r.metrics.effectivePairsPerSecond ?? r.metrics.pairsPerSecond),
       ]),
-    }],
+    }, densityTable(results, fmt)].filter((t): t is TableSpec => t !== null),
   };
 }
 
