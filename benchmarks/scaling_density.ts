@@ -67,14 +67,14 @@ export interface DensitySettings {
  */
 export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
   quick: {
-    grids: { figure8: [500, 2000] },
-    passes: 1e5,
+    grids: { figure8: [500, 1500] },
+    passes: 6e4,
     nValidation: 200,
     nTest: 300,
     k: 10,
     s: 10,
     learningRate: 3e-3,
-    choice: "Quick profile: a smoke test (figure8, N = 500 and 2,000, 1e5 passes); its models " +
+    choice: "Quick profile: a smoke test (figure8, N = 500 and 1,500, 6e4 passes); its models " +
       "have barely started learning and it supports no conclusion.",
   },
   standard: {
