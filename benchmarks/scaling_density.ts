@@ -11,6 +11,9 @@
  * exact-row model's, with a paired interval over the same test points, when
  * the exact case ran earlier in the same process (the default order; a
  * sharded or resumed run may lack it, and then leaves those metrics out).
+ * Because that interval leaves out training noise, each data set's smallest
+ * N also trains exact rows from a second seed (`params.trainSeed = 1`): its
+ * gap to the first exact run is the yardstick for the HNSW gaps.
  *
  * @module
  */
@@ -60,7 +63,7 @@ export interface DensitySettings {
  * (load about 5, so times are about 2.5x an idle machine's): a run of 1e6
  * passes took 50 s (exact rows) and 42 s (HNSW) at N = 1,000, 249 s and 62 s
  * at N = 30,000 (exact rows draw each tail by scanning all N points, O(B N D)
- * per step). Standard's budget is the largest that keeps its 14 runs near 10
+ * per step). Standard's budget is the largest that keeps its 16 runs near 10
  * minutes on an idle 2-core machine; it is a third of the budget suite's 3e6,
  * so its models have not converged (test KL 0.34 nats at N = 1,000) and the
  * comparison is at equal, modest compute.
@@ -86,7 +89,7 @@ export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
     s: 10,
     learningRate: 3e-3,
     choice: "Standard profile: 1e6 passes per run at every N (a third of the budget suite's " +
-      "3e6, which the 14 runs could not afford within about 10 minutes on 2 cores: exact rows " +
+      "3e6, which the 16 runs could not afford within about 10 minutes on 2 cores: exact rows " +
       "scan all N points per tail draw, so their runs cost about 4x HNSW's at N = 30,000); " +
       "the models have not converged, so this compares the row kinds at equal, modest compute.",
   },
@@ -108,27 +111,35 @@ export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
 /** Row kinds compared. */
 export const DENSITY_ROWS = ["exact", "hnsw"] as const;
 
-/** The density cases of a profile: data set x N x row kind, exact first at each N. */
+/**
+ * The density cases of a profile: data set x N x row kind, exact first at
+ * each N; at each data set's smallest N also exact rows trained from
+ * another seed (`params.trainSeed = 1`, the others 0): its gap to the
+ * exact run is the training noise that the test-point interval leaves out,
+ * the yardstick for the HNSW gaps.
+ */
 export function densityCases(profile: Profile): CaseSpec[] {
   const { grids, choice: _, ...rest } = DENSITY_PROFILES[profile];
   const out: CaseSpec[] = [];
+  const add = (dataset: string, n: number, rows: string, trainSeed: number) =>
+    out.push({
+      suite: "scaling",
+      name: `${dataset}_density_${rows}_n${n}${trainSeed ? `_seed${trainSeed}` : ""}`,
+      params: {
+        study: "density",
+        dataset,
+        rows,
+        method: "mapa",
+        n,
+        trainSeed,
+        ...rest,
+        costModel: "encoder_decoder",
+      },
+    });
   for (const [dataset, ns] of Object.entries(grids)) {
     for (const n of ns) {
-      for (const rows of DENSITY_ROWS) {
-        out.push({
-          suite: "scaling",
-          name: `${dataset}_density_${rows}_n${n}`,
-          params: {
-            study: "density",
-            dataset,
-            rows,
-            method: "mapa",
-            n,
-            ...rest,
-            costModel: "encoder_decoder",
-          },
-        });
-      }
+      for (const rows of DENSITY_ROWS) add(dataset, n, rows, 0);
+      if (n === Math.min(...ns)) add(dataset, n, "exact", 1);
     }
   }
   return out;
@@ -196,7 +207,8 @@ export async function runDensity(
     s,
     budget: { kind: "passes", passes, costModel: "encoder_decoder" },
     learningRate: p.learningRate as number,
-    seed: draw.seed,
+    // trainSeed 0 is the draw's own seed, as in the budget suite.
+    seed: draw.seed + ((p.trainSeed as number | undefined) ?? 0),
     validation: draw.validation,
     signal: ctx.signal,
     onProgress: (q) => ctx.progress(0.1 + 0.8 * q.fraction, "training"),
@@ -209,7 +221,8 @@ export async function runDensity(
   const evalSeconds = (performance.now() - t1) / 1000;
   const key = pairKey(p, ctx.seed);
   const gap: Record<string, JsonValue> = {};
-  if (kind === "exact") {
+  const reference = kind === "exact" && !p.trainSeed;
+  if (reference) {
     exactPerPoint.set(key, kl.perPoint);
     // Only the latest few are read back: the hnsw case of the same N comes next.
     if (exactPerPoint.size > 8) exactPerPoint.delete(exactPerPoint.keys().next().value!);
@@ -252,7 +265,7 @@ export function densitySeries(
   return results
     .filter((r) =>
       r.status === "ok" && r.params.study === "density" && r.params.dataset === dataset &&
-      r.params.rows === rows
+      r.params.rows === rows && !r.params.trainSeed
     )
     .map((r) => ({ n: r.params.n as number, metrics: r.metrics }))
     .sort((a, b) => a.n - b.n);
@@ -268,8 +281,11 @@ function datasetsOf(results: CaseResult[]): string[] {
 
 /**
  * Per data set and N where both row kinds ran: the HNSW-trained test KL
- * minus the exact-trained one, and whether it meets issue 12's target
- * (within the exact model's interval, or 0.05 nats).
+ * minus the exact-trained one, and whether it meets issue 12's target, read
+ * one-sided: HNSW rows must not cost test KL, so the HNSW model's test KL is
+ * at most the top of the exact model's interval or at most 0.05 nats above
+ * it (a lower test KL is no miss). Also the training-noise yardstick: the
+ * reseeded exact run's test KL minus the exact run's, at the smallest N.
  */
 export function summarizeDensity(results: CaseResult[]): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
@@ -281,8 +297,8 @@ export function summarizeDensity(results: CaseResult[]): Record<string, JsonValu
       const e = ex.find((q) => q.n === h.n);
       if (!e) continue;
       const he = h.metrics.testKl as number, ee = e.metrics.testKl as number;
-      const lo = e.metrics.testKlCiLow as number, hi = e.metrics.testKlCiHigh as number;
-      const ok = (he >= lo && he <= hi) || Math.abs(he - ee) <= 0.05;
+      const hi = e.metrics.testKlCiHigh as number;
+      const ok = he <= hi || he - ee <= 0.05;
       met &&= ok;
       points.push({
         n: h.n,
@@ -296,7 +312,19 @@ export function summarizeDensity(results: CaseResult[]): Record<string, JsonValu
         withinTarget: ok,
       });
     }
-    if (points.length > 0) out[`density_${ds}`] = { points, met };
+    const reseed = results.find((r) =>
+      r.status === "ok" && r.params.study === "density" && r.params.dataset === ds &&
+      r.params.trainSeed === 1 && typeof r.metrics.testKlGapVsExact === "number"
+    );
+    const noise = reseed
+      ? {
+        n: reseed.params.n,
+        gap: reseed.metrics.testKlGapVsExact,
+        ciLow: reseed.metrics.testKlGapCiLow,
+        ciHigh: reseed.metrics.testKlGapCiHigh,
+      }
+      : null;
+    if (points.length > 0) out[`density_${ds}`] = { points, met, trainingNoise: noise };
   }
   return out;
 }
@@ -387,12 +415,22 @@ export function densityNote(
   if (ds.length === 0) return null;
   const any = results.find((r) => r.params.study === "density")!.params;
   const parts = ds.map((d) => {
-    const s = summary[`density_${d}`] as { points: Record<string, JsonValue>[]; met: boolean };
+    const s = summary[`density_${d}`] as {
+      points: Record<string, JsonValue>[];
+      met: boolean;
+      trainingNoise: Record<string, JsonValue> | null;
+    };
     if (!s) return `${d}: no N with both row kinds`;
+    const noise = s.trainingNoise
+      ? `; exact rows retrained from another seed at N = ${s.trainingNoise.n}: ` +
+        `${fmt(s.trainingNoise.gap)} [${fmt(s.trainingNoise.ciLow)}, ${
+          fmt(s.trainingNoise.ciHigh)
+        }] (training noise)`
+      : "";
     return `${d}: ` + s.points.map((q) =>
       `N = ${q.n}: exact ${fmt(q.exactTestKl)}, hnsw ${fmt(q.hnswTestKl)} (gap ${fmt(q.gap)}` +
       (q.gapCiLow !== null ? ` [${fmt(q.gapCiLow)}, ${fmt(q.gapCiHigh)}]` : "") + ")"
-    ).join("; ") + ` — target ${s.met ? "met" : "not met"}`;
+    ).join("; ") + noise + ` — target ${s.met ? "met" : "not met"}`;
   });
   const choice = Object.values(DENSITY_PROFILES).find((x) => x.passes === any.passes)?.choice ??
     "";
@@ -400,7 +438,9 @@ export function densityNote(
     `${any.passes} encoder+decoder passes per run at every N, K = ${any.k}, S = ${any.s}, one ` +
     `restart; test KL on ${any.nTest} held-out points, 95% interval over test points (not ` +
     `over training runs); the gap is HNSW minus exact with a paired interval over the same ` +
-    `points. Target: the HNSW test KL within the exact one's interval or 0.05 nats. ` +
+    `points. Target (one-sided: HNSW rows must not cost test KL): the HNSW test KL at most the ` +
+    `top of the exact one's interval, or at most 0.05 nats above it. The gap of exact rows ` +
+    `retrained from another seed shows how far training noise alone moves test KL. ` +
     `${choice} ${parts.join(". ")}.`;
 }
 

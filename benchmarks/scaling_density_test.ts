@@ -8,16 +8,25 @@ Deno.test("density cases: both row kinds at every N of figure8 and one more set"
   for (const profile of ["quick", "standard"] as const) {
     const cases = scalingSuite.cases(profile).filter((c) => c.params.study === "density");
     const grids = DENSITY_PROFILES[profile].grids;
-    const expected = Object.values(grids).reduce((a, ns) => a + 2 * ns.length, 0);
+    // Both kinds at every N, plus one reseeded exact run per data set.
+    const expected = Object.values(grids).reduce((a, ns) => a + 2 * ns.length + 1, 0);
     assert.equal(cases.length, expected);
-    for (const c of cases) {
+    assert.equal(new Set(cases.map((c) => c.name)).size, cases.length);
+    const reseeded = cases.filter((c) => c.params.trainSeed === 1);
+    assert.equal(reseeded.length, Object.keys(grids).length);
+    for (const c of reseeded) {
+      assert.equal(c.params.rows, "exact");
+      assert.equal(c.params.n, Math.min(...grids[c.params.dataset as string]));
+    }
+    for (const c of cases.filter((c) => c.params.trainSeed === 0)) {
       assert.ok(["exact", "hnsw"].includes(c.params.rows as string));
       assert.equal(c.params.method, "mapa");
       assert.equal(typeof c.params.n, "number");
       assert.equal(c.params.passes, DENSITY_PROFILES[profile].passes);
       // The pair of one N shares every setting but the row kind.
       const twin = cases.find((d) =>
-        d !== c && d.params.dataset === c.params.dataset && d.params.n === c.params.n
+        d !== c && d.params.dataset === c.params.dataset && d.params.n === c.params.n &&
+        d.params.trainSeed === 0
       );
       assert.ok(twin, c.name);
       assert.deepEqual({ ...twin.params, rows: c.params.rows }, c.params);
@@ -39,6 +48,12 @@ Deno.test("density run: exact then HNSW rows train, get test KL and the paired g
   const ctx = fakeContext(5);
   const ex = await runDensity(spec("exact"), ctx);
   const hn = await runDensity(spec("hnsw"), ctx);
+  const reseed = spec("exact");
+  const again = await runDensity({ ...reseed, params: { ...reseed.params, trainSeed: 1 } }, ctx);
+  // Another training seed trains another model on the same draw, and is paired with seed 0.
+  assert.notEqual(again.testKl, ex.testKl);
+  assert.equal(again.testLogLikTruth, ex.testLogLikTruth);
+  assert.equal(typeof again.testKlGapVsExact, "number");
   for (const m of [ex, hn]) {
     const kl = m.testKl as number;
     assert.ok(Number.isFinite(kl));
@@ -58,24 +73,41 @@ Deno.test("density run: exact then HNSW rows train, get test KL and the paired g
 });
 
 Deno.test("density summary: gap per N and the target check", () => {
-  const r = (rows: string, n: number, kl: number): CaseResult =>
+  const r = (rows: string, n: number, kl: number, trainSeed = 0): CaseResult =>
     ({
       suite: "scaling",
       name: `figure8_density_${rows}_n${n}`,
-      params: { study: "density", dataset: "figure8", rows, n },
+      params: { study: "density", dataset: "figure8", rows, n, trainSeed },
       status: "ok",
-      metrics: { testKl: kl, testKlCiLow: kl - 0.02, testKlCiHigh: kl + 0.02, rowsSeconds: 1 },
+      metrics: {
+        testKl: kl,
+        testKlCiLow: kl - 0.02,
+        testKlCiHigh: kl + 0.02,
+        rowsSeconds: 1,
+        ...(trainSeed
+          ? { testKlGapVsExact: 0.07, testKlGapCiLow: 0.01, testKlGapCiHigh: 0.13 }
+          : {}),
+      },
     }) as unknown as CaseResult;
   const s = summarizeDensity([
     r("exact", 1000, 0.3),
     r("hnsw", 1000, 0.34),
+    r("exact", 1000, 0.37, 1),
     r("exact", 3000, 0.3),
-    r("hnsw", 3000, 0.31),
+    r("hnsw", 3000, 0.1),
   ]);
-  const d = s.density_figure8 as { points: { gap: number; withinTarget: boolean }[]; met: boolean };
+  const d = s.density_figure8 as {
+    points: { gap: number; withinTarget: boolean }[];
+    met: boolean;
+    trainingNoise: { n: number; gap: number };
+  };
+  // The reseeded run is the noise yardstick, not a point of the exact series.
   assert.equal(d.points.length, 2);
   assert.ok(Math.abs(d.points[0].gap - 0.04) < 1e-12);
+  assert.deepEqual(d.points.map((p) => p.withinTarget), [true, true], "lower KL is no miss");
   assert.equal(d.met, true);
+  assert.equal(d.trainingNoise.n, 1000);
+  assert.equal(d.trainingNoise.gap, 0.07);
   const bad = summarizeDensity([r("exact", 1000, 0.3), r("hnsw", 1000, 0.4)]);
   assert.equal((bad.density_figure8 as { met: boolean }).met, false);
 });
