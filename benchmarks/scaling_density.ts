@@ -11,9 +11,12 @@
  * exact-row model's, with a paired interval over the same test points, when
  * the exact case ran earlier in the same process (the default order; a
  * sharded or resumed run may lack it, and then leaves those metrics out).
- * Because that interval leaves out training noise, each data set's smallest
- * N also trains exact rows from a second seed (`params.trainSeed = 1`): its
- * gap to the first exact run is the yardstick for the HNSW gaps.
+ * Because that interval leaves out training noise, HNSW rows are trained
+ * from two seeds at every N (`params.trainSeed` 0 and 1; exact rows from 0
+ * only, their runs cost up to 4x more): the spread of the two HNSW runs is
+ * the yardstick for their gap to the exact run. A pilot showed why: on
+ * circle at N = 10,000, exact rows trained from seeds 0 and 1 reached test
+ * KL 0.55 and 2.47, HNSW rows 1.02 and 0.92.
  *
  * @module
  */
@@ -63,10 +66,10 @@ export interface DensitySettings {
  * (load about 5, so times are about 2.5x an idle machine's): a run of 1e6
  * passes took 50 s (exact rows) and 42 s (HNSW) at N = 1,000, 249 s and 62 s
  * at N = 30,000 (exact rows draw each tail by scanning all N points, O(B N D)
- * per step). Standard's budget is the largest that keeps its 16 runs near 10
- * minutes on an idle 2-core machine; it is a third of the budget suite's 3e6,
- * so its models have not converged (test KL 0.34 nats at N = 1,000) and the
- * comparison is at equal, modest compute.
+ * per step). Standard's budget is the largest that keeps its 18 runs (6
+ * exact, 12 HNSW) near 10 minutes on an idle 2-core machine; it is a third
+ * of the budget suite's 3e6, so its models have not converged (test KL 0.34
+ * nats at N = 1,000) and the comparison is at equal, modest compute.
  */
 export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
   quick: {
@@ -81,7 +84,7 @@ export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
       "have barely started learning and it supports no conclusion.",
   },
   standard: {
-    grids: { figure8: [1000, 3000, 10000, 30000], circle: [1000, 10000, 30000] },
+    grids: { figure8: [1000, 3000, 10000, 30000], circle: [1000, 30000] },
     passes: 1e6,
     nValidation: 500,
     nTest: 1000,
@@ -89,9 +92,10 @@ export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
     s: 10,
     learningRate: 3e-3,
     choice: "Standard profile: 1e6 passes per run at every N (a third of the budget suite's " +
-      "3e6, which the 16 runs could not afford within about 10 minutes on 2 cores: exact rows " +
+      "3e6, which the 18 runs could not afford within about 10 minutes on 2 cores: exact rows " +
       "scan all N points per tail draw, so their runs cost about 4x HNSW's at N = 30,000); " +
-      "the models have not converged, so this compares the row kinds at equal, modest compute.",
+      "the models have not converged, so this compares the row kinds at equal, modest compute. " +
+      "circle runs at N = 1,000 and 30,000 only, to leave time for the second HNSW seed.",
   },
   full: {
     grids: {
@@ -113,10 +117,9 @@ export const DENSITY_ROWS = ["exact", "hnsw"] as const;
 
 /**
  * The density cases of a profile: data set x N x row kind, exact first at
- * each N; at each data set's smallest N also exact rows trained from
- * another seed (`params.trainSeed = 1`, the others 0): its gap to the
- * exact run is the training noise that the test-point interval leaves out,
- * the yardstick for the HNSW gaps.
+ * each N, then HNSW rows trained from seeds 0 and 1 (`params.trainSeed`):
+ * their spread is the training noise that the test-point interval leaves
+ * out.
  */
 export function densityCases(profile: Profile): CaseSpec[] {
   const { grids, choice: _, ...rest } = DENSITY_PROFILES[profile];
@@ -139,7 +142,7 @@ export function densityCases(profile: Profile): CaseSpec[] {
   for (const [dataset, ns] of Object.entries(grids)) {
     for (const n of ns) {
       for (const rows of DENSITY_ROWS) add(dataset, n, rows, 0);
-      if (n === Math.min(...ns)) add(dataset, n, "exact", 1);
+      add(dataset, n, "hnsw", 1);
     }
   }
   return out;
@@ -281,11 +284,12 @@ function datasetsOf(results: CaseResult[]): string[] {
 
 /**
  * Per data set and N where both row kinds ran: the HNSW-trained test KL
- * minus the exact-trained one, and whether it meets issue 12's target, read
- * one-sided: HNSW rows must not cost test KL, so the HNSW model's test KL is
- * at most the top of the exact model's interval or at most 0.05 nats above
- * it (a lower test KL is no miss). Also the training-noise yardstick: the
- * reseeded exact run's test KL minus the exact run's, at the smallest N.
+ * (mean over its training seeds) minus the exact-trained one, and whether it
+ * meets issue 12's target, read one-sided: HNSW rows must not cost test KL,
+ * so the mean HNSW test KL is at most the top of the exact model's interval
+ * or at most 0.05 nats above the exact test KL (a lower test KL is no miss).
+ * `hnswSeedSpread` is |KL(seed 1) - KL(seed 0)| of the HNSW runs: training
+ * noise, against which the gap should be read.
  */
 export function summarizeDensity(results: CaseResult[]): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
@@ -296,35 +300,31 @@ export function summarizeDensity(results: CaseResult[]): Record<string, JsonValu
     for (const h of densitySeries(results, ds, "hnsw")) {
       const e = ex.find((q) => q.n === h.n);
       if (!e) continue;
-      const he = h.metrics.testKl as number, ee = e.metrics.testKl as number;
+      const seeds = results.filter((r) =>
+        r.status === "ok" && r.params.study === "density" && r.params.dataset === ds &&
+        r.params.rows === "hnsw" && r.params.n === h.n && typeof r.metrics.testKl === "number"
+      ).sort((a, b) => (a.params.trainSeed as number) - (b.params.trainSeed as number))
+        .map((r) => r.metrics.testKl as number);
+      const he = seeds.reduce((a, b) => a + b, 0) / seeds.length;
+      const ee = e.metrics.testKl as number;
       const hi = e.metrics.testKlCiHigh as number;
       const ok = he <= hi || he - ee <= 0.05;
       met &&= ok;
       points.push({
         n: h.n,
         exactTestKl: ee,
+        exactCiLow: e.metrics.testKlCiLow,
+        exactCiHigh: hi,
         hnswTestKl: he,
+        hnswTestKlSeeds: seeds,
+        hnswSeedSpread: seeds.length > 1 ? Math.max(...seeds) - Math.min(...seeds) : null,
         gap: he - ee,
-        gapCiLow: h.metrics.testKlGapCiLow ?? null,
-        gapCiHigh: h.metrics.testKlGapCiHigh ?? null,
         exactRowsSeconds: e.metrics.rowsSeconds,
         hnswRowsSeconds: h.metrics.rowsSeconds,
         withinTarget: ok,
       });
     }
-    const reseed = results.find((r) =>
-      r.status === "ok" && r.params.study === "density" && r.params.dataset === ds &&
-      r.params.trainSeed === 1 && typeof r.metrics.testKlGapVsExact === "number"
-    );
-    const noise = reseed
-      ? {
-        n: reseed.params.n,
-        gap: reseed.metrics.testKlGapVsExact,
-        ciLow: reseed.metrics.testKlGapCiLow,
-        ciHigh: reseed.metrics.testKlGapCiHigh,
-      }
-      : null;
-    if (points.length > 0) out[`density_${ds}`] = { points, met, trainingNoise: noise };
+    if (points.length > 0) out[`density_${ds}`] = { points, met };
   }
   return out;
 }
@@ -379,6 +379,24 @@ export function densityCharts(results: CaseResult[]): ChartSpec[] {
         fill: false,
       });
     }
+    // The second HNSW seed as bare points: how far training noise alone moves test KL.
+    const reseeded = results.filter((r) =>
+      r.status === "ok" && r.params.study === "density" && r.params.dataset === ds &&
+      r.params.rows === "hnsw" && r.params.trainSeed === 1
+    ).sort((a, b) => (a.params.n as number) - (b.params.n as number));
+    if (reseeded.length > 0) {
+      const [cr, cg, cb] = COLOURS.hnsw;
+      kl.push({
+        label: `${ds} hnsw, training seed 1`,
+        data: reseeded.map((r) => ({ x: r.params.n as number, y: r.metrics.testKl as number })),
+        showLine: false,
+        pointStyle: "triangle",
+        pointRadius: 5,
+        borderColor: `rgb(${cr}, ${cg}, ${cb})`,
+        backgroundColor: `rgba(${cr}, ${cg}, ${cb}, 0.5)`,
+        fill: false,
+      });
+    }
   }
   if (kl.length === 0) return charts;
   const axis = (text: string, log: boolean) => ({
@@ -387,7 +405,8 @@ export function densityCharts(results: CaseResult[]): ChartSpec[] {
   });
   charts.push({
     title: "Density study: test KL of MAPA trained on exact vs HNSW rows, same pass budget " +
-      "(shaded: 95% interval over test points; log x)",
+      "(lines: training seed 0, shaded 95% interval over test points; triangles: HNSW rows " +
+      "from training seed 1; log x)",
     config: {
       type: "line",
       data: { datasets: kl },
@@ -415,32 +434,26 @@ export function densityNote(
   if (ds.length === 0) return null;
   const any = results.find((r) => r.params.study === "density")!.params;
   const parts = ds.map((d) => {
-    const s = summary[`density_${d}`] as {
-      points: Record<string, JsonValue>[];
-      met: boolean;
-      trainingNoise: Record<string, JsonValue> | null;
-    };
+    const s = summary[`density_${d}`] as { points: Record<string, JsonValue>[]; met: boolean };
     if (!s) return `${d}: no N with both row kinds`;
-    const noise = s.trainingNoise
-      ? `; exact rows retrained from another seed at N = ${s.trainingNoise.n}: ` +
-        `${fmt(s.trainingNoise.gap)} [${fmt(s.trainingNoise.ciLow)}, ${
-          fmt(s.trainingNoise.ciHigh)
-        }] (training noise)`
-      : "";
     return `${d}: ` + s.points.map((q) =>
-      `N = ${q.n}: exact ${fmt(q.exactTestKl)}, hnsw ${fmt(q.hnswTestKl)} (gap ${fmt(q.gap)}` +
-      (q.gapCiLow !== null ? ` [${fmt(q.gapCiLow)}, ${fmt(q.gapCiHigh)}]` : "") + ")"
-    ).join("; ") + noise + ` — target ${s.met ? "met" : "not met"}`;
+      `N = ${q.n}: exact ${fmt(q.exactTestKl)}, hnsw ${fmt(q.hnswTestKl)} (seeds ${
+        (q.hnswTestKlSeeds as number[]).map((v) =>
+          fmt(v)
+        ).join(", ")
+      }; gap ${fmt(q.gap)})`
+    ).join("; ") + ` — target ${s.met ? "met" : "not met"}`;
   });
   const choice = Object.values(DENSITY_PROFILES).find((x) => x.passes === any.passes)?.choice ??
     "";
   return `Density study (*_density_*): MAPA trained on exact and on HNSW rows of the same draw, ` +
     `${any.passes} encoder+decoder passes per run at every N, K = ${any.k}, S = ${any.s}, one ` +
     `restart; test KL on ${any.nTest} held-out points, 95% interval over test points (not ` +
-    `over training runs); the gap is HNSW minus exact with a paired interval over the same ` +
-    `points. Target (one-sided: HNSW rows must not cost test KL): the HNSW test KL at most the ` +
-    `top of the exact one's interval, or at most 0.05 nats above it. The gap of exact rows ` +
-    `retrained from another seed shows how far training noise alone moves test KL. ` +
+    `over training runs); HNSW rows are trained from two seeds, exact rows from one, and the ` +
+    `gap is the HNSW mean minus exact. Target (one-sided: HNSW rows must not cost test KL): ` +
+    `the HNSW mean at most the top of the exact one's interval, or at most 0.05 nats above it. ` +
+    `Read every gap against the spread of the two HNSW seeds: training noise, which the ` +
+    `test-point interval leaves out, is of the same size at this budget. ` +
     `${choice} ${parts.join(". ")}.`;
 }
 
