@@ -91,8 +91,9 @@ const GRID: Record<
     exactMax: 100000,
     mnist: [1000, 3000, 10000],
     bound: [3000, 20000, 100000],
-    // Exact rows in 64-D cost O(N^2 D): about 180 s at N = 30,000 on the shared 2 cores and,
-    // by N^2, about 2,000 s at 100,000, so they stop at 30,000 (HNSW: about 150 s at 100,000).
+    // Exact rows in 64-D cost O(N^2 D): 118 s at N = 30,000 on the shared 2 cores (load 6;
+    // HNSW 55 s) and, by N^2, about 1,300 s at 100,000, so they stop at 30,000 (HNSW: 166 s
+    // at 100,000, recall@16 0.9998).
     manifold64: [3000, 10000, 30000, 100000],
     manifold64ExactMax: 30000,
   },
