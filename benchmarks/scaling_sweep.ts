@@ -20,6 +20,7 @@
 import { getSyntheticDataset } from "../src/data/registry.ts";
 import { exactRowsFor, type RowBlock } from "../src/mapa/exact.ts";
 import { hnswRowsWithStats } from "../src/mapa/hnsw.ts";
+import { Rng } from "../src/rng.ts";
 import { scoreAccuracy } from "./scaling_metrics.ts";
 import type {
   CaseContext,
@@ -126,8 +127,8 @@ export async function runSweep(
   const key = JSON.stringify([p.dataset, n, k, ctx.seed]);
   let exact = references.get(key);
   if (!exact) {
-    // One stream per data set and N, not per case: every setting is scored on the same rows.
-    const rng = ctx.rng(`sweep-rows/${key}`);
+    // Not ctx.rng, which is per case: every setting is scored on the same rows, even in a shard.
+    const rng = Rng.stream(ctx.seed, `scaling/sweep-rows/${key}`);
     const q = Math.min(n, SWEEP_SCORED_ROWS);
     const queries = new Int32Array(q).map((_, i) => (q === n ? i : rng.int(n)));
     exact = await exactRowsFor(x, queries, { k, ...kopts });
