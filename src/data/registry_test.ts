@@ -2,13 +2,14 @@ import assert from "node:assert/strict";
 import { InputError } from "../errors.ts";
 import { DATASET_NAMES, datasetDescriptions, getSyntheticDataset } from "./registry.ts";
 
-Deno.test("registry lists the five examples and mnist", () => {
+Deno.test("registry lists the five examples, manifold64 and mnist", () => {
   assert.deepEqual([...DATASET_NAMES], [
     "figure8",
     "circle",
     "absolute_value",
     "clusters",
     "spiral_dots",
+    "manifold64",
     "mnist",
   ]);
   const desc = datasetDescriptions();
