@@ -6,7 +6,7 @@
  */
 
 import type { Suite } from "./suite.ts";
-import { scalingSuite } from "../scaling.ts";
+import { scalingSuite } from "../suites/scaling/scaling.ts";
 import { passesSuite } from "../suites/passes/passes.ts";
 import { budgetSuite } from "../suites/budget/budget.ts";
 import { posteriorSuite } from "../suites/posterior/posterior.ts";

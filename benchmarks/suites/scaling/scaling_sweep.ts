@@ -17,10 +17,10 @@
  * @module
  */
 
-import { getSyntheticDataset } from "../src/data/registry.ts";
-import { exactRowsFor, type RowBlock } from "../src/mapa/exact.ts";
-import { hnswRowsWithStats } from "../src/mapa/hnsw.ts";
-import { Rng } from "../src/rng.ts";
+import { getSyntheticDataset } from "../../../src/data/registry.ts";
+import { exactRowsFor, type RowBlock } from "../../../src/mapa/exact.ts";
+import { hnswRowsWithStats } from "../../../src/mapa/hnsw.ts";
+import { Rng } from "../../../src/rng.ts";
 import { scoreAccuracy } from "./scaling_metrics.ts";
 import type {
   CaseContext,
@@ -30,7 +30,7 @@ import type {
   JsonValue,
   Profile,
   TableSpec,
-} from "./harness/suite.ts";
+} from "../../harness/suite.ts";
 
 /** One data set's sweep. */
 export interface SweepGrid {

@@ -7,11 +7,11 @@
  * @module
  */
 
-import type { RowBlock } from "../src/mapa/exact.ts";
-import type { TailSampler } from "../src/mapa/tail_sampler.ts";
-import type { MapaRows } from "../src/mapa/types.ts";
-import { Rng } from "../src/rng.ts";
-import type { Matrix } from "../src/types.ts";
+import type { RowBlock } from "../../../src/mapa/exact.ts";
+import type { TailSampler } from "../../../src/mapa/tail_sampler.ts";
+import type { MapaRows } from "../../../src/mapa/types.ts";
+import { Rng } from "../../../src/rng.ts";
+import type { Matrix } from "../../../src/types.ts";
 
 /** Accuracy of approximate rows against exact ones (see {@linkcode scoreAccuracy}). */
 export interface RowAccuracy {

@@ -21,15 +21,15 @@
  * @module
  */
 
-import { groundTruthModel, testKl } from "../src/eval/test_kl.ts";
-import { summarizeMean } from "../src/eval/stats.ts";
-import { exactRows } from "../src/mapa/exact.ts";
-import { hnswRowsWithStats } from "../src/mapa/hnsw.ts";
-import type { MapaRows } from "../src/mapa/types.ts";
-import { passCost } from "../src/models/passes.ts";
-import { getMethod } from "../src/models/registry.ts";
-import { train } from "../src/train/trainer.ts";
-import { drawData } from "./experiment/draws.ts";
+import { groundTruthModel, testKl } from "../../../src/eval/test_kl.ts";
+import { summarizeMean } from "../../../src/eval/stats.ts";
+import { exactRows } from "../../../src/mapa/exact.ts";
+import { hnswRowsWithStats } from "../../../src/mapa/hnsw.ts";
+import type { MapaRows } from "../../../src/mapa/types.ts";
+import { passCost } from "../../../src/models/passes.ts";
+import { getMethod } from "../../../src/models/registry.ts";
+import { train } from "../../../src/train/trainer.ts";
+import { drawData } from "../../experiment/draws.ts";
 import type {
   CaseContext,
   CaseResult,
@@ -38,8 +38,8 @@ import type {
   JsonValue,
   Profile,
   TableSpec,
-} from "./harness/suite.ts";
-import { useBackend } from "./harness/tfjs_backend.ts";
+} from "../../harness/suite.ts";
+import { useBackend } from "../../harness/tfjs_backend.ts";
 
 /** One profile's density-study settings; every case records them in its params. */
 export interface DensitySettings {

@@ -24,15 +24,15 @@
  * @module
  */
 
-import { loadMnist } from "../src/data/mnist.ts";
-import { MANIFOLD_NAME, MANIFOLD_SPEC } from "../src/data/manifold.ts";
-import { getSyntheticDataset } from "../src/data/registry.ts";
-import { exactRowsFor, exactRowsWithStats } from "../src/mapa/exact.ts";
-import { hnswRowsWithStats } from "../src/mapa/hnsw.ts";
-import { resolveKernel } from "../src/mapa/kernel.ts";
-import { rowsTailSampler, scanTailSampler } from "../src/mapa/tail_sampler.ts";
-import type { Matrix } from "../src/types.ts";
-import { runPeer } from "./harness/peer_python.ts";
+import { loadMnist } from "../../../src/data/mnist.ts";
+import { MANIFOLD_NAME, MANIFOLD_SPEC } from "../../../src/data/manifold.ts";
+import { getSyntheticDataset } from "../../../src/data/registry.ts";
+import { exactRowsFor, exactRowsWithStats } from "../../../src/mapa/exact.ts";
+import { hnswRowsWithStats } from "../../../src/mapa/hnsw.ts";
+import { resolveKernel } from "../../../src/mapa/kernel.ts";
+import { rowsTailSampler, scanTailSampler } from "../../../src/mapa/tail_sampler.ts";
+import type { Matrix } from "../../../src/types.ts";
+import { runPeer } from "../../harness/peer_python.ts";
 import {
   densityCases,
   densityCharts,
@@ -59,7 +59,7 @@ import {
   type ReportSection,
   type Suite,
   type TableSpec,
-} from "./harness/suite.ts";
+} from "../../harness/suite.ts";
 
 const K = 16;
 const FIGURE8_SIGMA2 = 0.01;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { exactRows, exactRowsFor } from "../src/mapa/exact.ts";
-import { rowsTailSampler } from "../src/mapa/tail_sampler.ts";
-import { Rng } from "../src/rng.ts";
-import type { Matrix } from "../src/types.ts";
+import { exactRows, exactRowsFor } from "../../../src/mapa/exact.ts";
+import { rowsTailSampler } from "../../../src/mapa/tail_sampler.ts";
+import { Rng } from "../../../src/rng.ts";
+import type { Matrix } from "../../../src/types.ts";
 import { boundGap, mapaBoundAt, scoreAccuracy } from "./scaling_metrics.ts";
 
 function data(n: number): Matrix {

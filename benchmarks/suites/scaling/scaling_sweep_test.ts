@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { fakeContext } from "./harness/runner_test_util.ts";
+import { fakeContext } from "../../harness/runner_test_util.ts";
 import { scalingSuite } from "./scaling.ts";
 import { paretoFront, runSweep, summarizeSweep, SWEEP_PROFILES } from "./scaling_sweep.ts";
-import type { CaseResult, CaseSpec } from "./harness/suite.ts";
+import type { CaseResult, CaseSpec } from "../../harness/suite.ts";
 
 Deno.test("sweep cases: every (M, ef) of each grid once", () => {
   for (const profile of ["quick", "standard"] as const) {

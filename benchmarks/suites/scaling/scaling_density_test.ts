@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { fakeContext } from "./harness/runner_test_util.ts";
+import { fakeContext } from "../../harness/runner_test_util.ts";
 import { scalingSuite } from "./scaling.ts";
 import { DENSITY_PROFILES, densityCases, runDensity, summarizeDensity } from "./scaling_density.ts";
-import type { CaseResult, CaseSpec } from "./harness/suite.ts";
+import type { CaseResult, CaseSpec } from "../../harness/suite.ts";
 
 Deno.test("density cases: both row kinds at every N of figure8 and one more set", () => {
   for (const profile of ["quick", "standard"] as const) {
