@@ -188,7 +188,7 @@ Deno.test("runCompare: a baseline folder, --confirm reruns the flagged cases, co
   }
 });
 
-Deno.test("baselines: the reference run and today's case lists compare >= 90% of their cases", () => {
+Deno.test("baselines: the reference run and today's quick case list compare >= 90% of their cases", () => {
   const root = new URL("../../", import.meta.url).pathname;
   const reference = readResults(`${root}reports/reference/results.json`);
   const baseline = readResults(`${root}reports/baseline/standard.json`);
@@ -198,11 +198,11 @@ Deno.test("baselines: the reference run and today's case lists compare >= 90% of
     `compared ${c.coverage.compared} of ${c.coverage.current}`,
   );
   assert.equal(c.regressions, 0);
-  // The nightly runs today's case list: each baseline must still hold >= 90% of it, same params.
-  for (const profile of ["quick", "standard"] as const) {
-    const base = profile === "standard"
-      ? baseline
-      : readResults(`${root}reports/baseline/${profile}.json`);
+  // The quick baseline (minutes to refresh) must still hold >= 90% of today's quick case list.
+  // The standard one is the reference run, refreshed with it (an hour): between reference runs
+  // the nightly's own --min-coverage gate is what reports a standard baseline gone stale.
+  for (const profile of ["quick"] as const) {
+    const base = readResults(`${root}reports/baseline/${profile}.json`);
     const byKey = new Map(base.cases.map((x) => [`${x.suite}/${x.name}`, x]));
     const today = expandCases(SUITES, profile);
     const matched = today.filter((s) => {

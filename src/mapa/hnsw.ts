@@ -46,6 +46,7 @@ async function queryInWorkers(
     workers: number;
     out: RowArrays;
     progress: (fraction: number, label: string) => void;
+    knnOnly?: boolean;
   },
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "mapa-hnsw-" });
@@ -66,6 +67,7 @@ async function queryInWorkers(
       params: opts.params,
       buffers,
       counter: new SharedArrayBuffer(4),
+      knnOnly: opts.knnOnly,
     };
     let done = 0;
     await runWorkers<HnswJob, HnswReply>(
@@ -320,6 +322,64 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     },
     normalizerError: { seMean: seSum / n, seMax },
   };
+}
+
+/**
+ * Seconds to build the index and to run the k'-NN search of every row (on
+ * `options.workers` Workers, default one per core), forming no rows: the
+ * same work as another HNSW binding's build and batch query, for a
+ * like-for-like timing (the scaling suite's Python hnswlib peer).
+ */
+export async function hnswKnnSeconds(
+  x: Matrix,
+  options: {
+    k: number;
+    kPrime: number;
+    m?: number;
+    efConstruction?: number;
+    ef?: number;
+    seed?: number;
+    workers?: number;
+  },
+): Promise<{ buildSeconds: number; querySeconds: number; workers: number }> {
+  const n = x.rows, d = x.cols;
+  checkK(options.kPrime, n, "k'");
+  const HNSW = await loadHnswlib();
+  const t0 = performance.now();
+  const index = new HNSW("l2", d);
+  index.initIndex({
+    maxElements: n,
+    m: options.m ?? 16,
+    efConstruction: options.efConstruction ?? 200,
+    randomSeed: (options.seed ?? 0) >>> 0,
+  });
+  const point = new Array<number>(d);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < d; t++) point[t] = x.data[i * d + t];
+    index.addPoint(point, i);
+  }
+  const buildSeconds = (performance.now() - t0) / 1000;
+  const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
+  const workers = Math.max(1, options.workers ?? hw);
+  const params: RowParams = {
+    k: options.k,
+    kPrime: options.kPrime,
+    scale: 1,
+    seed: 0,
+    restDraws: 1,
+    restDrawsMin: 1,
+    restTolerance: 1,
+  };
+  const t1 = performance.now();
+  await queryInWorkers(index, x, {
+    params,
+    ef: options.ef ?? Math.max(2 * options.kPrime, 64),
+    workers,
+    out: makeRowArrays(1, params, true),
+    progress: () => {},
+    knnOnly: true,
+  });
+  return { buildSeconds, querySeconds: (performance.now() - t1) / 1000, workers };
 }
 
 /** HNSW MAPA rows (see {@linkcode hnswRowsWithStats}); needs the built hnswlib-node addon. */

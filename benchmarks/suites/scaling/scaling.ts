@@ -28,7 +28,7 @@ import { loadMnist } from "../../../src/data/mnist.ts";
 import { MANIFOLD_NAME, MANIFOLD_SPEC } from "../../../src/data/manifold.ts";
 import { getSyntheticDataset } from "../../../src/data/registry.ts";
 import { exactRowsFor, exactRowsWithStats } from "../../../src/mapa/exact.ts";
-import { hnswRowsWithStats } from "../../../src/mapa/hnsw.ts";
+import { hnswKnnSeconds, hnswRowsWithStats } from "../../../src/mapa/hnsw.ts";
 import { resolveKernel } from "../../../src/mapa/kernel.ts";
 import { rowsTailSampler, scanTailSampler } from "../../../src/mapa/tail_sampler.ts";
 import type { Matrix } from "../../../src/types.ts";
@@ -139,6 +139,10 @@ function cases(profile: Profile): CaseSpec[] {
     add(MANIFOLD_NAME, "hnsw", n, MANIFOLD_SPEC.d);
   }
   add("figure8", "faiss_flat", 20000, 2);
+  // The binding against Python hnswlib at equal work: build plus k'-NN of every point.
+  const knnN = profile === "quick" ? 20000 : 100000;
+  add("figure8", "hnsw_knn", knnN, 2);
+  add("figure8", "hnswlib_py", knnN, 2);
   for (const n of g.bound) {
     out.push({
       suite: "scaling",
@@ -173,6 +177,61 @@ function kernelFor(dataset: string) {
     return { kernel: "gaussian" as const, sigma2: MANIFOLD_SPEC.sigma2 };
   }
   return { kernel: "bernoulli" as const, eps: MNIST_EPS };
+}
+
+/** The report's line on hnswlib-node against Python hnswlib at equal work. */
+function knnNote(v: JsonValue | undefined): string {
+  const o = v as Record<string, number> | null | undefined;
+  if (!o) {
+    return "HNSW build + k'-NN against Python hnswlib: not measured (peer skipped or failed).";
+  }
+  const f = (x: number) => x.toFixed(2);
+  return `HNSW build + k'-NN of every point (figure8, N = ${o.n.toLocaleString("en-US")}, M ` +
+    `${KNN.m}, efConstruction ${KNN.efConstruction}, k' ${KNN.kPrime}, ef ${KNN.ef}): ` +
+    `hnswlib-node ${f(o.seconds)} s (build on one thread, queries on one Worker per core) ` +
+    `against Python hnswlib ${f(o.peerSeconds)} s on as many threads: ${f(o.ratio)}x ` +
+    `(build ${f(o.buildRatio)}x, queries ${f(o.queryRatio)}x).`;
+}
+
+/** The k'-NN timing's HNSW settings (the index the rows use at K = 16). */
+const KNN = { m: 16, efConstruction: 200, kPrime: 48, ef: 96 };
+
+/** Build plus k'-NN of every point with hnswlib-node, queries on one Worker per core. */
+async function runHnswKnn(x: Matrix, seed: number): Promise<Record<string, JsonValue>> {
+  const r = await hnswKnnSeconds(x, { k: K, ...KNN, seed });
+  return {
+    buildSeconds: r.buildSeconds,
+    querySeconds: r.querySeconds,
+    totalSeconds: r.buildSeconds + r.querySeconds,
+    queryWorkers: r.workers,
+    ...KNN,
+  };
+}
+
+/** The same work with Python hnswlib on as many threads as there are cores. */
+async function runHnswlibPy(x: Matrix, seed: number): Promise<Record<string, JsonValue>> {
+  const path = await Deno.makeTempFile({ prefix: "mapa-hnswlib-", suffix: ".f32" });
+  try {
+    await Deno.writeFile(path, new Uint8Array(Float32Array.from(x.data).buffer));
+    const threads = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
+    // deno-lint-ignore no-explicit-any
+    const o: any = await runPeer(new URL("./scaling_hnswlib.py", import.meta.url), {
+      args: [path, x.rows, x.cols, KNN.m, KNN.efConstruction, KNN.kPrime, KNN.ef, threads, seed]
+        .map(String),
+      peer: "Python hnswlib",
+      module: "hnswlib",
+      debianPackage: "python3-hnswlib",
+    });
+    return {
+      buildSeconds: o.buildSeconds,
+      querySeconds: o.querySeconds,
+      totalSeconds: o.totalSeconds,
+      threads: o.threads,
+      ...KNN,
+    };
+  } finally {
+    await Deno.remove(path);
+  }
 }
 
 async function runFaiss(n: number, seed: number): Promise<Record<string, JsonValue>> {
@@ -275,6 +334,10 @@ async function run(spec: CaseSpec, ctx: Parameters<Suite["run"]>[1]) {
   if (spec.params.study === "density") return await runDensity(spec, ctx);
   if (spec.params.study === "sweep") return await runSweep(spec, ctx);
   if (method === "faiss_flat") return await runFaiss(n, ctx.seed);
+  if (method === "hnsw_knn") return await runHnswKnn(loadData(dataset, n, ctx.seed), ctx.seed);
+  if (method === "hnswlib_py") {
+    return await runHnswlibPy(loadData(dataset, n, ctx.seed), ctx.seed);
+  }
   let peak = Deno.memoryUsage().rss;
   const sample = () => {
     const r = Deno.memoryUsage().rss;
@@ -415,6 +478,18 @@ function summarize(results: CaseResult[]): Record<string, JsonValue> {
   out.faiss_pairs_per_second_n20000 = faiss?.status === "ok"
     ? faiss.metrics.pairsPerSecond as number
     : `skipped: ${faiss?.error ?? "not run"}`;
+  const knn = results.find((r) => r.params.method === "hnsw_knn" && r.status === "ok");
+  const py = results.find((r) => r.params.method === "hnswlib_py" && r.status === "ok");
+  out.hnsw_knn_vs_hnswlib_py = knn && py
+    ? {
+      n: knn.params.n as number,
+      seconds: knn.metrics.totalSeconds as number,
+      peerSeconds: py.metrics.totalSeconds as number,
+      ratio: (knn.metrics.totalSeconds as number) / (py.metrics.totalSeconds as number),
+      buildRatio: (knn.metrics.buildSeconds as number) / (py.metrics.buildSeconds as number),
+      queryRatio: (knn.metrics.querySeconds as number) / (py.metrics.querySeconds as number),
+    }
+    : null;
   const h100 = results.find((r) => r.name === "figure8_hnsw_n100000" && r.status === "ok");
   if (h100) {
     out.goal_hnsw_n100000 = {
@@ -541,6 +616,7 @@ function report(results: CaseResult[], summary: Record<string, JsonValue>): Repo
       `hnsw ${fmt(summary.figure8_hnsw_slope)}; crossover N ${fmt(summary.figure8_crossover_n)}. ` +
       `Exact pairs/s at N=20,000: ${fmt(summary.exact_pairs_per_second_n20000)}; faiss ` +
       `IndexFlatL2: ${fmt(summary.faiss_pairs_per_second_n20000)}.`,
+      knnNote(summary.hnsw_knn_vs_hnswlib_py),
       densityNote(results, summary, fmt),
       sweepNote(results, summary),
     ].filter((note): note is string => note !== null),
