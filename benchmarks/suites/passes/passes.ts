@@ -969,14 +969,23 @@ function reportPasses(results: CaseResult[], summary: Record<string, JsonValue>)
       }.`,
     );
   }
+  // Read from the cases, so a page re-rendered from an older run's summary still says what ran.
+  const stepOf = (method: string, peer: string) =>
+    results.find((r) => r.params.method === method && r.params.peer === peer);
   const stepRows = STEP_METHODS.map(({ method, s, k }) => {
-    const x =
-      ((summary.stepVsPytorch ?? {}) as Record<string, Record<string, JsonValue>>)[method] ??
-        {};
-    const ms = (v: JsonValue) => typeof v === "number" ? fmt(v * 1000) : "skipped";
+    const tfjs = stepOf(method, "tfjs"), torch = stepOf(method, "pytorch");
+    const secs = (r?: CaseResult) => r?.status === "ok" ? r.metrics.stepSeconds : undefined;
+    const a = secs(tfjs), b = secs(torch);
+    const ratio = typeof a === "number" && typeof b === "number" ? a / b : null;
+    const ms = (r: CaseResult | undefined) =>
+      r === undefined
+        ? "not run"
+        : r.status === "ok"
+        ? `${fmt((r.metrics.stepSeconds as number) * 1000)} ms`
+        : r.status;
     return `${method}${k ? ` (K=${k}, S=${s})` : s > 1 ? ` (S=${s})` : ""}: tfjs ${
-      ms(x.tfjsSeconds)
-    } ms, PyTorch CPU ${ms(x.pytorchSeconds)} ms, ratio ${fmt(x.tfjsOverPytorch)}`;
+      ms(tfjs)
+    }, PyTorch CPU ${ms(torch)}, ratio ${fmt(ratio)}`;
   });
   notes.push(
     `Training step (batch ${BATCH}, 2-50-50 MLPs, N = ${STEP_N}, median over the timed steps, PyTorch on one thread in the same run): ${
