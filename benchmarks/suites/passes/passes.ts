@@ -987,10 +987,17 @@ function reportPasses(results: CaseResult[], summary: Record<string, JsonValue>)
       ms(tfjs)
     }, PyTorch CPU ${ms(torch)}, ratio ${fmt(ratio)}`;
   });
+  const blas = results.find((r) => r.params.peer === "pytorch" && r.status === "ok")?.metrics.blas;
   notes.push(
     `Training step (batch ${BATCH}, 2-50-50 MLPs, N = ${STEP_N}, median over the timed steps, PyTorch on one thread in the same run): ${
       stepRows.join("; ")
-    }.`,
+    }.` + (blas === "generic"
+      ? " This PyTorch is built on the generic reference BLAS (Debian's python3-torch): its " +
+        "matmuls run several times slower than an MKL or OpenBLAS build, so these ratios " +
+        "flatter tfjs and do not show parity with an optimised PyTorch."
+      : typeof blas === "string"
+      ? ` PyTorch's BLAS: ${blas}.`
+      : ""),
   );
   const crossRows: JsonValue[][] = [];
   for (const s of HEADLINE_S) {

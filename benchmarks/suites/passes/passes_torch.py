@@ -15,6 +15,7 @@ Usage: passes_torch.py METHOD B S D L H STEPS [K]. Prints one JSON line.
 """
 import json
 import math
+import re
 import sys
 import time
 
@@ -103,4 +104,7 @@ print(json.dumps({
     "stepSeconds": samples[len(samples) // 2],
     "stepSecondsSamples": samples,
     "torch": torch.__version__,
+    # Debian's python3-torch is built on the generic reference BLAS, several times slower at
+    # these matmuls than MKL or OpenBLAS: a ratio against it flatters tfjs.
+    "blas": (re.search(r"BLAS_INFO=(\w+)", torch.__config__.show()) or [None, "unknown"])[1],
 }))
