@@ -328,7 +328,9 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
  * Seconds to build the index and to run the k'-NN search of every row (on
  * `options.workers` Workers, default one per core), forming no rows: the
  * same work as another HNSW binding's build and batch query, for a
- * like-for-like timing (the scaling suite's Python hnswlib peer).
+ * like-for-like timing (the scaling suite's Python hnswlib peer). The query
+ * seconds include what running queries on Workers costs here: saving the
+ * index, starting the Workers and loading the index in each.
  */
 export async function hnswKnnSeconds(
   x: Matrix,
@@ -360,7 +362,10 @@ export async function hnswKnnSeconds(
   }
   const buildSeconds = (performance.now() - t0) / 1000;
   const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
-  const workers = Math.max(1, options.workers ?? hw);
+  const workers = options.workers ?? hw;
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new InputError(`workers must be an integer >= 1, got ${options.workers}`);
+  }
   const params: RowParams = {
     k: options.k,
     kPrime: options.kPrime,

@@ -17,8 +17,10 @@ export function runWorkers<J, R extends { type: string }>(
   jobs: J[],
   options: { what: string; onReply: (r: R) => void },
 ): Promise<void> {
-  return Promise.all(jobs.map((job) => {
+  const workers: Worker[] = [];
+  const all = Promise.all(jobs.map((job) => {
     const w = new Worker(url, { type: "module" });
+    workers.push(w);
     return new Promise<void>((resolve, reject) => {
       w.onmessage = (e: MessageEvent<R>) => {
         const r = e.data;
@@ -45,5 +47,11 @@ export function runWorkers<J, R extends { type: string }>(
       };
       w.postMessage(job);
     });
-  })).then(() => {});
+  }));
+  // On the first failure the others stop too: they would go on writing shared arrays (and
+  // reading files) the caller is about to drop.
+  return all.then(() => {}, (e) => {
+    for (const w of workers) w.terminate();
+    throw e;
+  });
 }

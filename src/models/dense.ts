@@ -98,7 +98,8 @@ export function logSumExpRows(x: tf.Tensor2D): tf.Tensor1D {
   const op = tf.customGrad(
     ((xIn: tf.Tensor2D, save: tf.GradSaveFunc) => {
       const m = tf.max(xIn, 1, true);
-      // A row of all -Infinity gives -Infinity, not NaN.
+      // A row of all -Infinity gives -Infinity, not NaN (its gradient is still NaN: such a
+      // row has no finite bound to improve).
       const safe = tf.where(tf.isFinite(m), m, tf.zerosLike(m));
       const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(xIn, safe)), 1, true)), safe);
       save([xIn, lse]);

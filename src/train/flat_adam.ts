@@ -5,8 +5,9 @@
  * tens of microseconds to dispatch, the optimizer alone was about half of a
  * VAE step's kernels. Here the moment updates run once on the concatenated
  * gradient and each variable costs one slice and one subtraction. The
- * arithmetic is tfjs's own (same bias correction, epsilon outside the square
- * root).
+ * arithmetic is equivalent to tfjs's (same bias correction, epsilon outside
+ * the square root), not bit-equal: the bias corrections use float64 powers
+ * where tfjs keeps float32 running products.
  *
  * @module
  */
@@ -62,7 +63,9 @@ export class FlatAdam {
     const { value, grads } = tf.variableGrads(loss, this.#vars);
     this.#t++;
     tf.tidy(() => {
-      // A variable the loss never reached gets a zero gradient, as tfjs's Adam gives it.
+      // A variable the loss did not reach gets a zero gradient, so its moments decay and
+      // momentum still moves it (tfjs's Adam leaves such a variable alone). No method's loss
+      // skips a variable on some steps only.
       const g = tf.concat(
         this.#vars.map((v) => grads[v.name] ? tf.reshape(grads[v.name], [-1]) : tf.zeros([v.size])),
       );

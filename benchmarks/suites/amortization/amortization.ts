@@ -278,16 +278,23 @@ async function fit(
     );
   const start = performance.now();
   const losses: number[] = [];
+  let paused = 0;
   try {
     while (spent() < 1) {
-      losses.push((await loop.step(batches.next(rng), rng)).loss);
+      const step = await loop.step(batches.next(rng), rng);
+      paused += step.pausedMs; // the event loop's turns are not training time
+      losses.push(step.loss);
       if (loop.steps % 10 === 0) progress(spent());
     }
   } finally {
     loop.dispose();
   }
   const steps = loop.steps;
-  return { steps, seconds: (performance.now() - start) / 1000, losses: Float64Array.from(losses) };
+  return {
+    steps,
+    seconds: (performance.now() - start - paused) / 1000,
+    losses: Float64Array.from(losses),
+  };
 }
 
 /**
