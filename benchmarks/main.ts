@@ -5,10 +5,9 @@
  * @module
  */
 
-import { attachNegativeValues } from "../src/cli/args.ts";
+import { attachNegativeValues, parseFlags } from "../src/cli/args.ts";
 import { exitCodeOf } from "../src/cli/exit_code.ts";
 import { ensureWritableFolder } from "../src/cli/output.ts";
-import { parseArgs } from "node:util";
 import { InputError } from "../src/errors.ts";
 import { isProfile, PROFILES } from "./harness/profiles.ts";
 import {
@@ -88,28 +87,18 @@ later, quits at once; either way the page shows what finished; rerun with --resu
 
 /** Parses `args` against `registry`; bad input throws a one-line {@linkcode InputError}. */
 export function parseBenchArgs(args: string[], registry: Suite[]): BenchArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        suite: { type: "string" },
-        profile: { type: "string", default: "quick" },
-        out: { type: "string", default: "reports/latest" },
-        backend: { type: "string", default: "auto" },
-        seed: { type: "string", default: "1" },
-        shard: { type: "string" },
-        case: { type: "string" },
-        resume: { type: "boolean", default: false },
-        list: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (e) {
-    throw new InputError(`${(e as Error).message.replace(/\s*\n\s*/g, " ")} (see --help)`);
-  }
+  const values = parseFlags(args, {
+    suite: { type: "string" },
+    profile: { type: "string", default: "quick" },
+    out: { type: "string", default: "reports/latest" },
+    backend: { type: "string", default: "auto" },
+    seed: { type: "string", default: "1" },
+    shard: { type: "string" },
+    case: { type: "string" },
+    resume: { type: "boolean", default: false },
+    list: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   const known = registry.map((s) => s.name);
   let suites = registry;
   if (values.suite !== undefined) {

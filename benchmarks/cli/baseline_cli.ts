@@ -11,7 +11,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseFlags } from "../../src/cli/args.ts";
 import { exitCodeOf } from "../../src/cli/exit_code.ts";
 import { checkWritableFile, ensureWritableFolder, writeOutputFile } from "../../src/cli/output.ts";
 import { InputError } from "../../src/errors.ts";
@@ -85,24 +85,14 @@ export function promoteBaseline(
 
 /** Runs `deno task baseline` with `args`; returns the exit status. */
 export async function runBaselineCli(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        profile: { type: "string", default: "quick" },
-        from: { type: "string" },
-        out: { type: "string" },
-        dir: { type: "string", default: "reports/baseline" },
-        resume: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (e) {
-    throw new InputError(`${(e as Error).message.replace(/\s*\n\s*/g, " ")} (see --help)`);
-  }
+  const values = parseFlags(args, {
+    profile: { type: "string", default: "quick" },
+    from: { type: "string" },
+    out: { type: "string" },
+    dir: { type: "string", default: "reports/baseline" },
+    resume: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (values.help) {
     console.log(HELP);
     return 0;

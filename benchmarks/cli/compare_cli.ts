@@ -9,8 +9,8 @@
  * @module
  */
 
+import { parseFlags } from "../../src/cli/args.ts";
 import { exitCodeOf } from "../../src/cli/exit_code.ts";
-import { parseArgs } from "node:util";
 import { InputError } from "../../src/errors.ts";
 import { checkWritableFile, writeOutputFile } from "../../src/cli/output.ts";
 import {
@@ -120,32 +120,22 @@ function positiveNumber(
 
 /** Parses the compare command line; bad input throws a one-line {@linkcode InputError}. */
 export function parseCompareArgs(args: string[]): CompareArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        baseline: { type: "string" },
-        current: { type: "string" },
-        threshold: { type: "string" },
-        "case-threshold": { type: "string" },
-        alpha: { type: "string" },
-        "min-samples": { type: "string" },
-        summary: { type: "string" },
-        "export-gab": { type: "string" },
-        confirm: { type: "boolean", default: false },
-        "confirm-max": { type: "string" },
-        "confirm-out": { type: "string" },
-        "min-coverage": { type: "string" },
-        verbose: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (e) {
-    throw new InputError(`${(e as Error).message.replace(/\s*\n\s*/g, " ")} (see --help)`);
-  }
+  const values = parseFlags(args, {
+    baseline: { type: "string" },
+    current: { type: "string" },
+    threshold: { type: "string" },
+    "case-threshold": { type: "string" },
+    alpha: { type: "string" },
+    "min-samples": { type: "string" },
+    summary: { type: "string" },
+    "export-gab": { type: "string" },
+    confirm: { type: "boolean", default: false },
+    "confirm-max": { type: "string" },
+    "confirm-out": { type: "string" },
+    "min-coverage": { type: "string" },
+    verbose: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (!values.help && (values.baseline === undefined || values.current === undefined)) {
     throw new InputError(
       "compare needs --baseline PATH and --current FILE, e.g. --baseline reports/baseline " +

@@ -10,8 +10,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { parseDecimalInteger } from "../../src/cli/args.ts";
+import { parseDecimalInteger, parseFlags } from "../../src/cli/args.ts";
 import { exitCodeOf } from "../../src/cli/exit_code.ts";
 import { InputError } from "../../src/errors.ts";
 
@@ -69,23 +68,13 @@ async function bench(args: string[]): Promise<number> {
 
 /** Runs `deno task reference` with `args`; returns the exit status. */
 export async function runReferenceCli(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        out: { type: "string", default: "reports/reference" },
-        parts: { type: "string", default: "reports/reference_parts" },
-        seed: { type: "string", default: "1" },
-        resume: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (e) {
-    throw new InputError(`${(e as Error).message.replace(/\s*\n\s*/g, " ")} (see --help)`);
-  }
+  const values = parseFlags(args, {
+    out: { type: "string", default: "reports/reference" },
+    parts: { type: "string", default: "reports/reference_parts" },
+    seed: { type: "string", default: "1" },
+    resume: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (values.help) {
     console.log(HELP);
     return 0;

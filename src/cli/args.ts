@@ -5,6 +5,7 @@
  * @module
  */
 
+import { parseArgs } from "node:util";
 import { InputError } from "../errors.ts";
 
 /**
@@ -39,4 +40,28 @@ export function parseDecimalInteger(text: string, flag: string): number {
     throw new InputError(`${flag} must be an integer in decimal digits, got "${text}"`);
   }
   return v;
+}
+
+/** Option specs as `node:util` parseArgs takes them. */
+type FlagSpecs = Record<
+  string,
+  { type: "string" | "boolean"; short?: string; default?: string | boolean; multiple?: boolean }
+>;
+
+/**
+ * Strict `node:util` parseArgs (no positionals, no unknown flags) whose
+ * errors become one-line InputErrors pointing to `--help`: what every CLI
+ * here does before reading its flags.
+ */
+export function parseFlags<const T extends FlagSpecs>(
+  args: string[],
+  options: T,
+): ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>
+>["values"] {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new InputError(`${(e as Error).message.replace(/\s*\n\s*/g, " ")} (see --help)`);
+  }
 }
