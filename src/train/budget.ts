@@ -93,6 +93,17 @@ export function budgetFraction(budget: Budget, passes: Passes, seconds: number):
   }
 }
 
+/**
+ * The fraction of `budget` a learning-rate schedule follows: the pass
+ * budget's whenever there is one (a `passes_and_seconds` run's schedule ends
+ * with its pass budget), else the time budget's. Not clamped.
+ */
+export function scheduleFraction(budget: Budget, passes: Passes, seconds: number): number {
+  return budget.kind === "seconds"
+    ? seconds / budget.seconds
+    : passCost(passes, budget.costModel) / budget.passes;
+}
+
 /** Whether a run at (passes, seconds) has reached `mark`, counting passes as `budget` does. */
 export function markReached(
   mark: CheckpointMark,

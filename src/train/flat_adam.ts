@@ -86,6 +86,17 @@ export class FlatAdam {
     return value;
   }
 
+  /** The step size now; {@linkcode FlatAdam.setLearningRate} changes it between steps. */
+  get learningRate(): number {
+    return this.#lr;
+  }
+
+  /** Sets the step size for the next steps (a schedule); throws InputError unless > 0. */
+  setLearningRate(lr: number): void {
+    if (!(lr > 0)) throw new InputError(`learning rate must be > 0, got ${lr}`);
+    this.#lr = lr;
+  }
+
   /** Frees the moment estimates (not the model's variables). */
   dispose(): void {
     this.#m.dispose();

@@ -68,6 +68,11 @@ export class StepLoop {
     return { loss, pausedMs };
   }
 
+  /** Sets Adam's step size for the next steps (a learning-rate schedule). */
+  setLearningRate(lr: number): void {
+    this.#opt.setLearningRate(lr);
+  }
+
   /** Frees the optimizer's state (not the model). */
   dispose(): void {
     this.#opt.dispose();

@@ -20,7 +20,9 @@ import {
   checkBudget,
   type CheckpointMark,
   markReached,
+  scheduleFraction,
 } from "./budget.ts";
+import { checkSchedule, type LearningRateSchedule, scheduledRate } from "./lr_schedule.ts";
 
 export { InterruptedError } from "./step_loop.ts";
 
@@ -46,8 +48,14 @@ export interface TrainOptions extends MethodOptions {
   restarts?: number;
   /** Rows per gradient step (default 100, or N when smaller). */
   batchSize?: number;
-  /** Adam learning rate (default 1e-3). */
+  /** Adam learning rate (default 1e-3): the base of `schedule`. */
   learningRate?: number;
+  /**
+   * How the step size moves over each restart's budget (default constant).
+   * With a `passes_and_seconds` budget it follows the pass budget and holds
+   * its final value while the time budget runs on.
+   */
+  schedule?: LearningRateSchedule;
   /** Base seed (default 0); restart r draws from stream `train/<method>/<r>`. */
   seed?: number;
   /** Held-out rows for the validation bound (default: up to 1000 training rows). */
@@ -201,6 +209,8 @@ export async function train(
   }
   const lr = options.learningRate ?? 1e-3;
   if (!(lr > 0)) throw new InputError(`learning rate must be > 0, got ${lr}`);
+  const schedule = options.schedule ?? { kind: "constant" };
+  checkSchedule(schedule);
   const validation = options.validation ?? firstRows(data.x, 1000);
   const seed = options.seed ?? 0;
   const marks = checkpointMarks(options);
@@ -238,6 +248,13 @@ export async function train(
         steps < (options.maxSteps ?? Infinity)
       ) {
         const batch = batches.next(rng);
+        if (schedule.kind !== "constant") {
+          loop.setLearningRate(
+            scheduledRate(lr, scheduleFraction(options.budget, model.passes, seconds()), {
+              schedule,
+            }),
+          );
+        }
         try {
           const step = await loop.step(batch, rng);
           paused += step.pausedMs; // the event loop's turn is not training time

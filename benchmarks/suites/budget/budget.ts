@@ -52,8 +52,16 @@ export interface BudgetSettings {
    * kinds: it trains until both budgets are spent and is read at each.
    */
   seconds: number;
-  /** Adam learning rate, the same for every method. */
+  /** Adam learning rate, the same for every method: the schedule's base. */
   learningRate: number;
+  /**
+   * How the step size moves over the pass budget, the same for every method
+   * (a **(choice)**: the papers use a constant one; README, "Learning-rate
+   * schedule").
+   */
+  schedule: "constant" | "cosine";
+  /** The cosine schedule's final step size as a fraction of `learningRate`. */
+  scheduleFloor: number;
   /** MAPA's top-K. */
   k: number;
   /** MAPA's tail draws S; IWAE and MAPA-naive use K + S samples, so all see as many terms. */
@@ -87,6 +95,8 @@ export const BUDGET_PROFILES: Record<Profile, BudgetSettings> = {
     passes: 2e5,
     seconds: 2,
     learningRate: 3e-3,
+    schedule: "constant",
+    scheduleFloor: 0.05,
     k: 10,
     s: 10,
     checkpoints: [0.125, 0.25, 0.5],
@@ -110,6 +120,8 @@ export const BUDGET_PROFILES: Record<Profile, BudgetSettings> = {
     passes: 3e6,
     seconds: 20,
     learningRate: 3e-3,
+    schedule: "constant",
+    scheduleFloor: 0.05,
     k: 10,
     s: 10,
     checkpoints: [0.0625, 0.125, 0.25, 0.5],
@@ -127,6 +139,8 @@ export const BUDGET_PROFILES: Record<Profile, BudgetSettings> = {
     passes: 8e6,
     seconds: 60,
     learningRate: 3e-3,
+    schedule: "constant",
+    scheduleFloor: 0.05,
     k: 10,
     s: 10,
     checkpoints: [0.03125, 0.0625, 0.125, 0.25, 0.5],
@@ -247,6 +261,8 @@ async function drawRun(
     p.seconds,
     p.checkpoints,
     p.learningRate,
+    p.schedule,
+    p.scheduleFloor,
     p.k,
     p.s,
     p.nTest,
@@ -276,6 +292,9 @@ async function drawRun(
     budget: { kind: "passes_and_seconds", passes, seconds, costModel: COST_MODEL },
     restarts: p.restarts as number,
     learningRate: p.learningRate as number,
+    schedule: p.schedule === "cosine"
+      ? { kind: "cosine", floor: p.scheduleFloor as number }
+      : { kind: "constant" },
     seed: draw.seed,
     validation: draw.validation,
     marks,
