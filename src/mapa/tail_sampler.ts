@@ -26,6 +26,7 @@ import type { Matrix } from "../types.ts";
 import { kernelOfRows } from "./kernel.ts";
 import { sampleTail } from "./tail.ts";
 import type { MapaRows } from "./types.ts";
+import { buildRestCells, type RestCells, RestProposal } from "./rest_cells.ts";
 
 /** Tail draws of one row, written where the caller says. */
 export interface TailDraws {
@@ -68,6 +69,14 @@ export interface TailSamplerOptions {
    * default 1e-3.
    */
   minShare?: number;
+  /**
+   * HNSW rows: how draws on R (outside the k' found) are proposed:
+   * `"cells"` (default; src/mapa/rest_cells.ts, this project's **(choice)**)
+   * or `"uniform"` (methods.md section 11 as written).
+   */
+  restProposal?: "uniform" | "cells";
+  /** Prebuilt cells for `"cells"` (default: built from the data, seed 0). */
+  cells?: RestCells;
 }
 
 function checkOptions(options: TailSamplerOptions): "iid" | "without_replacement" {
@@ -134,8 +143,17 @@ export function rowsTailSampler(
   if (x.rows !== rows.n || x.cols !== rows.d || matrixChecksum(x) !== rows.dataChecksum) {
     throw new InputError("the data do not match the rows' checksum; recompute the rows");
   }
-  if (rows.method === "hnsw") return hnswTailSampler(rows, options, scheme);
   const scale = kernelOfRows(rows).scale, d = x.cols, data = x.data;
+  if (rows.method === "hnsw") {
+    const rest = options.restProposal ?? "cells";
+    if (rest !== "cells" && rest !== "uniform") {
+      throw new InputError(`unknown rest proposal "${rest}"; use cells or uniform`);
+    }
+    const proposal = rest === "cells" && rows.n - rows.k > 0
+      ? new RestProposal(x, options.cells ?? buildRestCells(x), { scale })
+      : undefined;
+    return hnswTailSampler(rows, options, { scheme, proposal });
+  }
   return scanTailSampler(rows, (m, out) => {
     for (let j = 0; j < rows.n; j++) {
       let d2 = 0;
@@ -152,8 +170,9 @@ export function rowsTailSampler(
 function hnswTailSampler(
   rows: MapaRows,
   options: TailSamplerOptions,
-  scheme: "iid" | "without_replacement",
+  how: { scheme: "iid" | "without_replacement"; proposal?: RestProposal },
 ): TailSampler {
+  const { scheme, proposal } = how;
   const { n, k } = rows, s = options.s, e = rows.extraK ?? 0;
   const minShare = options.minShare ?? 1e-3;
   if (!(minShare > 0 && minShare < 0.5)) {
@@ -164,20 +183,25 @@ function hnswTailSampler(
   // 1 marks the found set F (top K and extras), 2 a point already drawn from R.
   const mark = new Uint8Array(n);
   const logS = Math.log(s);
+  const found = new Int32Array(k + e);
+  const logR = new Float64Array(1);
   return {
     n,
     s,
     scheme,
     draw(m, rng, out) {
       let len = 0, qT = 0, maxE = -Infinity;
+      let nFound = 0;
       for (let i = 0; i < k; i++) {
         mark[rows.neighbors[m * k + i]] = 1;
+        found[nFound++] = rows.neighbors[m * k + i];
         qT += Math.exp(rows.logq[m * k + i]);
       }
       for (let i = 0; i < e; i++) {
         const j = rows.extraNeighbors![m * e + i];
         if (j < 0 || mark[j]) continue;
         mark[j] = 1;
+        found[nFound++] = j;
         cand[len] = j;
         logw[len] = rows.extraLogq![m * e + i];
         if (logw[len] > maxE) maxE = logw[len];
@@ -205,6 +229,7 @@ function hnswTailSampler(
         : 1 / (1 + Math.exp(logQR - logQE));
       if (sizeR > 0 && len > 0) a = Math.min(1 - minShare, Math.max(minShare, a));
       const logA = Math.log(a), logRestR = Math.log1p(-a) - Math.log(sizeR);
+      if (proposal && sizeR > 0) proposal.setRow(m, found.subarray(0, nFound));
       const drawR = () => {
         for (;;) {
           const j = rng.int(n);
@@ -242,6 +267,9 @@ function hnswTailSampler(
               const i = drawE();
               out.indices[o + t] = cand[i];
               out.logWeight[o + t] = -logS - (logA + logw[i] - logQE);
+            } else if (proposal) {
+              out.indices[o + t] = proposal.draw(rng, mark, logR);
+              out.logWeight[o + t] = -logS - (Math.log1p(-a) + logR[0]);
             } else {
               out.indices[o + t] = drawR();
               out.logWeight[o + t] = -logS - logRestR;
@@ -260,8 +288,17 @@ function hnswTailSampler(
       for (let i = 0; i < k; i++) mark[rows.neighbors[m * k + i]] = 0;
       for (let i = 0; i < len; i++) mark[cand[i]] = 0;
 
-      // sR distinct uniform draws on R, weight |R| / sR (all of R, weight 1, when it is small).
+      // sR distinct uniform draws on R, weight |R| / sR (all of R, weight 1, when it is small);
+      // with cells, sR i.i.d. draws from the cell proposal, weight 1 / (sR r(n)).
       function drawUniformR(at: number, sR: number): void {
+        if (proposal && sizeR > sR) {
+          const lsR = Math.log(sR);
+          for (let t = 0; t < sR; t++) {
+            out.indices[at + t] = proposal.draw(rng, mark, logR);
+            out.logWeight[at + t] = -lsR - logR[0];
+          }
+          return;
+        }
         if (sizeR <= sR) {
           let t = 0;
           for (let j = 0; j < n; j++) {

@@ -3,6 +3,7 @@ import { Rng } from "../rng.ts";
 import { exactRows } from "./exact.ts";
 import { hnswRowsWithStats } from "./hnsw.ts";
 import { rowsTailSampler } from "./tail_sampler.ts";
+import { buildRestCells } from "./rest_cells.ts";
 import type { Matrix } from "../types.ts";
 
 function line(n: number): Matrix {
@@ -69,8 +70,10 @@ Deno.test("a sampler refuses data that do not match the rows", async () => {
 });
 
 for (const scheme of ["iid", "without_replacement"] as const) {
-  for (const s of [1, 3]) {
-    Deno.test(`HNSW ${scheme} S=${s} tail draws are unbiased for the sum over every point outside the top K`, async () => {
+  for (
+    const [s, restProposal] of [[1, "uniform"], [3, "uniform"], [1, "cells"], [3, "cells"]] as const
+  ) {
+    Deno.test(`HNSW ${scheme} S=${s} ${restProposal} tail draws are unbiased for the sum over every point outside the top K`, async () => {
       // k' = 10 of N = 60: the extras E and the 50 others R both carry tail mass.
       const x = line(60);
       const { rows } = await hnswRowsWithStats(x, {
@@ -82,7 +85,9 @@ for (const scheme of ["iid", "without_replacement"] as const) {
       });
       assert.ok(rows.logRestSum![7] > -Infinity);
       for (const variant of [rows, { ...rows, logRestSum: undefined }]) {
-        const sampler = rowsTailSampler(x, variant, { s, scheme });
+        // 8 cells of about 8 points: several hold only members of the found set.
+        const cells = buildRestCells(x, { cells: 8, seed: 2 });
+        const sampler = rowsTailSampler(x, variant, { s, scheme, restProposal, cells });
         for (const m of [7, 59]) {
           const top = new Set(Array.from(rows.neighbors.subarray(m * 4, m * 4 + 4)));
           const h = (n: number) => 1 + Math.sin(n);

@@ -140,3 +140,28 @@ Deno.test("one training step gives the same loss on wasm, cpu and webgpu", () =>
       `webgpu ${gpu.loss} vs wasm ${wasm}`,
     );}
 });
+
+Deno.test("a cosine schedule with floor 1 is the constant one; a decaying one changes the run", async () => {
+  const run = (schedule?: { kind: "cosine"; floor: number }) =>
+    train(getMethod("vae"), data, {
+      ...nets,
+      budget: { kind: "passes", passes: 4000, costModel: "encoder_decoder" },
+      batchSize: 20,
+      learningRate: 0.01,
+      seed: 2,
+      ...(schedule ? { schedule } : {}),
+    });
+  const constant = await run();
+  const flat = await run({ kind: "cosine", floor: 1 });
+  const decayed = await run({ kind: "cosine", floor: 0.01 });
+  assert.equal(flat.restarts[0].finalLoss, constant.restarts[0].finalLoss);
+  assert.notEqual(decayed.restarts[0].finalLoss, constant.restarts[0].finalLoss);
+  await assert.rejects(
+    () =>
+      train(getMethod("vae"), data, {
+        budget: { kind: "seconds", seconds: 1 },
+        schedule: { kind: "cosine", floor: -1 },
+      }),
+    /floor must be in \[0, 1\]/,
+  );
+});
