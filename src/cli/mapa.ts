@@ -22,7 +22,7 @@ import { attachNegativeValues, parseDecimalInteger } from "./args.ts";
 import { checkWritableFile, writeOutputFile, writeStdout } from "./output.ts";
 import { InputError } from "../errors.ts";
 import { defaultFeatureColumns, readNumericCsv, selectColumns } from "../io/csv.ts";
-import { exactRows } from "../mapa/exact.ts";
+import { exactRows } from "../mapa/exact/mod.ts";
 import { hnswRowsWithStats } from "../mapa/hnsw.ts";
 import { resolveKernel } from "../mapa/kernel.ts";
 import type { KernelName, MapaRows } from "../mapa/types.ts";

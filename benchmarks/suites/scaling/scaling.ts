@@ -27,7 +27,7 @@
 import { loadMnist } from "../../../src/data/mnist.ts";
 import { MANIFOLD_NAME, MANIFOLD_SPEC } from "../../../src/data/manifold.ts";
 import { getSyntheticDataset } from "../../../src/data/registry.ts";
-import { exactRowsFor, exactRowsWithStats } from "../../../src/mapa/exact.ts";
+import { exactRowsFor, exactRowsWithStats } from "../../../src/mapa/exact/mod.ts";
 import { hnswKnnSeconds, hnswRowsWithStats } from "../../../src/mapa/hnsw.ts";
 import { resolveKernel } from "../../../src/mapa/kernel.ts";
 import { rowsTailSampler, scanTailSampler } from "../../../src/mapa/tail_sampler.ts";

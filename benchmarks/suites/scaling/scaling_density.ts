@@ -23,7 +23,7 @@
 
 import { groundTruthModel, testKl } from "../../../src/eval/test_kl.ts";
 import { summarizeMean } from "../../../src/eval/stats.ts";
-import { exactRows } from "../../../src/mapa/exact.ts";
+import { exactRows } from "../../../src/mapa/exact/mod.ts";
 import { hnswRowsWithStats } from "../../../src/mapa/hnsw.ts";
 import type { MapaRows } from "../../../src/mapa/types.ts";
 import { passCost } from "../../../src/models/passes.ts";

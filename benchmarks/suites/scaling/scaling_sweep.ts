@@ -18,7 +18,7 @@
  */
 
 import { getSyntheticDataset } from "../../../src/data/registry.ts";
-import { exactRowsFor, type RowBlock } from "../../../src/mapa/exact.ts";
+import { exactRowsFor, type RowBlock } from "../../../src/mapa/exact/mod.ts";
 import { hnswRowsWithStats } from "../../../src/mapa/hnsw.ts";
 import { Rng } from "../../../src/rng.ts";
 import { scoreAccuracy } from "./scaling_metrics.ts";

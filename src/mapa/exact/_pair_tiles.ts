@@ -15,11 +15,11 @@
  * @module
  */
 
-import type { CoreOutput } from "./exact_core.ts";
-import { addExact, exactTotal } from "./exact_sum.ts";
-import { expNonPositive } from "./fast_exp.ts";
-import { Gauss2Tile } from "./gauss2.ts";
-import { HammingRows, usesBits } from "./hamming.ts";
+import type { CoreOutput } from "./_row_scan.ts";
+import { addExact, exactTotal } from "./_exact_sum.ts";
+import { expNonPositive } from "./_fast_exp.ts";
+import { Gauss2Tile } from "./_gauss2.ts";
+import { HammingRows, usesBits } from "./_hamming.ts";
 
 /** Index of an empty heap slot; sorts after every real index. */
 export const NO_INDEX = 0x7fffffff;
@@ -28,7 +28,7 @@ export const NO_INDEX = 0x7fffffff;
 export interface PairPartial {
   /**
    * Partial sum of k(x_j, x_r) over the pairs this thread saw, per row, as
-   * three exact limbs `[3r, 3r + 3)` (exact_sum.ts).
+   * three exact limbs `[3r, 3r + 3)` (_exact_sum.ts).
    */
   sums: Float64Array;
   /** Heap squared distances, N x (K - 1), worst of each row at its first slot. */
