@@ -26,6 +26,18 @@ export { exactRows, exactRowsFor, exactRowsWithStats } from "./src/mapa/exact/mo
 export type { ExactOptions, ExactResult, ExactStats, RowBlock } from "./src/mapa/exact/mod.ts";
 export { hnswRows, hnswRowsWithStats } from "./src/mapa/hnsw.ts";
 export type { HnswOptions, HnswResult, LeftOutMass } from "./src/mapa/hnsw.ts";
+export { findBuilder } from "./src/mapa/row_builder.ts";
+export type {
+  BuilderInfo,
+  BuildStats,
+  BuiltRows,
+  KnnBuilder,
+  KnnOptions,
+  KnnTiming,
+  RowBuilder,
+  RowBuildOptions,
+} from "./src/mapa/row_builder.ts";
+export { KNN_BUILDERS, ROW_BUILDERS } from "./src/mapa/row_builders.ts";
 export { makeTailPool } from "./src/mapa/tail.ts";
 export type { TailPoolOptions } from "./src/mapa/tail.ts";
 export { decodeRows, encodeRows, loadRows, saveRows } from "./src/mapa/cache.ts";
