@@ -1,16 +1,13 @@
 /**
- * The symmetric pass of exact MAPA rows: since k(a, b) = k(b, a), every
- * unordered pair needs one distance and one exp, added to both rows'
- * normalisers and offered to both rows' top-K heaps. The pairs are cut into
- * square tiles (I-block x J-block, J >= I) for cache locality; a thread takes
- * tiles in any order and keeps partial per-row sums and partial per-row heaps
- * of the K - 1 nearest other points, which {@linkcode mergePartials} combines.
- * Memory is O(N * K) per thread; no N x N matrix is ever formed.
- *
- * Each partial heap starts full of sentinels (distance Infinity, index
- * {@linkcode NO_INDEX}) so a push never checks a fill count, and each row's
- * current worst distance is cached in a compact array so the J side of a
- * tile rejects most candidates from one cache line.
+ * The pair-tiles pass of exact rows (all rows at once): as k(a, b) = k(b, a),
+ * each unordered pair costs one distance and one exp, added to both rows'
+ * normalisers and offered to both rows' top-K heaps, in square tiles
+ * (I-block x J-block, J >= I) taken in any order; each thread keeps partial
+ * row sums and heaps of the K - 1 nearest others, which
+ * {@linkcode mergePartials} combines. O(N * K) memory per thread. Heaps start
+ * full of sentinels (distance Infinity, index {@linkcode NO_INDEX}) so a push
+ * never checks a fill count; each row's worst distance is cached in a compact
+ * array so the J side of a tile rejects most candidates from one cache line.
  *
  * @module
  */
