@@ -22,10 +22,22 @@ export { loadMnist, MNIST_PIXELS, MNIST_SPLIT_SIZES } from "./src/data/mnist.ts"
 export type { LoadMnistOptions, MnistData, MnistSplit } from "./src/data/mnist.ts";
 export { normalCdf, normalQuantile } from "./src/data/normal.ts";
 export type { KernelName, MapaRows, RowMethod, TailPool } from "./src/mapa/types.ts";
-export { exactRows, exactRowsFor, exactRowsWithStats } from "./src/mapa/exact.ts";
-export type { ExactOptions, ExactResult, ExactStats, RowBlock } from "./src/mapa/exact.ts";
+export { exactRows, exactRowsFor, exactRowsWithStats } from "./src/mapa/exact/mod.ts";
+export type { ExactOptions, ExactResult, ExactStats, RowBlock } from "./src/mapa/exact/mod.ts";
 export { hnswRows, hnswRowsWithStats } from "./src/mapa/hnsw.ts";
 export type { HnswOptions, HnswResult, LeftOutMass } from "./src/mapa/hnsw.ts";
+export { findBuilder } from "./src/mapa/row_builder.ts";
+export type {
+  BuilderInfo,
+  BuildStats,
+  BuiltRows,
+  KnnBuilder,
+  KnnOptions,
+  KnnTiming,
+  RowBuilder,
+  RowBuildOptions,
+} from "./src/mapa/row_builder.ts";
+export { KNN_BUILDERS, ROW_BUILDERS } from "./src/mapa/row_builders.ts";
 export { makeTailPool } from "./src/mapa/tail.ts";
 export type { TailPoolOptions } from "./src/mapa/tail.ts";
 export { decodeRows, encodeRows, loadRows, saveRows } from "./src/mapa/cache.ts";

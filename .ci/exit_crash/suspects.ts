@@ -4,7 +4,7 @@
  * exits (naturally, or by `Deno.exit` with `exit`).
  *
  *   hnsw     hnswlib-node (N-API addon): build an index, query it
- *   workers  exactRows on 2 Workers (src/mapa/exact.ts), terminated when done
+ *   workers  exactRows on 2 Workers (src/mapa/exact/mod.ts), terminated when done
  *   wasm     initBackend("wasm") (tfjs-wasm)
  *   auto     initBackend("auto")
  *   gpu      navigator.gpu.requestAdapter() on the main thread (`device`: also a device)
@@ -17,7 +17,7 @@
  * @module
  */
 
-import { exactRows } from "../../src/mapa/exact.ts";
+import { exactRows } from "../../src/mapa/exact/mod.ts";
 import { hnswRowsWithStats } from "../../src/mapa/hnsw.ts";
 import { randomData } from "../../src/mapa/test_util.ts";
 

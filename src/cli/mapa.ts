@@ -22,9 +22,8 @@ import { attachNegativeValues, parseDecimalInteger } from "./args.ts";
 import { checkWritableFile, writeOutputFile, writeStdout } from "./output.ts";
 import { InputError } from "../errors.ts";
 import { defaultFeatureColumns, readNumericCsv, selectColumns } from "../io/csv.ts";
-import { exactRows } from "../mapa/exact.ts";
-import { hnswRowsWithStats } from "../mapa/hnsw.ts";
 import { resolveKernel } from "../mapa/kernel.ts";
+import { ROW_BUILDERS } from "../mapa/row_builders.ts";
 import type { KernelName, MapaRows } from "../mapa/types.ts";
 
 const HELP = `usage: deno task mapa --data FILE.csv --k K (--sigma2 X | --bandwidth H) [options]
@@ -141,9 +140,12 @@ export async function main(args: string[]): Promise<number> {
     if (kernel !== "gaussian" && kernel !== "bernoulli") {
       throw new InputError(`--kernel must be gaussian or bernoulli, got "${kernel}"`);
     }
-    const method = v.method ?? "exact";
-    if (method !== "exact" && method !== "hnsw") {
-      throw new InputError(`--method must be exact or hnsw, got "${method}"`);
+    const method = v.method ?? ROW_BUILDERS[0].name;
+    const builder = ROW_BUILDERS.find((b) => b.name === method);
+    if (!builder) {
+      throw new InputError(
+        `--method must be ${ROW_BUILDERS.map((b) => b.name).join(" or ")}, got "${method}"`,
+      );
     }
     const k = parseDecimalInteger(v.k, "--k");
     const sigma2 = num("sigma2", v.sigma2);
@@ -173,26 +175,10 @@ export async function main(args: string[]): Promise<number> {
         );
       }
     }
-    const x = csv.matrix;
-    let rows: MapaRows;
-    let note = "";
-    if (method === "exact") {
-      rows = await exactRows(x, options);
-    } else {
-      const r = await hnswRowsWithStats(x, options);
-      rows = r.rows;
-      note =
-        `hnsw: k'=${r.params.kPrime}, left-out posterior mass: bound ${
-          r.leftOut.boundMean.toExponential(2)
-        } mean / ${r.leftOut.boundMax.toExponential(2)} max (assumes the index found the true ` +
-        `k' nearest), estimate ${r.leftOut.sampledMean.toExponential(2)} ` +
-        `(${Math.round(r.leftOut.drawsPerRow)} uniform draws per row on average, pilot ` +
-        `included); log normaliser ` +
-        `standard error ${r.normalizerError.seMean.toExponential(2)} mean / ` +
-        `${r.normalizerError.seMax.toExponential(2)} max nats`;
-    }
-    const json = rowsToJson(rows);
-    if (note) console.error(note);
+    const built = await builder.build(csv.matrix, options);
+    const json = rowsToJson(built.rows);
+    // Approximate rows say what they left out; exact rows have nothing to add.
+    if (built.summary) console.error(built.summary);
     if (v.out !== undefined) writeOutputFile(v.out, json);
     else await writeStdout(json);
     return 0;

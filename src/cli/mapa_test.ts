@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type CliRun, runCliScript } from "./test_util.ts";
-import { exactRows } from "../mapa/exact.ts";
+import { exactRows } from "../mapa/exact/mod.ts";
 
 function run(args: string[]): CliRun {
   return runCliScript(new URL("./mapa.ts", import.meta.url), args);

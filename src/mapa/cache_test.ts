@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { InputError } from "../errors.ts";
 import { matrixChecksum } from "../io/checksum.ts";
 import { decodeRows, encodeRows, loadRows, saveRows } from "./cache.ts";
-import { exactRows } from "./exact.ts";
+import { exactRows } from "./exact/mod.ts";
 import { hnswRows } from "./hnsw.ts";
 import { randomData } from "./test_util.ts";
 

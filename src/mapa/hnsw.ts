@@ -330,29 +330,31 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
  * same work as another HNSW binding's build and batch query, for a
  * like-for-like timing (the scaling suite's Python hnswlib peer). The query
  * seconds include what running queries on Workers costs here: saving the
- * index, starting the Workers and loading the index in each.
+ * index, starting the Workers and loading the index in each. `params` are
+ * the index settings used, defaults filled in.
  */
 export async function hnswKnnSeconds(
   x: Matrix,
-  options: {
-    k: number;
+  options: Pick<HnswOptions, "k" | "m" | "efConstruction" | "ef" | "seed" | "workers"> & {
     kPrime: number;
-    m?: number;
-    efConstruction?: number;
-    ef?: number;
-    seed?: number;
-    workers?: number;
   },
-): Promise<{ buildSeconds: number; querySeconds: number; workers: number }> {
+): Promise<{
+  buildSeconds: number;
+  querySeconds: number;
+  workers: number;
+  params: { m: number; efConstruction: number; kPrime: number; ef: number };
+}> {
   const n = x.rows, d = x.cols;
   checkK(options.kPrime, n, "k'");
+  const { m = 16, efConstruction = 200, kPrime } = options;
+  const used = { m, efConstruction, kPrime, ef: options.ef ?? Math.max(2 * kPrime, 64) };
   const HNSW = await loadHnswlib();
   const t0 = performance.now();
   const index = new HNSW("l2", d);
   index.initIndex({
     maxElements: n,
-    m: options.m ?? 16,
-    efConstruction: options.efConstruction ?? 200,
+    m: used.m,
+    efConstruction: used.efConstruction,
     randomSeed: (options.seed ?? 0) >>> 0,
   });
   const point = new Array<number>(d);
@@ -378,13 +380,13 @@ export async function hnswKnnSeconds(
   const t1 = performance.now();
   await queryInWorkers(index, x, {
     params,
-    ef: options.ef ?? Math.max(2 * options.kPrime, 64),
+    ef: used.ef,
     workers,
     out: makeRowArrays(1, params, true),
     progress: () => {},
     knnOnly: true,
   });
-  return { buildSeconds, querySeconds: (performance.now() - t1) / 1000, workers };
+  return { buildSeconds, querySeconds: (performance.now() - t1) / 1000, workers, params: used };
 }
 
 /** HNSW MAPA rows (see {@linkcode hnswRowsWithStats}); needs the built hnswlib-node addon. */

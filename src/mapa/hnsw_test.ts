@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { exactRows } from "./exact.ts";
+import { exactRows } from "./exact/mod.ts";
 import { hnswRowsWithStats } from "./hnsw.ts";
 import { makeTailPool } from "./tail.ts";
 import { randomData } from "./test_util.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "../rng.ts";
-import { exactRows } from "./exact.ts";
+import { exactRows } from "./exact/mod.ts";
 import { hnswRowsWithStats } from "./hnsw.ts";
 import { rowsTailSampler } from "./tail_sampler.ts";
 import { buildRestCells } from "./rest_cells.ts";

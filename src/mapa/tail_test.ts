@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "../errors.ts";
-import { exactRows } from "./exact.ts";
+import { exactRows } from "./exact/mod.ts";
 import { makeTailPool } from "./tail.ts";
 import { randomData } from "./test_util.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { exactRows } from "../mapa/exact.ts";
+import { exactRows } from "../mapa/exact/mod.ts";
 import { train } from "../train/trainer.ts";
 import { mapa } from "./mapa.ts";
 import type { TrainingData } from "./method.ts";

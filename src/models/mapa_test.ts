@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { InputError } from "../errors.ts";
-import { exactRows } from "../mapa/exact.ts";
+import { exactRows } from "../mapa/exact/mod.ts";
 import { makeTailPool } from "../mapa/tail.ts";
 import { Rng } from "../rng.ts";
 import { unionOf } from "./index_model.ts";

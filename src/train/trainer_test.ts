@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../backend.ts";
 import { InputError } from "../errors.ts";
-import { exactRows } from "../mapa/exact.ts";
+import { exactRows } from "../mapa/exact/mod.ts";
 import { makeTailPool } from "../mapa/tail.ts";
 import type { Method, TrainingData } from "../models/method.ts";
 import { getMethod } from "../models/registry.ts";

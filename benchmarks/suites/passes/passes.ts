@@ -21,7 +21,7 @@ import { runPeer } from "../../harness/peer_python.ts";
 import { BUDGET_PROFILES } from "../budget/budget.ts";
 import { SYNTHETIC_NAMES } from "../../../src/data/analytic.ts";
 import { getSyntheticDataset } from "../../../src/data/registry.ts";
-import { exactRows, exactRowsFor } from "../../../src/mapa/exact.ts";
+import { exactRows, exactRowsFor } from "../../../src/mapa/exact/mod.ts";
 import { resolveKernel } from "../../../src/mapa/kernel.ts";
 import {
   buildIndexModel,

@@ -18,7 +18,7 @@ import {
 } from "./passes.ts";
 import type { CaseResult, JsonValue, Profile } from "../../harness/suite.ts";
 import { useBackend } from "../../harness/tfjs_backend.ts";
-import { exactRows } from "../../../src/mapa/exact.ts";
+import { exactRows } from "../../../src/mapa/exact/mod.ts";
 import { resolveKernel } from "../../../src/mapa/kernel.ts";
 import { Rng } from "../../../src/rng.ts";
 

@@ -28,7 +28,7 @@ import {
 } from "../../../src/eval/posterior_trend.ts";
 import { spearman } from "../../../src/eval/spearman.ts";
 import { logSumExp } from "../../../src/eval/stats.ts";
-import { exactRowsFor } from "../../../src/mapa/exact.ts";
+import { exactRowsFor } from "../../../src/mapa/exact/mod.ts";
 import { mlpForward } from "../../../src/mlp.ts";
 import { getMethod } from "../../../src/models/registry.ts";
 import { Rng } from "../../../src/rng.ts";

@@ -23,23 +23,15 @@
 
 import { groundTruthModel, testKl } from "../../../src/eval/test_kl.ts";
 import { summarizeMean } from "../../../src/eval/stats.ts";
-import { exactRows } from "../../../src/mapa/exact.ts";
-import { hnswRowsWithStats } from "../../../src/mapa/hnsw.ts";
-import type { MapaRows } from "../../../src/mapa/types.ts";
+import { findBuilder } from "../../../src/mapa/row_builder.ts";
 import { passCost } from "../../../src/models/passes.ts";
 import { getMethod } from "../../../src/models/registry.ts";
 import { train } from "../../../src/train/trainer.ts";
 import { drawData } from "../../experiment/draws.ts";
-import type {
-  CaseContext,
-  CaseResult,
-  CaseSpec,
-  ChartSpec,
-  JsonValue,
-  Profile,
-  TableSpec,
-} from "../../harness/suite.ts";
+import type { CaseContext, CaseResult, CaseSpec, JsonValue, Profile } from "../../harness/suite.ts";
 import { useBackend } from "../../harness/tfjs_backend.ts";
+import { type DensityParams, paramsOf } from "./scaling_params.ts";
+import { SCALING_ROW_BUILDERS } from "./scaling_rows.ts";
 
 /** One profile's density-study settings; every case records them in its params. */
 export interface DensitySettings {
@@ -164,7 +156,10 @@ export function densityCases(profile: Profile): CaseSpec[] {
 /** Per-point test KL of the exact-row model, by (dataset, n, seed, settings), for the paired gap. */
 const exactPerPoint = new Map<string, Float64Array>();
 
-function pairKey(p: Record<string, JsonValue>, seed: number): string {
+/** The row builder's figures a density case records, where the builder reports them. */
+const ROW_STATS = ["kPrime", "logZSeMean", "leftOutSampledMean"];
+
+function pairKey(p: DensityParams, seed: number): string {
   return JSON.stringify([
     p.dataset,
     p.n,
@@ -183,53 +178,43 @@ function pairKey(p: Record<string, JsonValue>, seed: number): string {
  * under the pass budget, test KL on the held-out points.
  */
 export async function runDensity(
-  spec: CaseSpec,
+  p: DensityParams,
   ctx: CaseContext,
 ): Promise<Record<string, JsonValue>> {
   await useBackend(ctx);
-  const p = spec.params;
-  const kind = p.rows as "exact" | "hnsw";
-  const n = p.n as number, k = p.k as number, s = p.s as number;
+  const { n, k, s } = p;
+  const builder = findBuilder(SCALING_ROW_BUILDERS, p.rows);
   ctx.progress(0, "data");
   // Index 0 and the run seed only: both row kinds see the same points.
-  const draw = drawData(p.dataset as string, {
+  const draw = drawData(p.dataset, {
     n,
-    nValidation: p.nValidation as number,
-    nTest: p.nTest as number,
+    nValidation: p.nValidation,
+    nTest: p.nTest,
     runSeed: ctx.seed,
     index: 0,
   });
   const x = draw.data.x, sigma2 = draw.data.sigma2;
-  ctx.progress(0.02, `${kind} rows`);
+  ctx.progress(0.02, `${builder.name} rows`);
   const t0 = performance.now();
-  let rows: MapaRows;
+  const built = await builder.build(x, {
+    k,
+    sigma2,
+    seed: ctx.seed,
+    kPrime: Math.min(n, p.kPrime),
+  });
+  const rows = built.rows;
   const extra: Record<string, JsonValue> = {};
-  if (kind === "exact") {
-    rows = await exactRows(x, { k, sigma2 });
-  } else {
-    const h = await hnswRowsWithStats(x, {
-      k,
-      sigma2,
-      seed: ctx.seed,
-      kPrime: Math.min(n, p.kPrime as number),
-    });
-    rows = h.rows;
-    Object.assign(extra, {
-      kPrime: h.params.kPrime,
-      logZSeMean: h.normalizerError.seMean,
-      leftOutSampledMean: h.leftOut.sampledMean,
-    });
-  }
+  for (const key of ROW_STATS) if (key in built.stats) extra[key] = built.stats[key];
   const rowsSeconds = (performance.now() - t0) / 1000;
-  const passes = p.passes as number;
+  const passes = p.passes;
   const r = await train(getMethod("mapa"), draw.data, {
     rows,
     k,
     s,
     budget: { kind: "passes", passes, costModel: "encoder_decoder" },
-    learningRate: p.learningRate as number,
+    learningRate: p.learningRate,
     // trainSeed 0 is the draw's own seed, as in the budget suite.
-    seed: draw.seed + ((p.trainSeed as number | undefined) ?? 0),
+    seed: draw.seed + p.trainSeed,
     validation: draw.validation,
     signal: ctx.signal,
     onProgress: (q) => ctx.progress(0.1 + 0.8 * q.fraction, "training"),
@@ -242,7 +227,7 @@ export async function runDensity(
   const evalSeconds = (performance.now() - t1) / 1000;
   const key = pairKey(p, ctx.seed);
   const gap: Record<string, JsonValue> = {};
-  const reference = kind === "exact" && !p.trainSeed;
+  const reference = builder.exact && !p.trainSeed;
   if (reference) {
     exactPerPoint.set(key, kl.perPoint);
     // Only the latest few are read back: the hnsw case of the same N comes next.
@@ -283,21 +268,27 @@ export function densitySeries(
   dataset: string,
   rows: string,
 ): { n: number; metrics: Record<string, JsonValue> }[] {
-  return results
-    .filter((r) =>
-      r.status === "ok" && r.params.study === "density" && r.params.dataset === dataset &&
-      r.params.rows === rows && !r.params.trainSeed
+  return densityResults(results)
+    .filter(({ r, p }) =>
+      r.status === "ok" && p.dataset === dataset && p.rows === rows && !p.trainSeed
     )
-    .map((r) => ({ n: r.params.n as number, metrics: r.metrics }))
+    .map(({ r, p }) => ({ n: p.n, metrics: r.metrics }))
     .sort((a, b) => a.n - b.n);
 }
 
-function datasetsOf(results: CaseResult[]): string[] {
-  return [
-    ...new Set(
-      results.filter((r) => r.params.study === "density").map((r) => r.params.dataset as string),
-    ),
-  ];
+/** The density cases among `results`, each with its typed params. */
+export function densityResults(results: CaseResult[]): { r: CaseResult; p: DensityParams }[] {
+  const out: { r: CaseResult; p: DensityParams }[] = [];
+  for (const r of results) {
+    const p = paramsOf(r.params, "density");
+    if (p) out.push({ r, p });
+  }
+  return out;
+}
+
+/** The data sets of the density cases, in the order they ran. */
+export function datasetsOf(results: CaseResult[]): string[] {
+  return [...new Set(densityResults(results).map(({ p }) => p.dataset))];
 }
 
 /**
@@ -318,11 +309,11 @@ export function summarizeDensity(results: CaseResult[]): Record<string, JsonValu
     for (const h of densitySeries(results, ds, "hnsw")) {
       const e = ex.find((q) => q.n === h.n);
       if (!e) continue;
-      const seeds = results.filter((r) =>
-        r.status === "ok" && r.params.study === "density" && r.params.dataset === ds &&
-        r.params.rows === "hnsw" && r.params.n === h.n && typeof r.metrics.testKl === "number"
-      ).sort((a, b) => (a.params.trainSeed as number) - (b.params.trainSeed as number))
-        .map((r) => r.metrics.testKl as number);
+      const seeds = densityResults(results).filter(({ r, p }) =>
+        r.status === "ok" && p.dataset === ds && p.rows === "hnsw" && p.n === h.n &&
+        typeof r.metrics.testKl === "number"
+      ).sort((a, b) => a.p.trainSeed - b.p.trainSeed)
+        .map(({ r }) => r.metrics.testKl as number);
       const he = seeds.reduce((a, b) => a + b, 0) / seeds.length;
       const ee = e.metrics.testKl as number;
       const hi = e.metrics.testKlCiHigh as number;
@@ -345,170 +336,4 @@ export function summarizeDensity(results: CaseResult[]): Record<string, JsonValu
     if (points.length > 0) out[`density_${ds}`] = { points, met };
   }
   return out;
-}
-
-const COLOURS: Record<string, [number, number, number]> = {
-  exact: [54, 162, 235],
-  hnsw: [255, 99, 132],
-};
-
-/**
- * The two charts of the study: test KL against N for both row kinds with
- * shaded 95% intervals over test points, and row-building seconds against N.
- */
-export function densityCharts(results: CaseResult[]): ChartSpec[] {
-  const charts: ChartSpec[] = [];
-  const kl: JsonValue[] = [], time: JsonValue[] = [];
-  for (const ds of datasetsOf(results)) {
-    for (const rows of DENSITY_ROWS) {
-      const s = densitySeries(results, ds, rows);
-      if (s.length === 0) continue;
-      const [cr, cg, cb] = COLOURS[rows];
-      const dash = ds === "figure8" ? [] : [6, 4];
-      const pts = (key: string) => s.map((q) => ({ x: q.n, y: q.metrics[key] as number }));
-      const edge = (key: string, label: string, fill: JsonValue) => ({
-        label,
-        data: pts(key),
-        borderWidth: 0,
-        pointRadius: 0,
-        backgroundColor: `rgba(${cr}, ${cg}, ${cb}, 0.15)`,
-        borderColor: `rgba(${cr}, ${cg}, ${cb}, 0)`,
-        fill,
-      });
-      kl.push(
-        // The upper edge fills down to the dataset just before it, the lower edge.
-        edge("testKlCiLow", `${ds} ${rows} 95% interval (low)`, false),
-        edge("testKlCiHigh", `${ds} ${rows} 95% interval`, "-1"),
-        {
-          label: `${ds} ${rows}`,
-          data: pts("testKl"),
-          borderColor: `rgb(${cr}, ${cg}, ${cb})`,
-          backgroundColor: `rgb(${cr}, ${cg}, ${cb})`,
-          borderDash: dash,
-          fill: false,
-        },
-      );
-      time.push({
-        label: `${ds} ${rows}`,
-        data: pts("rowsSeconds"),
-        borderColor: `rgb(${cr}, ${cg}, ${cb})`,
-        backgroundColor: `rgb(${cr}, ${cg}, ${cb})`,
-        borderDash: dash,
-        fill: false,
-      });
-    }
-    // The second HNSW seed as bare points: how far training noise alone moves test KL.
-    const reseeded = results.filter((r) =>
-      r.status === "ok" && r.params.study === "density" && r.params.dataset === ds &&
-      r.params.rows === "hnsw" && r.params.trainSeed === 1
-    ).sort((a, b) => (a.params.n as number) - (b.params.n as number));
-    if (reseeded.length > 0) {
-      const [cr, cg, cb] = COLOURS.hnsw;
-      kl.push({
-        label: `${ds} hnsw, training seed 1`,
-        data: reseeded.map((r) => ({ x: r.params.n as number, y: r.metrics.testKl as number })),
-        showLine: false,
-        pointStyle: "triangle",
-        pointRadius: 5,
-        borderColor: `rgb(${cr}, ${cg}, ${cb})`,
-        backgroundColor: `rgba(${cr}, ${cg}, ${cb}, 0.5)`,
-        fill: false,
-      });
-    }
-  }
-  if (kl.length === 0) return charts;
-  const axis = (text: string, log: boolean) => ({
-    type: log ? "logarithmic" : "linear",
-    title: { display: true, text },
-  });
-  charts.push({
-    title: "Density study: test KL of MAPA trained on exact vs HNSW rows, same pass budget " +
-      "(lines: training seed 0, shaded 95% interval over test points; triangles: HNSW rows " +
-      "from training seed 1; log x)",
-    config: {
-      type: "line",
-      data: { datasets: kl },
-      options: { scales: { x: axis("N", true), y: axis("test KL (nats)", false) } },
-    },
-  });
-  charts.push({
-    title: "Density study: seconds to build the rows vs N (log-log)",
-    config: {
-      type: "line",
-      data: { datasets: time },
-      options: { scales: { x: axis("N", true), y: axis("row seconds", true) } },
-    },
-  });
-  return charts;
-}
-
-/** The report note of the study, with its measured gaps. */
-export function densityNote(
-  results: CaseResult[],
-  summary: Record<string, JsonValue>,
-  fmt: (v: JsonValue | undefined) => JsonValue,
-): string | null {
-  const ds = datasetsOf(results);
-  if (ds.length === 0) return null;
-  const any = results.find((r) => r.params.study === "density")!.params;
-  const parts = ds.map((d) => {
-    const s = summary[`density_${d}`] as { points: Record<string, JsonValue>[]; met: boolean };
-    if (!s) return `${d}: no N with both row kinds`;
-    return `${d}: ` + s.points.map((q) =>
-      `N = ${q.n}: exact ${fmt(q.exactTestKl)}, hnsw ${fmt(q.hnswTestKl)} (seeds ${
-        (q.hnswTestKlSeeds as number[]).map((v) =>
-          fmt(v)
-        ).join(", ")
-      }; gap ${fmt(q.gap)})`
-    ).join("; ") + ` — target ${s.met ? "met" : "not met"}`;
-  });
-  const choice = Object.values(DENSITY_PROFILES).find((x) => x.passes === any.passes)?.choice ??
-    "";
-  return `Density study (*_density_*): MAPA trained on exact and on HNSW rows of the same draw, ` +
-    `${any.passes} encoder+decoder passes per run at every N, K = ${any.k}, S = ${any.s}, one ` +
-    `restart; test KL on ${any.nTest} held-out points, 95% interval over test points (not ` +
-    `over training runs); HNSW rows are trained from two seeds, exact rows from one, and the ` +
-    `gap is the HNSW mean minus exact. Target (one-sided: HNSW rows must not cost test KL): ` +
-    `the HNSW mean at most the top of the exact one's interval, or at most 0.05 nats above it. ` +
-    `Read every gap against the spread of the two HNSW seeds: training noise, which the ` +
-    `test-point interval leaves out, is of the same size at this budget. ` +
-    `${choice} ${parts.join(". ")}.`;
-}
-
-/** The study's table: one row per case. */
-export function densityTable(
-  results: CaseResult[],
-  fmt: (v: JsonValue | undefined) => JsonValue,
-): TableSpec | null {
-  const rs = results.filter((r) => r.params.study === "density");
-  if (rs.length === 0) return null;
-  return {
-    title: "Density study cases",
-    columns: [
-      "case",
-      "status",
-      "test KL",
-      "95% low",
-      "95% high",
-      "gap vs exact",
-      "gap low",
-      "gap high",
-      "row s",
-      "train s",
-      "steps",
-    ],
-    rows: rs.map((r) => [
-      r.name,
-      r.status,
-      fmt(r.metrics.testKl),
-      fmt(r.metrics.testKlCiLow),
-      fmt(r.metrics.testKlCiHigh),
-      fmt(r.metrics.testKlGapVsExact),
-      fmt(r.metrics.testKlGapCiLow),
-      fmt(r.metrics.testKlGapCiHigh),
-      fmt(r.metrics.rowsSeconds),
-      fmt(r.metrics.trainSeconds),
-      fmt(r.metrics.steps),
-    ]),
-  };
 }

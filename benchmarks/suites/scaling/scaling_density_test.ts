@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fakeContext } from "../../harness/runner_test_util.ts";
 import { scalingSuite } from "./scaling.ts";
-import { DENSITY_PROFILES, densityCases, runDensity, summarizeDensity } from "./scaling_density.ts";
+import { DENSITY_PROFILES, densityCases, summarizeDensity } from "./scaling_density.ts";
 import type { CaseResult, CaseSpec } from "../../harness/suite.ts";
 
 Deno.test("density cases: both row kinds at every N of figure8 and one more set", () => {
@@ -42,10 +42,13 @@ Deno.test("density run: exact then HNSW rows train, get test KL and the paired g
     params: { ...base.params, rows, n: 150, passes: 2e4, nValidation: 40, nTest: 60 },
   });
   const ctx = fakeContext(5);
-  const ex = await runDensity(spec("exact"), ctx);
-  const hn = await runDensity(spec("hnsw"), ctx);
+  const ex = await scalingSuite.run(spec("exact"), ctx);
+  const hn = await scalingSuite.run(spec("hnsw"), ctx);
   const reseed = spec("hnsw");
-  const again = await runDensity({ ...reseed, params: { ...reseed.params, trainSeed: 1 } }, ctx);
+  const again = await scalingSuite.run(
+    { ...reseed, params: { ...reseed.params, trainSeed: 1 } },
+    ctx,
+  );
   // Another training seed trains another model on the same draw, and is paired with seed 0.
   assert.notEqual(again.testKl, hn.testKl);
   assert.equal(again.testLogLikTruth, ex.testLogLikTruth);
@@ -73,7 +76,7 @@ Deno.test("density summary: gap per N and the target check", () => {
     ({
       suite: "scaling",
       name: `figure8_density_${rows}_n${n}`,
-      params: { study: "density", dataset: "figure8", rows, n, trainSeed },
+      params: { ...densityCases("quick")[0].params, rows, n, trainSeed },
       status: "ok",
       metrics: {
         testKl: kl,

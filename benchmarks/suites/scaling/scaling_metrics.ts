@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { RowBlock } from "../../../src/mapa/exact.ts";
+import type { RowBlock } from "../../../src/mapa/exact/mod.ts";
 import type { TailSampler } from "../../../src/mapa/tail_sampler.ts";
 import type { MapaRows } from "../../../src/mapa/types.ts";
 import { Rng } from "../../../src/rng.ts";

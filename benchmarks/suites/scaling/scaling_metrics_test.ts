@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { exactRows, exactRowsFor } from "../../../src/mapa/exact.ts";
+import { exactRows, exactRowsFor } from "../../../src/mapa/exact/mod.ts";
 import { rowsTailSampler } from "../../../src/mapa/tail_sampler.ts";
 import { Rng } from "../../../src/rng.ts";
 import type { Matrix } from "../../../src/types.ts";

@@ -18,10 +18,12 @@
  */
 
 import { getSyntheticDataset } from "../../../src/data/registry.ts";
-import { exactRowsFor, type RowBlock } from "../../../src/mapa/exact.ts";
-import { hnswRowsWithStats } from "../../../src/mapa/hnsw.ts";
+import { exactRowsFor, type RowBlock } from "../../../src/mapa/exact/mod.ts";
+import { findBuilder } from "../../../src/mapa/row_builder.ts";
 import { Rng } from "../../../src/rng.ts";
 import { scoreAccuracy } from "./scaling_metrics.ts";
+import { paramsOf, type SweepParams } from "./scaling_params.ts";
+import { SCALING_ROW_BUILDERS } from "./scaling_rows.ts";
 import type {
   CaseContext,
   CaseResult,
@@ -101,26 +103,26 @@ export function sweepCases(profile: Profile): CaseSpec[] {
 /** Exact rows of the scored sample, shared by a sweep's cases (same data, same rows). */
 const references = new Map<string, RowBlock>();
 
-/** Runs one sweep case: HNSW rows at (M, ef), timed, scored against exact rows. */
+/** Runs one sweep case: the builder's rows at (M, ef), timed, scored against exact rows. */
 export async function runSweep(
-  spec: CaseSpec,
+  p: SweepParams,
   ctx: CaseContext,
 ): Promise<Record<string, JsonValue>> {
-  const p = spec.params;
-  const n = p.n as number, k = p.k as number;
-  const ds = getSyntheticDataset(p.dataset as string);
+  const { n, k } = p;
+  const builder = findBuilder(SCALING_ROW_BUILDERS, p.method);
+  const ds = getSyntheticDataset(p.dataset);
   ctx.progress(0, "data");
   const x = ds.draw(n, ctx.seed).x;
   const kopts = { kernel: "gaussian" as const, sigma2: ds.sigma2 };
   const t0 = performance.now();
-  const h = await hnswRowsWithStats(x, {
+  const h = await builder.build(x, {
     k,
     ...kopts,
-    m: p.m as number,
-    ef: p.ef as number,
-    kPrime: p.kPrime as number,
+    m: p.m,
+    ef: p.ef,
+    kPrime: p.kPrime,
     seed: ctx.seed,
-    onProgress: (f, label) => ctx.progress(0.05 + 0.75 * f, `hnsw ${label}`),
+    onProgress: (f, label) => ctx.progress(0.05 + 0.75 * f, `${builder.name} ${label}`),
   });
   const totalSeconds = (performance.now() - t0) / 1000;
   ctx.progress(0.8, "scoring against exact rows");
@@ -146,8 +148,8 @@ export async function runSweep(
     logZErrP99: acc.logZErrP99,
     topMassErrMean: acc.topMassErrMean,
     scoredRows: exact.queries.length,
-    kPrime: h.params.kPrime,
-    efUsed: Math.max(h.params.ef, h.params.kPrime),
+    kPrime: h.stats.kPrime,
+    efUsed: Math.max(Number(h.stats.ef), Number(h.stats.kPrime)),
   };
 }
 
@@ -160,13 +162,23 @@ interface SweepPoint {
   logZErr: number;
 }
 
+/** The sweep cases among `results`, each with its typed params. */
+function sweepResults(results: CaseResult[]): { r: CaseResult; p: SweepParams }[] {
+  const out: { r: CaseResult; p: SweepParams }[] = [];
+  for (const r of results) {
+    const p = paramsOf(r.params, "sweep");
+    if (p) out.push({ r, p });
+  }
+  return out;
+}
+
 function points(results: CaseResult[], dataset: string): SweepPoint[] {
-  return results
-    .filter((r) => r.status === "ok" && r.params.study === "sweep" && r.params.dataset === dataset)
-    .map((r) => ({
+  return sweepResults(results)
+    .filter(({ r, p }) => r.status === "ok" && p.dataset === dataset)
+    .map(({ r, p }) => ({
       name: r.name,
-      m: r.params.m as number,
-      ef: r.params.ef as number,
+      m: p.m,
+      ef: p.ef,
       rowsPerSecond: r.metrics.rowsPerSecond as number,
       recall: r.metrics.recallAtKTies as number,
       logZErr: r.metrics.logZErrMean as number,
@@ -174,11 +186,7 @@ function points(results: CaseResult[], dataset: string): SweepPoint[] {
 }
 
 function datasetsOf(results: CaseResult[]): string[] {
-  return [
-    ...new Set(
-      results.filter((r) => r.params.study === "sweep").map((r) => r.params.dataset as string),
-    ),
-  ];
+  return [...new Set(sweepResults(results).map(({ p }) => p.dataset))];
 }
 
 /**
@@ -242,7 +250,7 @@ export function sweepCharts(results: CaseResult[]): ChartSpec[] {
     const ms = [...new Set(pts.map((q) => q.m))].sort((a, b) => a - b);
     const chart = (xKey: "recall" | "logZErr", xText: string, logX: boolean): ChartSpec => ({
       title: `${ds} HNSW sweep (N = ${
-        results.find((r) => r.params.study === "sweep" && r.params.dataset === ds)?.params.n
+        sweepResults(results).find(({ p }) => p.dataset === ds)?.p.n
       }): rows per second against ${xText}, one line per M through ef = ${
         [...new Set(pts.map((q) => q.ef))].sort((a, b) => a - b).join(", ")
       }`,
@@ -282,7 +290,7 @@ export function sweepTable(
   results: CaseResult[],
   fmt: (v: JsonValue | undefined) => JsonValue,
 ): TableSpec | null {
-  const rs = results.filter((r) => r.params.study === "sweep");
+  const rs = sweepResults(results);
   if (rs.length === 0) return null;
   return {
     title: "HNSW sweep cases",
@@ -298,11 +306,11 @@ export function sweepTable(
       "log Z err mean",
       "log Z err p99",
     ],
-    rows: rs.map((r) => [
+    rows: rs.map(({ r, p }) => [
       r.name,
       r.status,
-      r.params.m as number,
-      r.params.ef as number,
+      p.m,
+      p.ef,
       fmt(r.metrics.rowsPerSecond),
       fmt(r.metrics.buildSeconds),
       fmt(r.metrics.querySeconds),

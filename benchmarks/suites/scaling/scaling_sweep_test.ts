@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fakeContext } from "../../harness/runner_test_util.ts";
 import { scalingSuite } from "./scaling.ts";
-import { paretoFront, runSweep, summarizeSweep, SWEEP_PROFILES } from "./scaling_sweep.ts";
+import { paretoFront, summarizeSweep, SWEEP_PROFILES } from "./scaling_sweep.ts";
 import type { CaseResult, CaseSpec } from "../../harness/suite.ts";
 
 Deno.test("sweep cases: every (M, ef) of each grid once", () => {
@@ -42,8 +42,8 @@ Deno.test("sweep run: a narrow beam on 64-D data misses neighbours a wide one fi
     },
   });
   const ctx = fakeContext(2);
-  const narrow = await runSweep(spec(2, 16), ctx);
-  const wide = await runSweep(spec(16, 128), ctx);
+  const narrow = await scalingSuite.run(spec(2, 16), ctx);
+  const wide = await scalingSuite.run(spec(16, 128), ctx);
   for (const r of [narrow, wide]) {
     assert.ok((r.rowsPerSecond as number) > 0);
     assert.ok((r.logZErrMean as number) >= 0);

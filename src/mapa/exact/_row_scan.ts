@@ -4,7 +4,7 @@
  * keeps the top-K neighbours in a bounded heap and sums the kernel for the
  * log normaliser. Memory is O(K) per row; no N x N matrix is ever formed.
  * Used for subsets of rows and for the grid cutoff; all rows without the
- * grid take the symmetric pass (exact_symmetric.ts), which gives the same
+ * grid take the symmetric pass (_pair_tiles.ts), which gives the same
  * bits.
  *
  * The optional spatial grid (D <= 3) skips pairs whose kernel value is below
@@ -16,9 +16,9 @@
  * @module
  */
 
-import { InputError } from "../errors.ts";
-import { addExact, exactTotal } from "./exact_sum.ts";
-import { expNonPositive } from "./fast_exp.ts";
+import { InputError } from "../../errors.ts";
+import { addExact, exactTotal } from "./_exact_sum.ts";
+import { expNonPositive } from "./_fast_exp.ts";
 
 /** Whether to use the spatial grid cutoff: `"auto"` uses it where it pays (D <= 3). */
 export type CutoffMode = "auto" | "on" | "off";
@@ -272,7 +272,7 @@ export class ExactCore {
   /**
    * Full scan; returns sum_{j != m} k(x_j, x_m). The sum is taken per block
    * of `block` points (split at m) and the parts added exactly
-   * (exact_sum.ts), the same parts in the same order as the symmetric pass
+   * (_exact_sum.ts), the same parts in the same order as the symmetric pass
    * forms them, so both give the same bits.
    */
   #scanAll(m: number): number {

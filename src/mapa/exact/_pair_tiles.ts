@@ -1,25 +1,22 @@
 /**
- * The symmetric pass of exact MAPA rows: since k(a, b) = k(b, a), every
- * unordered pair needs one distance and one exp, added to both rows'
- * normalisers and offered to both rows' top-K heaps. The pairs are cut into
- * square tiles (I-block x J-block, J >= I) for cache locality; a thread takes
- * tiles in any order and keeps partial per-row sums and partial per-row heaps
- * of the K - 1 nearest other points, which {@linkcode mergePartials} combines.
- * Memory is O(N * K) per thread; no N x N matrix is ever formed.
- *
- * Each partial heap starts full of sentinels (distance Infinity, index
- * {@linkcode NO_INDEX}) so a push never checks a fill count, and each row's
- * current worst distance is cached in a compact array so the J side of a
- * tile rejects most candidates from one cache line.
+ * The pair-tiles pass of exact rows (all rows at once): as k(a, b) = k(b, a),
+ * each unordered pair costs one distance and one exp, added to both rows'
+ * normalisers and offered to both rows' top-K heaps, in square tiles
+ * (I-block x J-block, J >= I) taken in any order; each thread keeps partial
+ * row sums and heaps of the K - 1 nearest others, which
+ * {@linkcode mergePartials} combines. O(N * K) memory per thread. Heaps start
+ * full of sentinels (distance Infinity, index {@linkcode NO_INDEX}) so a push
+ * never checks a fill count; each row's worst distance is cached in a compact
+ * array so the J side of a tile rejects most candidates from one cache line.
  *
  * @module
  */
 
-import type { CoreOutput } from "./exact_core.ts";
-import { addExact, exactTotal } from "./exact_sum.ts";
-import { expNonPositive } from "./fast_exp.ts";
-import { Gauss2Tile } from "./gauss2.ts";
-import { HammingRows, usesBits } from "./hamming.ts";
+import type { CoreOutput } from "./_row_scan.ts";
+import { addExact, exactTotal } from "./_exact_sum.ts";
+import { expNonPositive } from "./_fast_exp.ts";
+import { Gauss2Tile } from "./_gauss2.ts";
+import { HammingRows, usesBits } from "./_hamming.ts";
 
 /** Index of an empty heap slot; sorts after every real index. */
 export const NO_INDEX = 0x7fffffff;
@@ -28,7 +25,7 @@ export const NO_INDEX = 0x7fffffff;
 export interface PairPartial {
   /**
    * Partial sum of k(x_j, x_r) over the pairs this thread saw, per row, as
-   * three exact limbs `[3r, 3r + 3)` (exact_sum.ts).
+   * three exact limbs `[3r, 3r + 3)` (_exact_sum.ts).
    */
   sums: Float64Array;
   /** Heap squared distances, N x (K - 1), worst of each row at its first slot. */

@@ -1,12 +1,12 @@
 /**
- * Worker side of the symmetric pass (exact_symmetric.ts): takes tiles from a
+ * Worker side of the symmetric pass (_pair_tiles.ts): takes tiles from a
  * shared atomic counter and accumulates into its own shared partial, which
  * the main thread merges once every worker is done.
  *
  * @module
  */
 
-import { makePartial, PairScan } from "./exact_symmetric.ts";
+import { makePartial, PairScan } from "./_pair_tiles.ts";
 
 /** The one message a pair worker receives. */
 export interface PairJob {

@@ -1,6 +1,6 @@
 /**
  * exp(x) for x <= 0, about twice as fast as `Math.exp` in V8 and within
- * 2 ulp of it (checked in fast_exp_test.ts): the kernel sums of exact rows
+ * 2 ulp of it (checked in _pair_tiles_test.ts): the kernel sums of exact rows
  * spend most of their time here.
  *
  * x = (n / 64) ln 2 + r with |r| <= ln 2 / 128, so exp(x) = 2^(n >> 6) *

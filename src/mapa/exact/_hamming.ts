@@ -9,8 +9,8 @@
  * @module
  */
 
-import { decodeBase64 } from "./wasm/base64.ts";
-import { HAMMING_WASM_BASE64 } from "./wasm/hamming_wasm.ts";
+import { decodeBase64 } from "../wasm/base64.ts";
+import { HAMMING_WASM_BASE64 } from "../wasm/hamming_wasm.ts";
 
 let compiled: WebAssembly.Module | undefined;
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type CutoffMode, ExactCore } from "./exact_core.ts";
+import { type CutoffMode, ExactCore } from "./_row_scan.ts";
 
 /** The one message a worker receives. */
 export interface ExactJob {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { InputError } from "../errors.ts";
-import { exactRows, exactRowsFor, exactRowsWithStats } from "./exact.ts";
-import { bruteRows, randomData } from "./test_util.ts";
-import type { MapaRows } from "./types.ts";
-import type { Matrix } from "../types.ts";
+import { InputError } from "../../errors.ts";
+import { exactRows, exactRowsFor, exactRowsWithStats } from "./mod.ts";
+import { bruteRows, randomData } from "../test_util.ts";
+import type { MapaRows } from "../types.ts";
+import type { Matrix } from "../../types.ts";
 
 function assertMatches(rows: MapaRows, x: Matrix, scale: number, tol: number) {
   const b = bruteRows(x, scale, rows.k);

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { Rng } from "../rng.ts";
-import type { Matrix } from "../types.ts";
-import { exactRowsFor, exactRowsWithStats } from "./exact.ts";
-import { addExact, exactTotal } from "./exact_sum.ts";
-import { tileBlocks, tileCount, tilePairs } from "./exact_symmetric.ts";
-import { expNonPositive } from "./fast_exp.ts";
-import { bruteRows, randomData } from "./test_util.ts";
+import { Rng } from "../../rng.ts";
+import type { Matrix } from "../../types.ts";
+import { exactRowsFor, exactRowsWithStats } from "./mod.ts";
+import { addExact, exactTotal } from "./_exact_sum.ts";
+import { tileBlocks, tileCount, tilePairs } from "./_pair_tiles.ts";
+import { expNonPositive } from "./_fast_exp.ts";
+import { bruteRows, randomData } from "../test_util.ts";
 
 /** Points on a small integer lattice (many equal distances) with some exact duplicates. */
 function tiedData(n: number, d: number, seed: number): Matrix {

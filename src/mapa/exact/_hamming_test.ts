@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { Rng } from "../rng.ts";
-import { makePartial, PairScan } from "./exact_symmetric.ts";
-import { HammingRows, isBinary } from "./hamming.ts";
-import { sha256Hex } from "./wasm/source_hash.ts";
-import { GAUSS2_WAT_SHA256 } from "./wasm/gauss2_wasm.ts";
-import { HAMMING_WAT_SHA256 } from "./wasm/hamming_wasm.ts";
+import { Rng } from "../../rng.ts";
+import { makePartial, PairScan } from "./_pair_tiles.ts";
+import { HammingRows, isBinary } from "./_hamming.ts";
+import { sha256Hex } from "../wasm/source_hash.ts";
+import { GAUSS2_WAT_SHA256 } from "../wasm/gauss2_wasm.ts";
+import { HAMMING_WAT_SHA256 } from "../wasm/hamming_wasm.ts";
 
 Deno.test("HammingRows counts differing bits, any D, any run", () => {
   const rng = Rng.stream(2, "hamming");
@@ -40,7 +40,7 @@ Deno.test("the pair scan takes the bit path for 0/1 data with D >= 8 only", () =
 });
 
 Deno.test("every embedded module was assembled from its committed .wat", async () => {
-  const dir = new URL("./wasm/", import.meta.url);
+  const dir = new URL("../wasm/", import.meta.url);
   const want: Record<string, string> = {
     hamming: HAMMING_WAT_SHA256,
     gauss2: GAUSS2_WAT_SHA256,

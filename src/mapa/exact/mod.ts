@@ -1,36 +1,40 @@
 /**
  * Exact MAPA rows (methods.md section 4): a blocked, streaming pass over all
  * pairs that keeps per row the top-K neighbours, their log q and the exact
- * log normaliser, in O(N * K) memory. All rows at once use the symmetric
- * tiled pass (exact_symmetric.ts: each unordered pair once); subsets of rows
- * and the D <= 3 grid cutoff scan row by row (exact_core.ts). Work is spread
- * over Workers sharing the data through a SharedArrayBuffer.
+ * log normaliser, in O(N * K) memory. Two passes give the same bits:
+ *
+ * - pair tiles (`_pair_tiles.ts`, Workers in `_pair_tiles_worker.ts`): all
+ *   rows at once, each unordered pair once, with the D = 2 Gaussian tile in
+ *   wasm (`_gauss2.ts`) and Hamming distances on bit-packed 0/1 data
+ *   (`_hamming.ts`);
+ * - row scan (`_row_scan.ts`, Workers in `_row_scan_worker.ts`): one scan of
+ *   all N points per query row, for subsets of rows ({@linkcode exactRowsFor})
+ *   and for the D <= 3 grid cutoff.
+ *
+ * Both add kernel sums order-independently (`_exact_sum.ts`) with the same
+ * exp (`_fast_exp.ts`), so a run on any number of Workers sharing the data
+ * through a SharedArrayBuffer gives the same rows. Files marked `_` are
+ * internal to this folder; this module is its API.
  *
  * @module
  */
 
-import { matrixChecksum } from "../io/checksum.ts";
-import { runWorkers } from "./worker_pool.ts";
-import type { Matrix } from "../types.ts";
-import { InputError } from "../errors.ts";
+import { matrixChecksum } from "../../io/checksum.ts";
+import { runWorkers } from "../worker_pool.ts";
+import type { Matrix } from "../../types.ts";
+import { InputError } from "../../errors.ts";
 import {
   buildGrid,
   type CoreOutput,
   type CutoffMode,
   defaultBlockSize,
   ExactCore,
-} from "./exact_core.ts";
-import type { PairJob, PairReply } from "./exact_pair_worker.ts";
-import {
-  makePartial,
-  mergePartials,
-  PairScan,
-  partialBytes,
-  tileCount,
-} from "./exact_symmetric.ts";
-import type { ExactJob, ExactReply } from "./exact_worker.ts";
-import { checkData, checkK, type Kernel, type KernelOptions, resolveKernel } from "./kernel.ts";
-import type { MapaRows } from "./types.ts";
+} from "./_row_scan.ts";
+import type { PairJob, PairReply } from "./_pair_tiles_worker.ts";
+import { makePartial, mergePartials, PairScan, partialBytes, tileCount } from "./_pair_tiles.ts";
+import type { ExactJob, ExactReply } from "./_row_scan_worker.ts";
+import { checkData, checkK, type Kernel, type KernelOptions, resolveKernel } from "../kernel.ts";
+import type { MapaRows } from "../types.ts";
 
 /** Options for {@linkcode exactRows} and {@linkcode exactRowsFor}. */
 export interface ExactOptions extends KernelOptions {
@@ -42,7 +46,7 @@ export interface ExactOptions extends KernelOptions {
    */
   workers?: number;
   /**
-   * Spatial grid cutoff for D <= 3 (see exact_core.ts): pairs with
+   * Spatial grid cutoff for D <= 3 (see _row_scan.ts): pairs with
    * k < 2^-60 / N are skipped, which changes the normaliser by less than
    * 2^-60 relative and leaves the top-K exact. Default `"auto"`: on where it
    * skips at least half the pairs.
@@ -50,7 +54,7 @@ export interface ExactOptions extends KernelOptions {
   cutoff?: CutoffMode;
   /**
    * Compute all rows by the symmetric tiled pass (one distance and one exp
-   * per unordered pair, exact_symmetric.ts) where the grid cutoff is not in
+   * per unordered pair, _pair_tiles.ts) where the grid cutoff is not in
    * use; default true. false forces the row-wise scan. Subsets of rows
    * ({@linkcode exactRowsFor}) always scan row-wise.
    */
@@ -114,7 +118,7 @@ function workerCount(options: ExactOptions, pairs: number): number {
 
 const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
 
-/** All N rows by the symmetric tiled pass (exact_symmetric.ts). */
+/** All N rows by the symmetric tiled pass (_pair_tiles.ts). */
 async function computePairs(
   x: Matrix,
   kernel: Kernel,
@@ -156,7 +160,7 @@ async function computePairs(
   }));
   let done = 0;
   await runWorkers<PairJob, PairReply>(
-    new URL("./exact_pair_worker.ts", import.meta.url),
+    new URL("./_pair_tiles_worker.ts", import.meta.url),
     jobs,
     {
       what: "exact rows",
@@ -233,7 +237,7 @@ async function compute(
   let fallbackRows = 0;
   let usesGrid = false;
   await runWorkers<ExactJob, ExactReply>(
-    new URL("./exact_worker.ts", import.meta.url),
+    new URL("./_row_scan_worker.ts", import.meta.url),
     Array.from({ length: workers }, () => job),
     {
       what: "exact rows",
@@ -300,7 +304,7 @@ export async function exactRowsWithStats(x: Matrix, options: ExactOptions): Prom
  *
  * @example
  * ```ts
- * import { exactRows } from "./exact.ts";
+ * import { exactRows } from "./mod.ts";
  * const x = { rows: 3, cols: 1, data: new Float64Array([0, 0.1, 1]) };
  * const rows = await exactRows(x, { k: 2, sigma2: 0.01 });
  * // rows.neighbors.slice(0, 2) is [0, 1]: the row itself, then its nearest point
