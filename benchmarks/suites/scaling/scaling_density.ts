@@ -21,7 +21,7 @@
  * @module
  */
 
-import { groundTruthModel, testKl } from "../../../src/eval/test_kl.ts";
+import { groundTruthModel, testKl } from "../../../src/eval/held_out_kl.ts";
 import { summarizeMean } from "../../../src/eval/stats.ts";
 import { exactRows } from "../../../src/mapa/exact.ts";
 import { hnswRowsWithStats } from "../../../src/mapa/hnsw.ts";
