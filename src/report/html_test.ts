@@ -1,12 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  escapeHtml,
-  formatCell,
-  jsonForScript,
-  loadChartJs,
-  profileBanner,
-  renderReport,
-} from "./html.ts";
+import { profileBanner, renderReport } from "./html.ts";
 import type { CaseResult, ResultsFile } from "./results.ts";
 
 const EVIL = "<script>alert(1)</script>";
@@ -217,21 +210,6 @@ Deno.test("renderReport: linkable sections, folded long tables, answers link the
   assert.ok(page.indexOf('id="answers"') < page.indexOf('id="scaling"'));
   has(page, /@media print\{/);
   has(page, /addEventListener\("beforeprint"/);
-});
-
-Deno.test("html helpers", () => {
-  assert.equal(
-    escapeHtml(`<a href="x">'&'</a>`),
-    "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;",
-  );
-  assert.equal(jsonForScript({ s: "</script>&" }), '{"s":"\\u003c/script\\u003e\\u0026"}');
-  assert.equal(formatCell(3), "3");
-  assert.equal(formatCell(2 / 3), "0.6667");
-  assert.equal(formatCell(1234567.8), "1.235e+6");
-  assert.equal(formatCell(null), "—");
-  assert.equal(formatCell({ a: [1] }), '{"a":[1]}');
-  assert.ok(loadChartJs().length > 100_000);
-  assert.throws(() => loadChartJs("/nonexistent/"), /chart\.js bundle not found/);
 });
 
 Deno.test("the page says first what its profile can support", () => {
