@@ -1,37 +1,18 @@
 import assert from "node:assert/strict";
 import { profileBanner, renderReport } from "./html.ts";
 import type { CaseResult, ResultsFile } from "./results.ts";
+import { makeResults } from "./test_fixtures.ts";
 
 const EVIL = "<script>alert(1)</script>";
 
 function results(cases: CaseResult[]): ResultsFile {
-  return {
-    schemaVersion: 1,
-    meta: {
-      commit: "abc123",
-      deno: "2.9.6",
-      v8: "v8",
-      typescript: "ts",
-      tfjs: "4.22.0",
-      hnswlibNode: "3.0.0",
-      chartJs: "4.6.1",
-      backend: "wasm",
-      adapter: "not initialised",
-      cpu: `cpu ${EVIL}`,
-      cores: 2,
-      memoryBytes: 2 ** 32,
-      os: "linux",
-      seed: 7,
-      profile: "quick",
-      suites: ["plain", "fancy"],
-      shard: null,
-      startedAt: "2026-01-01T00:00:00.000Z",
-      endedAt: "2026-01-01T00:01:00.000Z",
-      durationSeconds: 60,
-    },
-    cases,
-    summaries: {},
-  };
+  return makeResults(cases, {
+    commit: "abc123",
+    cpu: `cpu ${EVIL}`,
+    memoryBytes: 2 ** 32,
+    seed: 7,
+    suites: ["plain", "fancy"],
+  });
 }
 
 const CASES: CaseResult[] = [
