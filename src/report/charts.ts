@@ -1,5 +1,5 @@
 /**
- * Chart set-up that several report sections share: the colour palette, a
+ * Chart set-up that several report sections share: the colour palettes, a
  * chart of 95% intervals with their means, and the two edges of a shaded
  * interval band. Each returns plain chart.js config (JSON), so a section's
  * chart stays data that the page inlines.
@@ -22,6 +22,20 @@ export const PALETTE: readonly Rgb[] = [
   [23, 162, 184],
   [108, 117, 125],
   [232, 62, 140],
+];
+
+/**
+ * chart.js's default series colours, in its order: for charts that give one
+ * series a colour of their own and must keep the others as chart.js draws them.
+ */
+export const CHART_JS_PALETTE: readonly Rgb[] = [
+  [54, 162, 235],
+  [255, 99, 132],
+  [75, 192, 192],
+  [255, 159, 64],
+  [153, 102, 255],
+  [255, 205, 86],
+  [201, 203, 207],
 ];
 
 /** The colour of series `i`. */
