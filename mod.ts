@@ -13,7 +13,7 @@ export { writeFileAtomic } from "./src/io/atomic_write.ts";
 export { parseResults, readResults, SCHEMA_VERSION } from "./src/report/results.ts";
 export type { CaseResult, ReportSection, ResultsFile, RunMeta } from "./src/report/results.ts";
 export { renderReport } from "./src/report/html.ts";
-export { LEAKY_RELU_ALPHA, mlpForward } from "./src/mlp.ts";
+export { LEAKY_RELU_ALPHA, mlpForward } from "./src/mlp_forward.ts";
 export { matrixChecksum, sha256Hex } from "./src/io/checksum.ts";
 export { DATASET_NAMES, datasetDescriptions, getSyntheticDataset } from "./src/data/registry.ts";
 export type { Draw, Likelihood, SyntheticDataset } from "./src/data/types.ts";
@@ -40,8 +40,6 @@ export type {
 export { KNN_BUILDERS, ROW_BUILDERS } from "./src/mapa/row_builders.ts";
 export { makeTailPool } from "./src/mapa/tail.ts";
 export type { TailPoolOptions } from "./src/mapa/tail.ts";
-export { decodeRows, encodeRows, loadRows, saveRows } from "./src/mapa/cache.ts";
-export type { CacheExpectation } from "./src/mapa/cache.ts";
 export { resolveKernel } from "./src/mapa/kernel.ts";
 export type { Kernel, KernelOptions } from "./src/mapa/kernel.ts";
 export type { GenerativeModel, Prior } from "./src/types.ts";
@@ -53,14 +51,14 @@ export type {
 } from "./src/eval/log_likelihood_quadrature.ts";
 export { iwaeMogLogLikelihood } from "./src/eval/iwae_mog.ts";
 export type { IwaeMogOptions, IwaeMogResult } from "./src/eval/iwae_mog.ts";
-export { groundTruthModel, testKl } from "./src/eval/test_kl.ts";
+export { groundTruthModel, testKl } from "./src/eval/held_out_kl.ts";
 export type {
   KlEstimator,
   TestKlOptions,
   TestKlUnavailable,
   TestKlValue,
   TestSet,
-} from "./src/eval/test_kl.ts";
+} from "./src/eval/held_out_kl.ts";
 export {
   DEFAULT_TOP_MASS,
   posteriorTrend,

@@ -10,14 +10,9 @@ import { exitCodeOf } from "../src/cli/exit_code.ts";
 import { ensureWritableFolder } from "../src/cli/output.ts";
 import { InputError } from "../src/errors.ts";
 import { isProfile, PROFILES } from "./harness/profiles.ts";
-import {
-  expandCases,
-  parseShard,
-  runBenchmarks,
-  selectShard,
-  type Shard,
-  writeReportFromDisk,
-} from "./harness/runner.ts";
+import { expandCases, parseShard, selectShard, type Shard } from "./harness/cases.ts";
+import { writeReportFromDisk } from "./harness/run_report.ts";
+import { runBenchmarks } from "./harness/runner.ts";
 import type { Profile, Suite } from "./harness/suite.ts";
 import { SUITES } from "./harness/registry.ts";
 

@@ -4,7 +4,7 @@ import { makeResults, noisySamples, okCase } from "../../src/report/test_fixture
 import { compareResults } from "../../src/report/compare.ts";
 import { readResults } from "../../src/report/results.ts";
 import { parseCompareArgs, runCompare } from "./compare_cli.ts";
-import { expandCases } from "../harness/runner.ts";
+import { expandCases } from "../harness/cases.ts";
 import { SUITES } from "../harness/registry.ts";
 
 const CLI = new URL("./compare_cli.ts", import.meta.url).pathname;

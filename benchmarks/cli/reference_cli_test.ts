@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { referenceParts } from "./reference_cli.ts";
-import { expandCases } from "../harness/runner.ts";
+import { expandCases } from "../harness/cases.ts";
 import { SUITES } from "../harness/registry.ts";
 
 /** The cases one part's bench arguments select, as `--suite` and `--case` would. */

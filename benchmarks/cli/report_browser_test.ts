@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { findChromium, probePage } from "../../src/report/browser_probe.ts";
 import { renderReport } from "../../src/report/html.ts";
 import { readResults } from "../../src/report/results.ts";
-import { buildSections } from "../harness/runner.ts";
+import { buildSections } from "../harness/run_report.ts";
 import { SUITES } from "../harness/registry.ts";
 
 const CHROMIUM = findChromium();

@@ -18,7 +18,8 @@ import { mergeResults } from "../../src/report/merge.ts";
 import { readResults, type ResultsFile } from "../../src/report/results.ts";
 import { writeReportFiles } from "../../src/report/write.ts";
 import { isProfile } from "../harness/profiles.ts";
-import { buildSections, expandCases, summarize } from "../harness/runner.ts";
+import { expandCases } from "../harness/cases.ts";
+import { buildSections, summarize } from "../harness/run_report.ts";
 import type { Suite } from "../harness/suite.ts";
 import { SUITES } from "../harness/registry.ts";
 

@@ -3,7 +3,8 @@ import { QUIET_RUN } from "../harness/runner_test_util.ts";
 import { InputError } from "../../src/errors.ts";
 import { readResults } from "../../src/report/results.ts";
 import { keepRun, mergeRuns, parseReportArgs, runReport, writeHistoryPage } from "./report_cli.ts";
-import { parseShard, runBenchmarks } from "../harness/runner.ts";
+import { parseShard } from "../harness/cases.ts";
+import { runBenchmarks } from "../harness/runner.ts";
 import type { Suite } from "../harness/suite.ts";
 
 const QUIET = QUIET_RUN;

@@ -9,7 +9,7 @@
 
 import { getSyntheticDataset } from "../../src/data/registry.ts";
 import type { SyntheticDataset } from "../../src/data/types.ts";
-import { groundTruthModel, type TestSet } from "../../src/eval/test_kl.ts";
+import { groundTruthModel, type TestSet } from "../../src/eval/held_out_kl.ts";
 import { exactRows } from "../../src/mapa/exact/mod.ts";
 import type { MapaRows } from "../../src/mapa/types.ts";
 import type { TrainingData } from "../../src/models/method.ts";

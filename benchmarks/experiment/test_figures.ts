@@ -10,7 +10,7 @@
 import { InputError } from "../../src/errors.ts";
 import { iwaeMogLogLikelihood } from "../../src/eval/iwae_mog.ts";
 import { logLikelihoodQuadrature } from "../../src/eval/log_likelihood_quadrature.ts";
-import { testKl, type TestKlOptions, type TestSet } from "../../src/eval/test_kl.ts";
+import { testKl, type TestKlOptions, type TestSet } from "../../src/eval/held_out_kl.ts";
 import type { GenerativeModel, Matrix } from "../../src/types.ts";
 import type { JsonValue } from "../harness/suite.ts";
 import type { DrawValue } from "./draw_stats.ts";

@@ -1,9 +1,9 @@
 /**
- * The benchmark runner: expands the selected suites' cases, keeps one shard,
- * runs each case with its own seeded streams, records failures without
+ * The benchmark runner: takes the selected suites' cases and one shard of
+ * them (cases.ts), runs each case with its own seeded streams, records failures without
  * stopping, rewrites results.json atomically after every case (so an
  * interrupted run loses nothing and `resume` finishes it), then summarises
- * and writes the report.
+ * and writes the report (run_report.ts).
  *
  * @module
  */
@@ -14,27 +14,18 @@ import { writeFileAtomic } from "../../src/io/atomic_write.ts";
 import { Rng } from "../../src/rng.ts";
 import { collectEnvironment, type Environment } from "../../src/report/environment.ts";
 import { median } from "../../src/eval/stats.ts";
-import type { SuiteSection } from "../../src/report/html.ts";
 import {
   type CaseResult,
-  type CaseSpec,
   type JsonValue,
   readResults,
   type ResultsFile,
   SCHEMA_VERSION,
 } from "../../src/report/results.ts";
-import { writeReportFiles } from "../../src/report/write.ts";
 import { measureCalibration } from "./calibration.ts";
+import { expandCases, selectShard, type Shard } from "./cases.ts";
 import { Progress, type ProgressOptions } from "./progress.ts";
-import { type CaseContext, CaseSkipped, type Profile, type Suite } from "./suite.ts";
-
-/** One shard of a sharded run: `index` in 1..count. */
-export interface Shard {
-  /** 1-based shard number. */
-  index: number;
-  /** Number of shards. */
-  count: number;
-}
+import { finishReport } from "./run_report.ts";
+import { type CaseContext, CaseSkipped, errorText, type Profile, type Suite } from "./suite.ts";
 
 /** Options of {@linkcode runBenchmarks}. */
 export interface RunOptions {
@@ -80,48 +71,6 @@ export interface RunOutcome {
   /** Path of index.html. */
   htmlPath: string;
 }
-
-/** Parses `i/n` (1 <= i <= n) for `--shard`. */
-export function parseShard(text: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) {
-    throw new InputError(`bad --shard "${text}"; use i/n with 1 <= i <= n, e.g. --shard 1/2`);
-  }
-  return { index, count };
-}
-
-/** Every case of `suites` for `profile`, in suite then case order; rejects duplicate names. */
-export function expandCases(suites: Suite[], profile: Profile): CaseSpec[] {
-  const all: CaseSpec[] = [];
-  for (const suite of suites) {
-    const seen = new Set<string>();
-    for (const spec of suite.cases(profile)) {
-      if (spec.suite !== suite.name) {
-        throw new Error(`suite ${suite.name} lists case ${spec.name} under suite "${spec.suite}"`);
-      }
-      if (seen.has(spec.name)) {
-        throw new Error(
-          `suite ${suite.name} lists case ${spec.name} twice; case names must be unique`,
-        );
-      }
-      seen.add(spec.name);
-      all.push(spec);
-    }
-  }
-  return all;
-}
-
-/**
- * The cases of shard `shard`: round-robin over the expanded list, so shards
- * are disjoint, balanced in count, and their union is the whole list.
- */
-export function selectShard(cases: CaseSpec[], shard?: Shard): CaseSpec[] {
-  if (!shard) return cases;
-  return cases.filter((_, i) => i % shard.count === shard.index - 1);
-}
-
 /**
  * Names the first non-finite number in `value` (e.g. `metrics.loss is NaN`),
  * or undefined when all are finite.
@@ -140,14 +89,6 @@ export function findNonFinite(value: JsonValue, path = "metrics"): string | unde
     }
   }
   return undefined;
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof Error) {
-    const head = e.name && e.name !== "Error" && e.name !== "CaseSkipped" ? `${e.name}: ` : "";
-    return head + e.message;
-  }
-  return String(e);
 }
 
 function caseKey(c: { suite: string; name: string }): string {
@@ -183,79 +124,6 @@ function loadForResume(
     );
   }
   return prev;
-}
-
-/**
- * The page sections for `results`: per suite in the run (in `meta.suites`
- * order, then any others found in the cases), the suite's own `report()`
- * when it has one, else a generic case table. A throwing `report()` is shown
- * as a problem note above the generic table, not as a crash.
- */
-export function buildSections(results: ResultsFile, suites: Suite[]): SuiteSection[] {
-  const names = [
-    ...new Set([...(results.meta.suites ?? []), ...results.cases.map((c) => c.suite)]),
-  ];
-  return names.map((name) => {
-    const suite = suites.find((s) => s.name === name);
-    const cases = results.cases.filter((c) => c.suite === name);
-    const out: SuiteSection = { suite: name, description: suite?.description, cases };
-    if (suite?.report) {
-      try {
-        out.section = suite.report(cases, results.summaries[name] ?? {});
-      } catch (e) {
-        out.problems = [`report() of suite ${name} failed: ${errorText(e)}`];
-      }
-    }
-    return out;
-  });
-}
-
-/** Calls each suite's `summarize()` on its cases; a throwing one records `{ error }`. */
-export function summarize(results: ResultsFile, suites: Suite[]): void {
-  for (const suite of suites) {
-    if (!suite.summarize) continue;
-    const cases = results.cases.filter((c) => c.suite === suite.name);
-    try {
-      results.summaries[suite.name] = suite.summarize(cases);
-    } catch (e) {
-      results.summaries[suite.name] = { error: `summarize() failed: ${errorText(e)}` };
-    }
-  }
-}
-
-function finishReport(
-  outDir: string,
-  res: ResultsFile,
-  options: { suites: Suite[]; chartJs?: string; save: () => void },
-) {
-  summarize(res, options.suites);
-  options.save();
-  return writeReportFiles(outDir, res, {
-    sections: buildSections(res, options.suites),
-    chartJs: options.chartJs,
-  });
-}
-
-/**
- * Writes results.csv and index.html (and the summaries into results.json) from
- * the cases already in `outDir/results.json`: for a run that must quit at once
- * (a second Ctrl-C) without losing the page of what finished. Returns the
- * page's path, or undefined when there is no results file yet.
- */
-export function writeReportFromDisk(
-  outDir: string,
-  suites: Suite[],
-  options: { chartJs?: string } = {},
-): string | undefined {
-  const path = `${outDir}/results.json`;
-  let res: ResultsFile;
-  try {
-    res = readResults(path);
-  } catch {
-    return undefined;
-  }
-  const save = () => writeFileAtomic(path, JSON.stringify(res, null, 2) + "\n");
-  return finishReport(outDir, res, { suites, chartJs: options.chartJs, save }).html;
 }
 
 /**

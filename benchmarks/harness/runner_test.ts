@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { QUIET_RUN } from "./runner_test_util.ts";
 import { InputError } from "../../src/errors.ts";
 import { readResults } from "../../src/report/results.ts";
-import { expandCases, findNonFinite, parseShard, runBenchmarks, selectShard } from "./runner.ts";
+import { parseShard } from "./cases.ts";
+import { findNonFinite, runBenchmarks } from "./runner.ts";
 import { CaseSkipped, type CaseSpec, type JsonValue, type Suite } from "./suite.ts";
 
 const QUIET = QUIET_RUN;
@@ -284,24 +285,6 @@ Deno.test("runBenchmarks", async (t) => {
   });
 
   Deno.removeSync(dir, { recursive: true });
-});
-
-Deno.test("expandCases rejects duplicate case names", () => {
-  const suite = fakeSuite("s", { a: ok });
-  suite.cases =
-    () => [{ suite: "s", name: "a", params: {} }, { suite: "s", name: "a", params: {} }];
-  assert.throws(() => expandCases([suite], "quick"), /twice/);
-});
-
-Deno.test("parseShard and selectShard", () => {
-  assert.deepEqual(parseShard("2/3"), { index: 2, count: 3 });
-  for (const bad of ["0/2", "3/2", "1/0", "a/b", "1", "-1/2"]) {
-    assert.throws(() => parseShard(bad), InputError);
-  }
-  const cases = Array.from({ length: 10 }, (_, i) => ({ suite: "s", name: `c${i}`, params: {} }));
-  const parts = [1, 2, 3].map((i) => selectShard(cases, { index: i, count: 3 }));
-  assert.deepEqual(parts.flat().map((c) => c.name).sort(), cases.map((c) => c.name).sort());
-  assert.deepEqual(parts.map((p) => p.length), [4, 3, 3]);
 });
 
 Deno.test("findNonFinite", () => {

@@ -77,3 +77,12 @@ export interface Suite {
   /** The suite's report section from its results and summary. */
   report?(results: CaseResult[], summary: Record<string, JsonValue>): ReportSection;
 }
+
+/** A thrown value as one line for a case's `error` (a skip's reason without its class name). */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) {
+    const head = e.name && e.name !== "Error" && e.name !== "CaseSkipped" ? `${e.name}: ` : "";
+    return head + e.message;
+  }
+  return String(e);
+}

@@ -20,7 +20,7 @@
 import { InputError } from "../errors.ts";
 import { sha256Hex } from "../io/checksum.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { mlpForward } from "../mlp.ts";
+import { mlpForward } from "../mlp_forward.ts";
 import { Rng } from "../rng.ts";
 import type { DenseLayer, Matrix, MlpWeights } from "../types.ts";
 import {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { sha256Hex } from "../io/checksum.ts";
-import { mlpForward } from "../mlp.ts";
+import { mlpForward } from "../mlp_forward.ts";
 import { makeManifoldSurrogate, MANIFOLD_NAME, MANIFOLD_SPEC } from "./manifold.ts";
 import { getSyntheticDataset } from "./registry.ts";
 import { SURROGATE_DIR, surrogateToJson } from "./surrogate.ts";

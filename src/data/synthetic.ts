@@ -7,7 +7,7 @@
  */
 
 import { InputError } from "../errors.ts";
-import { mlpForward } from "../mlp.ts";
+import { mlpForward } from "../mlp_forward.ts";
 import { Rng } from "../rng.ts";
 import type { Matrix, MlpWeights } from "../types.ts";
 import { analyticDecode, SYNTHETIC_SPECS, type SyntheticName } from "./analytic.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "../errors.ts";
-import { mlpForward } from "../mlp.ts";
+import { mlpForward } from "../mlp_forward.ts";
 import type { Matrix } from "../types.ts";
 import { SYNTHETIC_NAMES } from "./analytic.ts";
 import { getSyntheticDataset } from "./registry.ts";

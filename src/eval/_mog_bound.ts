@@ -5,7 +5,7 @@
  * @module
  */
 
-import { mlpForward } from "../mlp.ts";
+import { mlpForward } from "../mlp_forward.ts";
 import type { GenerativeModel, Matrix } from "../types.ts";
 import { mlpForwardTape, mlpInputGrad, tapeOutput } from "./decoder_grad.ts";
 import { copulaSlope, logPriorDensity, toDecoderInput } from "./latent.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { LEAKY_RELU_ALPHA } from "../mlp.ts";
+import { LEAKY_RELU_ALPHA } from "../mlp_forward.ts";
 import type { Activation, Matrix, MlpWeights } from "../types.ts";
 
 /** The layer outputs of one forward pass (index 0 is the input). */

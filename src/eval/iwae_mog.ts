@@ -28,7 +28,7 @@
  */
 
 import { InputError } from "../errors.ts";
-import { mlpForward } from "../mlp.ts";
+import { mlpForward } from "../mlp_forward.ts";
 import { Rng } from "../rng.ts";
 import type { GenerativeModel, Matrix } from "../types.ts";
 import { checkModel, toDecoderInput } from "./latent.ts";

@@ -18,7 +18,7 @@
  */
 
 import { InputError } from "../errors.ts";
-import { mlpForward } from "../mlp.ts";
+import { mlpForward } from "../mlp_forward.ts";
 import type { GenerativeModel, Matrix } from "../types.ts";
 import { checkModel, logPriorDensity } from "./latent.ts";
 import { decodedConstants, pairLogLik } from "./observation.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "../errors.ts";
-import { mlpForward } from "../mlp.ts";
+import { mlpForward } from "../mlp_forward.ts";
 import { Rng } from "../rng.ts";
 import type { GenerativeModel, Matrix } from "../types.ts";
 import { logLikelihoodQuadrature } from "./log_likelihood_quadrature.ts";

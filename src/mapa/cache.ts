@@ -13,6 +13,10 @@
  * HNSW normalisers now include the rest of the points, so version-1 files
  * (normaliser over the k' found only) are refused.
  *
+ * Not part of mod.ts: nothing reads or writes a cache yet. Its user is to be
+ * MAPA's row preparation (rows computed once per data set and reused across
+ * restarts, methods.md 4); until then only its tests call it.
+ *
  * @module
  */
 

@@ -11,7 +11,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { LEAKY_RELU_ALPHA } from "../mlp.ts";
+import { LEAKY_RELU_ALPHA } from "../mlp_forward.ts";
 import type { Activation } from "../types.ts";
 
 /** tfjs types the custom function's arguments as tensors or the save function. */

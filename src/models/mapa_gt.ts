@@ -19,7 +19,7 @@ import type { LikelihoodKind } from "./likelihood.ts";
 import { mapaTermSource, tailPoolRounds } from "./mapa.ts";
 import { scanTailSampler } from "../mapa/tail_sampler.ts";
 import type { Method } from "./method.ts";
-import { mlpForward } from "../mlp.ts";
+import { mlpForward } from "../mlp_forward.ts";
 
 /**
  * Row m's unnormalised log q_GT(j | x_m) = log p(x_m | f(z*_j)) for all j,

@@ -7,7 +7,7 @@
 
 import { Rng } from "../rng.ts";
 import type { Matrix } from "../types.ts";
-export { mlpForward as forwardPlain } from "../mlp.ts";
+export { mlpForward as forwardPlain } from "../mlp_forward.ts";
 
 /** `n` points near a noisy circle in 2-D (a tiny Gaussian data set with L = 1). */
 export function circleData(n: number, seed: number, sigma2 = 0.01): Matrix {

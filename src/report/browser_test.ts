@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { findChromium, probePage } from "./browser_probe.ts";
 import { renderReport } from "./html.ts";
 import type { CaseResult, ResultsFile } from "./results.ts";
+import { makeResults } from "./test_fixtures.ts";
 
 const CHROMIUM = findChromium();
 const SKIP = CHROMIUM ? "" : " (skipped: chromium not installed; apt-get install -y chromium)";
@@ -21,31 +22,8 @@ const CASES: CaseResult[] = [1, 2, 3, 4].map((n) => ({
   seconds: 0.1,
 }));
 
-const RESULTS: ResultsFile = {
-  schemaVersion: 1,
-  meta: {
-    commit: "fixture",
-    deno: "2.9.6",
-    v8: "v8",
-    typescript: "ts",
-    tfjs: "4.22.0",
-    hnswlibNode: "3.0.0",
-    chartJs: "4.6.1",
-    backend: "cpu",
-    adapter: "not initialised",
-    cpu: "fixture cpu",
-    cores: 2,
-    memoryBytes: 0,
-    os: "linux",
-    seed: 1,
-    profile: "quick",
-    suites: ["demo", "plain"],
-    shard: null,
-    startedAt: "2026-01-01T00:00:00.000Z",
-    endedAt: "2026-01-01T00:00:10.000Z",
-    durationSeconds: 10,
-  },
-  cases: [
+const RESULTS: ResultsFile = makeResults(
+  [
     ...CASES,
     {
       suite: "plain",
@@ -57,8 +35,8 @@ const RESULTS: ResultsFile = {
       seconds: 0,
     },
   ],
-  summaries: {},
-};
+  { commit: "fixture", backend: "cpu", suites: ["demo", "plain"], durationSeconds: 10 },
+);
 
 Deno.test({
   name: `report renders in headless chromium${SKIP}`,

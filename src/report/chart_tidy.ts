@@ -22,6 +22,7 @@
  */
 
 import type { ChartSpec, JsonValue } from "./results.ts";
+import { CHART_JS_PALETTE, type Rgb } from "./charts.ts";
 
 type Obj = { [key: string]: JsonValue };
 
@@ -40,17 +41,6 @@ export interface TidyOutcome {
   /** What was changed or why the chart was left out, for the page's notes. */
   notes: string[];
 }
-
-// chart.js's default palette, made explicit once one series has a colour of its own.
-const PALETTE = [
-  [54, 162, 235],
-  [255, 99, 132],
-  [75, 192, 192],
-  [255, 159, 64],
-  [153, 102, 255],
-  [255, 205, 86],
-  [201, 203, 207],
-];
 
 const isObj = (v: JsonValue | undefined): v is Obj =>
   v !== null && typeof v === "object" && !Array.isArray(v);
@@ -114,7 +104,7 @@ function sameLine(a: Obj, b: Obj, tol: number): boolean {
   });
 }
 
-function merged(group: Obj[], rgb: number[], tol: number): Obj[] {
+function merged(group: Obj[], rgb: Rgb, tol: number): Obj[] {
   const labels = group.map((d, i) => String(d.label ?? `series ${i + 1}`));
   const { common, rests } = splitCommon(labels);
   const label = `${common ? `${common} ` : ""}${rests.join(", ")}`;
@@ -197,7 +187,8 @@ export function tidyChart(chart: ChartSpec, options: TidyOptions = {}): TidyOutc
     if (final.some(merges)) {
       const out: Obj[] = [];
       final.forEach((g, i) => {
-        const rgb = PALETTE[i % PALETTE.length];
+        // chart.js's own colours, made explicit once one series has a colour of its own.
+        const rgb = CHART_JS_PALETTE[i % CHART_JS_PALETTE.length];
         if (merges(g)) {
           out.push(...merged(g, rgb, tol));
           notes.push(

@@ -8,7 +8,7 @@
 
 import type { Comparison } from "./compare_types.ts";
 import type { MetricRow } from "./compare_metric.ts";
-import { formatCell } from "./html.ts";
+import { formatCell } from "./html_table.ts";
 
 const HEADERS = ["case", "metric", "baseline", "current", "ratio", "p", "verdict"];
 

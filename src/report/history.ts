@@ -11,7 +11,8 @@
  * @module
  */
 
-import { escapeHtml, formatCell, loadChartJs, pageClose, pageOpen } from "./html.ts";
+import { escapeHtml, loadChartJs, pageClose, pageOpen } from "./html_page.ts";
+import { formatCell } from "./html_table.ts";
 import { median } from "../eval/stats.ts";
 import { type JsonValue, readResults, type ResultsFile } from "./results.ts";
 import { detectSteps, type StepOptions } from "./step_detect.ts";

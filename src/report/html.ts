@@ -5,10 +5,11 @@
  * @module
  */
 
-import { InputError } from "../errors.ts";
 import { tidyChart } from "./chart_tidy.ts";
 import { claimsTable } from "./claims.ts";
-import type { CaseResult, ChartSpec, JsonValue, ReportSection, ResultsFile } from "./results.ts";
+import { escapeHtml, loadChartJs, pageClose, pageOpen } from "./html_page.ts";
+import { environmentTable, failedTable, genericCaseTable, renderTable } from "./html_table.ts";
+import type { CaseResult, ChartSpec, ReportSection, ResultsFile } from "./results.ts";
 
 /** One suite's part of the page: its section from `report()`, or none for the generic table. */
 export interface SuiteSection {
@@ -36,85 +37,6 @@ export interface RenderOptions {
   foldRows?: number;
 }
 
-/** Escapes `&`, `<`, `>`, `"` and `'` so text is safe in HTML content and quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) =>
-      c === "&"
-        ? "&amp;"
-        : c === "<"
-        ? "&lt;"
-        : c === ">"
-        ? "&gt;"
-        : c === '"'
-        ? "&quot;"
-        : "&#39;",
-  );
-}
-
-/** JSON that cannot close the script element it sits in nor break a JS parser. */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/&/g, "\\u0026")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
-}
-
-/** A table cell's text: numbers to 4 significant digits, records as compact JSON. */
-export function formatCell(value: JsonValue | undefined): string {
-  if (value === undefined || value === null) return "—";
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) return String(value);
-    if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
-    const a = Math.abs(value);
-    if (a !== 0 && (a >= 1e6 || a < 1e-3)) return value.toExponential(3);
-    return String(Number(value.toPrecision(4)));
-  }
-  if (typeof value === "string") return value;
-  if (typeof value === "boolean") return String(value);
-  const text = JSON.stringify(value);
-  return text.length > 200 ? text.slice(0, 199) + "…" : text;
-}
-
-function exists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * chart.js's UMD bundle from `node_modules` under `root` (default: this
- * project's folder), via the top-level link or Deno's `.deno` store.
- */
-export function loadChartJs(root?: string): string {
-  const base = root ?? new URL("../../", import.meta.url).pathname;
-  const candidates = [
-    `${base}node_modules/chart.js/dist/chart.umd.js`,
-    `${base}node_modules/.deno/chart.js@4.6.1/node_modules/chart.js/dist/chart.umd.js`,
-  ];
-  try {
-    for (const e of Deno.readDirSync(`${base}node_modules/.deno`)) {
-      if (e.name.startsWith("chart.js@")) {
-        candidates.push(
-          `${base}node_modules/.deno/${e.name}/node_modules/chart.js/dist/chart.umd.js`,
-        );
-      }
-    }
-  } catch { /* no .deno store: the top-level link is the only place */ }
-  const found = candidates.find(exists);
-  if (!found) {
-    throw new InputError(
-      `chart.js bundle not found under ${base}node_modules; run \`deno task setup\` to install it`,
-    );
-  }
-  return Deno.readTextFileSync(found);
-}
-
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
@@ -136,229 +58,6 @@ section{break-before:page}section#answers{break-before:auto}
 a{color:inherit;text-decoration:none}details>summary{list-style:none}
 }
 `;
-
-/**
- * The start of a self-contained page up to its `<h1>`: a Content-Security-Policy
- * that lets no request leave the page, and the page's own style.
- */
-export function pageOpen(title: string, style: string): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${style}</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>`;
-}
-
-/**
- * The end of a page: the chart data inlined as JSON in element `dataId`
- * (`charts`: chart.js configs; optional `links`: per chart, a page for each
- * label that a click on its point opens), chart.js itself, and the script
- * that draws the charts. A dataset may carry `errorBars`, one `[low, high]`
- * (or null) per point, drawn as whiskers: the interval over draws or
- * repeats where the data have one. A dataset with `legend: false` is drawn
- * but not listed.
- */
-export function pageClose(dataId: string, data: JsonValue, chartJs: string): string {
-  return `<script type="application/json" id="${dataId}">${jsonForScript(data)}</script>
-<script>${chartJs}</script>
-<script>${initScript(dataId)}</script>
-</body>
-</html>
-`;
-}
-
-/** Draws every `canvas[data-chart]` from the chart configs in the JSON script element `dataId`. */
-const initScript = (dataId: string) =>
-  `(function () {
-  var data = JSON.parse(document.getElementById("${dataId}").textContent);
-  // Error bars: a dataset's errorBars[i] = [low, high] (or null) is drawn as a whisker on point i.
-  if (typeof Chart !== "undefined" && Chart.register) {
-    Chart.register({
-      id: "errorBars",
-      afterDatasetsDraw: function (chart) {
-        var ctx = chart.ctx, yScale = chart.scales.y;
-        if (!yScale) return;
-        chart.data.datasets.forEach(function (ds, d) {
-          var bars = ds.errorBars, meta = chart.getDatasetMeta(d);
-          if (!bars || meta.hidden) return;
-          ctx.save();
-          ctx.strokeStyle = ds.borderColor || "#444";
-          ctx.lineWidth = 1.5;
-          meta.data.forEach(function (el, i) {
-            var b = bars[i];
-            if (!b || !isFinite(b[0]) || !isFinite(b[1])) return;
-            var lo = yScale.getPixelForValue(b[0]), hi = yScale.getPixelForValue(b[1]);
-            ctx.beginPath();
-            ctx.moveTo(el.x, lo); ctx.lineTo(el.x, hi);
-            ctx.moveTo(el.x - 4, lo); ctx.lineTo(el.x + 4, lo);
-            ctx.moveTo(el.x - 4, hi); ctx.lineTo(el.x + 4, hi);
-            ctx.stroke();
-          });
-          ctx.restore();
-        });
-      },
-    });
-  }
-  var canvases = document.querySelectorAll("canvas[data-chart]");
-  for (var i = 0; i < canvases.length; i++) {
-    var canvas = canvases[i];
-    var index = Number(canvas.getAttribute("data-chart"));
-    var config = data.charts[index];
-    config.options = config.options || {};
-    if (config.options.animation === undefined) config.options.animation = false;
-    var sets = (config.data && config.data.datasets) || [];
-    var hidden = false;
-    for (var k = 0; k < sets.length; k++) if (sets[k].legend === false) hidden = true;
-    if (hidden) {
-      // A band's lower edge is drawn but not listed (legend: false in the chart's JSON).
-      config.options.plugins = config.options.plugins || {};
-      config.options.plugins.legend = config.options.plugins.legend || {};
-      config.options.plugins.legend.labels = config.options.plugins.legend.labels || {};
-      config.options.plugins.legend.labels.filter = function (item, chartData) {
-        return chartData.datasets[item.datasetIndex].legend !== false;
-      };
-    }
-    var links = data.links && data.links[index];
-    if (links) {
-      // A point opens the page in links[i] of its label; functions cannot travel in the JSON.
-      config.options.onClick = (function (hrefs) {
-        return function (event, elements) {
-          if (elements.length && hrefs[elements[0].index]) location.href = hrefs[elements[0].index];
-        };
-      })(links);
-      config.options.onHover = function (event, elements) {
-        event.native.target.style.cursor = elements.length ? "pointer" : "default";
-      };
-    }
-    try {
-      new Chart(canvas, config);
-    } catch (e) {
-      var p = document.createElement("p");
-      p.className = "error";
-      p.textContent = "chart failed to draw: " + e.message;
-      canvas.parentNode.replaceChild(p, canvas);
-    }
-  }
-  // A printed section shows its folded tables; they fold again after printing.
-  var opened = [];
-  addEventListener("beforeprint", function () {
-    var folded = document.querySelectorAll("details:not([open])");
-    for (var i = 0; i < folded.length; i++) {
-      folded[i].open = true;
-      opened.push(folded[i]);
-    }
-  });
-  addEventListener("afterprint", function () {
-    while (opened.length) opened.pop().open = false;
-  });
-})();`;
-
-function renderTable(
-  caption: string,
-  columns: string[],
-  rows: JsonValue[][],
-  options: {
-    maxRows: number;
-    rowClass?: (i: number) => string;
-    foldRows?: number;
-    /** HTML for cell `v` in column `col`, or undefined for the escaped text. */
-    cellHtml?: (col: number, v: JsonValue) => string | undefined;
-  },
-): string {
-  const shown = rows.slice(0, options.maxRows);
-  const head = columns.some((c) => c !== "")
-    ? `<thead><tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead>`
-    : "";
-  const body = shown.map((row, i) => {
-    const cls = options.rowClass?.(i) ?? "";
-    const cells = row.map((v, col) => {
-      const own = options.cellHtml?.(col, v);
-      if (own !== undefined) return `<td>${own}</td>`;
-      const num = typeof v === "number" ? ' class="num"' : "";
-      const text = escapeHtml(formatCell(v));
-      const statusCls = typeof v === "string" && (v === "failed" || v === "skipped")
-        ? ` class="status-${v}"`
-        : num;
-      return `<td${statusCls}>${text}</td>`;
-    }).join("");
-    return `<tr${cls ? ` class="${cls}"` : ""}>${cells}</tr>`;
-  }).join("\n");
-  const more = rows.length > shown.length
-    ? `<p class="note">${rows.length - shown.length} more rows in results.csv.</p>`
-    : "";
-  const fold = options.foldRows !== undefined && rows.length > options.foldRows;
-  const table =
-    `<div class="wrap"><table>${fold ? "" : `<caption>${escapeHtml(caption)}</caption>`}` +
-    `${head}<tbody>\n${body}\n</tbody></table></div>${more}`;
-  if (!fold) return table;
-  // A long table is evidence, not an answer: folded under its caption, the CSV beside it.
-  return `<details><summary>${escapeHtml(caption)} (${rows.length} rows) ` +
-    `<a class="csv" href="results.csv">results.csv</a></summary>\n${table}</details>`;
-}
-
-function genericCaseTable(cases: CaseResult[], maxRows: number, foldRows: number): string {
-  const paramKeys = [...new Set(cases.flatMap((c) => Object.keys(c.params)))];
-  const metricKeys = [...new Set(cases.flatMap((c) => Object.keys(c.metrics)))];
-  const columns = ["case", "status", "seconds", ...paramKeys, ...metricKeys, "error"];
-  const rows: JsonValue[][] = cases.map((c) => [
-    c.name,
-    c.status,
-    c.seconds,
-    ...paramKeys.map((k) => c.params[k] ?? null),
-    ...metricKeys.map((k) => c.metrics[k] ?? null),
-    c.error ?? "",
-  ]);
-  return renderTable("Cases (parameters, then metrics)", columns, rows, {
-    maxRows,
-    foldRows,
-    rowClass: (i) => cases[i].status === "ok" ? "" : cases[i].status,
-  });
-}
-
-function failedTable(cases: CaseResult[], maxRows: number, foldRows: number): string {
-  const bad = cases.filter((c) => c.status !== "ok");
-  if (bad.length === 0) return "";
-  return renderTable(
-    "Failed and skipped cases",
-    ["case", "status", "error"],
-    bad.map((c) => [c.name, c.status, c.error ?? ""]),
-    { maxRows, foldRows, rowClass: (i) => bad[i].status },
-  );
-}
-
-function environmentTable(results: ResultsFile, maxRows: number): string {
-  const m = results.meta;
-  const count = (s: string) => results.cases.filter((c) => c.status === s).length;
-  const gib = m.memoryBytes ? `${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB` : "unknown";
-  const rows: JsonValue[][] = [
-    ["Commit", m.commit],
-    ["Deno", `${m.deno} (V8 ${m.v8}, TypeScript ${m.typescript})`],
-    ["tfjs", m.tfjs],
-    ["hnswlib-node", m.hnswlibNode],
-    ["chart.js", m.chartJs],
-    ["Backend", m.backend],
-    ["Adapter", m.adapter],
-    ["CPU", `${m.cpu} (${m.cores} cores)`],
-    ["Memory", gib],
-    ["OS", m.os],
-    ["Seed", m.seed],
-    ["Profile", m.profile],
-    ["Suites", (m.suites ?? []).join(", ") || "none"],
-    ["Shard", m.shard ?? "none (whole run)"],
-    ["Started", m.startedAt],
-    ["Ended", m.endedAt ?? "not finished (interrupted or running)"],
-    ["Duration", `${formatCell(m.durationSeconds)} s`],
-    ["Cases", `${count("ok")} ok, ${count("failed")} failed, ${count("skipped")} skipped`],
-  ];
-  const text = rows.map(([k, v]) => [k, formatCell(v)]);
-  return renderTable("Environment", ["", ""], text, { maxRows, foldRows: 0 });
-}
 
 /** The id of a suite's section: its name, so `#scaling` links to it. */
 export function sectionId(suite: string): string {
@@ -397,11 +96,11 @@ function renderSuite(
     }
     for (const n of tidyNotes) parts.push(`<p class="note">${escapeHtml(n)}</p>`);
     for (const t of s.section.tables) {
-      parts.push(renderTable(t.title, t.columns, t.rows, { maxRows, foldRows }));
+      parts.push(renderTable(t, { maxRows, foldRows }));
     }
-    parts.push(failedTable(s.cases, maxRows, foldRows));
+    parts.push(failedTable(s.cases, { maxRows, foldRows }));
   } else if (s.cases.length > 0) {
-    parts.push(genericCaseTable(s.cases, maxRows, foldRows));
+    parts.push(genericCaseTable(s.cases, { maxRows, foldRows }));
   } else {
     parts.push(`<p class="note">No cases of this suite in the results.</p>`);
   }
@@ -459,9 +158,11 @@ export function renderReport(
   const claims = claimTable
     ? `<section id="answers"><h2>Answers</h2>\n${
       renderTable(
-        claimTable.title,
-        [...claimTable.columns, "shown in"],
-        claimTable.rows.map((r, i) => [...r, claimTable.sections[i]]),
+        {
+          title: claimTable.title,
+          columns: [...claimTable.columns, "shown in"],
+          rows: claimTable.rows.map((r, i) => [...r, claimTable.sections[i]]),
+        },
         {
           maxRows,
           // The last column links to the section with the evidence.

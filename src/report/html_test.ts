@@ -1,44 +1,18 @@
 import assert from "node:assert/strict";
-import {
-  escapeHtml,
-  formatCell,
-  jsonForScript,
-  loadChartJs,
-  profileBanner,
-  renderReport,
-} from "./html.ts";
+import { profileBanner, renderReport } from "./html.ts";
 import type { CaseResult, ResultsFile } from "./results.ts";
+import { makeResults } from "./test_fixtures.ts";
 
 const EVIL = "<script>alert(1)</script>";
 
 function results(cases: CaseResult[]): ResultsFile {
-  return {
-    schemaVersion: 1,
-    meta: {
-      commit: "abc123",
-      deno: "2.9.6",
-      v8: "v8",
-      typescript: "ts",
-      tfjs: "4.22.0",
-      hnswlibNode: "3.0.0",
-      chartJs: "4.6.1",
-      backend: "wasm",
-      adapter: "not initialised",
-      cpu: `cpu ${EVIL}`,
-      cores: 2,
-      memoryBytes: 2 ** 32,
-      os: "linux",
-      seed: 7,
-      profile: "quick",
-      suites: ["plain", "fancy"],
-      shard: null,
-      startedAt: "2026-01-01T00:00:00.000Z",
-      endedAt: "2026-01-01T00:01:00.000Z",
-      durationSeconds: 60,
-    },
-    cases,
-    summaries: {},
-  };
+  return makeResults(cases, {
+    commit: "abc123",
+    cpu: `cpu ${EVIL}`,
+    memoryBytes: 2 ** 32,
+    seed: 7,
+    suites: ["plain", "fancy"],
+  });
 }
 
 const CASES: CaseResult[] = [
@@ -217,21 +191,6 @@ Deno.test("renderReport: linkable sections, folded long tables, answers link the
   assert.ok(page.indexOf('id="answers"') < page.indexOf('id="scaling"'));
   has(page, /@media print\{/);
   has(page, /addEventListener\("beforeprint"/);
-});
-
-Deno.test("html helpers", () => {
-  assert.equal(
-    escapeHtml(`<a href="x">'&'</a>`),
-    "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;",
-  );
-  assert.equal(jsonForScript({ s: "</script>&" }), '{"s":"\\u003c/script\\u003e\\u0026"}');
-  assert.equal(formatCell(3), "3");
-  assert.equal(formatCell(2 / 3), "0.6667");
-  assert.equal(formatCell(1234567.8), "1.235e+6");
-  assert.equal(formatCell(null), "—");
-  assert.equal(formatCell({ a: [1] }), '{"a":[1]}');
-  assert.ok(loadChartJs().length > 100_000);
-  assert.throws(() => loadChartJs("/nonexistent/"), /chart\.js bundle not found/);
 });
 
 Deno.test("the page says first what its profile can support", () => {

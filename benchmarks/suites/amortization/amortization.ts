@@ -57,7 +57,7 @@ import {
   type SharedLogLikelihoodOptions,
 } from "../../../src/eval/shared_log_likelihood.ts";
 import { summarizeMean } from "../../../src/eval/stats.ts";
-import { groundTruthModel } from "../../../src/eval/test_kl.ts";
+import { groundTruthModel } from "../../../src/eval/held_out_kl.ts";
 import { logLikelihoodQuadrature } from "../../../src/eval/log_likelihood_quadrature.ts";
 import type { MethodModel, MethodOptions, TrainingData } from "../../../src/models/method.ts";
 import { getMethod } from "../../../src/models/registry.ts";

@@ -23,7 +23,8 @@ import type { CheckpointMark } from "../../../src/train/budget.ts";
 import { train } from "../../../src/train/trainer.ts";
 import { type DrawData, drawData, mapaInputs } from "../../experiment/draws.ts";
 import { estimatorCrossCheck, testFigures } from "../../experiment/test_figures.ts";
-import { reportBudget, summarizeBudget } from "./budget_report.ts";
+import { reportBudget } from "./budget_report.ts";
+import { summarizeBudget } from "./budget_summary.ts";
 import { type DrawValue, summarizeDraws } from "../../experiment/draw_stats.ts";
 import type { CaseSpec, JsonValue, Profile, Suite } from "../../harness/suite.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fakeContext } from "../../harness/runner_test_util.ts";
-import { groundTruthModel } from "../../../src/eval/test_kl.ts";
+import { groundTruthModel } from "../../../src/eval/held_out_kl.ts";
 import { getSyntheticDataset } from "../../../src/data/registry.ts";
 import { BUDGET_PROFILES, budgetCases, budgetSuite } from "./budget.ts";
 import { estimatorCrossCheck, testFigures } from "../../experiment/test_figures.ts";

@@ -29,7 +29,7 @@ import {
 import { spearman } from "../../../src/eval/spearman.ts";
 import { logSumExp } from "../../../src/eval/stats.ts";
 import { exactRowsFor } from "../../../src/mapa/exact/mod.ts";
-import { mlpForward } from "../../../src/mlp.ts";
+import { mlpForward } from "../../../src/mlp_forward.ts";
 import { getMethod } from "../../../src/models/registry.ts";
 import { Rng } from "../../../src/rng.ts";
 import { train } from "../../../src/train/trainer.ts";
@@ -37,7 +37,9 @@ import type { GenerativeModel, Matrix } from "../../../src/types.ts";
 import { type DrawData, drawData } from "../../experiment/draws.ts";
 import { testFigures } from "../../experiment/test_figures.ts";
 import { type DrawValue, summarizeDraws } from "../../experiment/draw_stats.ts";
-import { reportPosterior, summarizePosterior } from "./posterior_report.ts";
+import { reportPosterior } from "./posterior_report.ts";
+import { summarizePosterior } from "./posterior_summary.ts";
+import { type ParamsOf, readParams } from "../../harness/params.ts";
 import type { CaseContext, CaseSpec, JsonValue, Profile, Suite } from "../../harness/suite.ts";
 
 /** A profile's settings. */
@@ -97,6 +99,26 @@ export const POSTERIOR_PROFILES: Record<Profile, PosteriorSettings> = {
   },
 };
 
+/** The shape of a posterior case's params; {@linkcode posteriorParams} reads them. */
+export const POSTERIOR_PARAMS = {
+  study: ["trend", "nonident"],
+  dataset: "string",
+  n: "number",
+  points: "number",
+  vaePasses: "number",
+  vaeRestarts: "number",
+  nTest: "number",
+  topMass: "number",
+} as const;
+
+/** A posterior case's params: the study, its data set and the profile's settings. */
+export type PosteriorParams = ParamsOf<typeof POSTERIOR_PARAMS>;
+
+/** The checked, typed params of a posterior case. */
+export function posteriorParams(spec: CaseSpec): PosteriorParams {
+  return readParams(spec.params, POSTERIOR_PARAMS);
+}
+
 /** Points shown in the scatter plots (the first ones scored). */
 const SCATTER_POINTS = 2;
 /** At most this many codes per scatter series, evenly thinned. */
@@ -105,17 +127,13 @@ const SCATTER_MAX = 400;
 /** The cases of a profile. */
 export function posteriorCases(settings: PosteriorSettings): CaseSpec[] {
   const { trendDatasets, nonidentDatasets, ...rest } = settings;
+  const spec = (study: PosteriorParams["study"], dataset: string): CaseSpec => {
+    const params: PosteriorParams = { study, dataset, ...rest };
+    return { suite: "posterior", name: `${study}/${dataset}`, params };
+  };
   return [
-    ...trendDatasets.map((dataset) => ({
-      suite: "posterior",
-      name: `trend/${dataset}`,
-      params: { study: "trend", dataset, ...rest },
-    })),
-    ...nonidentDatasets.map((dataset) => ({
-      suite: "posterior",
-      name: `nonident/${dataset}`,
-      params: { study: "nonident", dataset, ...rest },
-    })),
+    ...trendDatasets.map((dataset) => spec("trend", dataset)),
+    ...nonidentDatasets.map((dataset) => spec("nonident", dataset)),
   ];
 }
 
@@ -193,17 +211,16 @@ function ranked(value: number, size: number): DrawValue {
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-async function setup(spec: CaseSpec, ctx: CaseContext) {
-  const p = spec.params;
-  const draw: DrawData = drawData(p.dataset as string, {
-    n: p.n as number,
-    nValidation: Math.min(500, p.n as number),
-    nTest: p.nTest as number,
+async function setup(p: PosteriorParams, ctx: CaseContext) {
+  const draw: DrawData = drawData(p.dataset, {
+    n: p.n,
+    nValidation: Math.min(500, p.n),
+    nTest: p.nTest,
     runSeed: ctx.seed,
     index: 0,
   });
   const x = draw.data.x;
-  const points = choosePoints(x.rows, p.points as number, Rng.stream(draw.seed, "points"));
+  const points = choosePoints(x.rows, p.points, Rng.stream(draw.seed, "points"));
   const pointsX: Matrix = {
     rows: points.length,
     cols: x.cols,
@@ -216,9 +233,12 @@ async function setup(spec: CaseSpec, ctx: CaseContext) {
   return { draw, x, points, pointsX, logQ };
 }
 
-async function runTrend(spec: CaseSpec, ctx: CaseContext): Promise<Record<string, JsonValue>> {
-  const { draw, x, points, pointsX, logQ } = await setup(spec, ctx);
-  const topMass = spec.params.topMass as number;
+async function runTrend(
+  p: PosteriorParams,
+  ctx: CaseContext,
+): Promise<Record<string, JsonValue>> {
+  const { draw, x, points, pointsX, logQ } = await setup(p, ctx);
+  const topMass = p.topMass;
   const codes = draw.data.groundTruth!.codes;
   const refs = truthPosteriors(draw.test.truth!, codes, pointsX);
   const trends: TrendScores[] = refs.map((ref, i) => posteriorTrend(logQ[i], ref, { topMass }));
@@ -269,14 +289,16 @@ async function runTrend(spec: CaseSpec, ctx: CaseContext): Promise<Record<string
   };
 }
 
-async function runNonident(spec: CaseSpec, ctx: CaseContext): Promise<Record<string, JsonValue>> {
+async function runNonident(
+  p: PosteriorParams,
+  ctx: CaseContext,
+): Promise<Record<string, JsonValue>> {
   await useBackend(ctx);
-  const { draw, x, points, pointsX, logQ } = await setup(spec, ctx);
-  const p = spec.params;
+  const { draw, x, points, pointsX, logQ } = await setup(p, ctx);
   ctx.progress(0.1, "VAE");
   const vae = await train(getMethod("vae"), draw.data, {
-    budget: { kind: "passes", passes: p.vaePasses as number, costModel: "encoder_decoder" },
-    restarts: p.vaeRestarts as number,
+    budget: { kind: "passes", passes: p.vaePasses, costModel: "encoder_decoder" },
+    restarts: p.vaeRestarts,
     learningRate: 3e-3,
     seed: draw.seed,
     validation: draw.validation,
@@ -292,7 +314,7 @@ async function runNonident(spec: CaseSpec, ctx: CaseContext): Promise<Record<str
   const trueCodes = draw.data.groundTruth!.codes;
   const truthRefs = truthPosteriors(draw.test.truth!, trueCodes, pointsX);
   const vaeRefs = truthPosteriors(vae.model, vaeCodes, pointsX);
-  const topMass = p.topMass as number;
+  const topMass = p.topMass;
   const onTruth = truthRefs.map((r, i) => posteriorTrend(logQ[i], r, { topMass }));
   const onVae = vaeRefs.map((r, i) => posteriorTrend(logQ[i], r, { topMass }));
   const tvTruth = onTruth.map((t) => t.tvToGt), tvVae = onVae.map((t) => t.tvToGt);
@@ -344,10 +366,10 @@ export const posteriorSuite: Suite = {
   name: "posterior",
   description: "MAPA's q vs the ground-truth posteriors, and non-identifiability (paper 6.3, 6.4)",
   cases: (profile) => posteriorCases(POSTERIOR_PROFILES[profile]),
-  run: (
-    spec,
-    ctx,
-  ) => (spec.params.study === "nonident" ? runNonident(spec, ctx) : runTrend(spec, ctx)),
+  run: (spec, ctx) => {
+    const p = posteriorParams(spec);
+    return p.study === "nonident" ? runNonident(p, ctx) : runTrend(p, ctx);
+  },
   summarize: summarizePosterior,
   report: reportPosterior,
 };

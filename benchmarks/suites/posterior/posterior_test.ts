@@ -6,21 +6,13 @@ import {
   denseMapaRows,
   POSTERIOR_PROFILES,
   posteriorCases,
+  posteriorParams,
   posteriorSuite,
 } from "./posterior.ts";
-import { EQUAL_TV_GAP, equalByTv } from "./posterior_report.ts";
-import type { CaseContext, CaseResult, JsonValue } from "../../harness/suite.ts";
+import { fakeContext } from "../../harness/runner_test_util.ts";
+import type { CaseResult, JsonValue } from "../../harness/suite.ts";
 
-const ctx: CaseContext = {
-  seed: 5,
-  profile: "quick",
-  backend: "wasm",
-  rng: (key) => Rng.stream(5, key),
-  progress: () => {},
-  log: () => {},
-  signal: new AbortController().signal,
-  reportBackend: () => {},
-};
+const ctx = fakeContext(5);
 
 Deno.test("dense MAPA rows are the normalised Gaussian kernel over all n", async () => {
   const x: Matrix = { rows: 4, cols: 1, data: new Float64Array([0, 0.1, 0.5, 2]) };
@@ -39,14 +31,30 @@ Deno.test("dense MAPA rows are the normalised Gaussian kernel over all n", async
   assert.ok(pts.every((p, i) => p >= 0 && p < 10 && (i === 0 || p > pts[i - 1])));
 });
 
-Deno.test("TV verdict: equal inside the margin, different beyond it, else not resolved", () => {
-  const g = (ciLow: number | null, ciHigh: number | null) => ({ mean: 0, ciLow, ciHigh, n: 8 });
-  assert.equal(equalByTv(g(-0.01, 0.02)), true);
-  assert.equal(equalByTv(g(EQUAL_TV_GAP + 0.01, 0.2)), false);
-  assert.equal(equalByTv(g(-0.3, -EQUAL_TV_GAP - 0.01)), false);
-  // Covers 0 but too wide to call equal: the old "interval contains 0" rule would say equal.
-  assert.equal(equalByTv(g(-0.2, 0.2)), null);
-  assert.equal(equalByTv(g(null, null)), null);
+Deno.test("posterior cases carry params that read back typed, and a bad one is refused", () => {
+  const specs = posteriorCases(POSTERIOR_PROFILES.quick);
+  assert.deepEqual(specs.map((s) => posteriorParams(s).study), [
+    "trend",
+    "trend",
+    "nonident",
+    "nonident",
+  ]);
+  assert.deepEqual(posteriorParams(specs[0]), {
+    study: "trend",
+    dataset: "absolute_value",
+    ...{
+      n: 300,
+      points: 16,
+      vaePasses: 2e5,
+      vaeRestarts: 1,
+      nTest: 300,
+      topMass: POSTERIOR_PROFILES.quick.topMass,
+    },
+  });
+  assert.throws(
+    () => posteriorParams({ ...specs[0], params: { ...specs[0].params, n: "300" } }),
+    /case param n is "300", not a number/,
+  );
 });
 
 Deno.test("posterior run(): tiny trend and non-identifiability cases, summary and report", async () => {

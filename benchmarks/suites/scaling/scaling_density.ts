@@ -21,7 +21,7 @@
  * @module
  */
 
-import { groundTruthModel, testKl } from "../../../src/eval/test_kl.ts";
+import { groundTruthModel, testKl } from "../../../src/eval/held_out_kl.ts";
 import { summarizeMean } from "../../../src/eval/stats.ts";
 import { findBuilder } from "../../../src/mapa/row_builder.ts";
 import { passCost } from "../../../src/models/passes.ts";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { InputError } from "../errors.ts";
-import { mlpForward } from "../mlp.ts";
+import { mlpForward } from "../mlp_forward.ts";
 import { Rng } from "../rng.ts";
 import type { GenerativeModel, Matrix } from "../types.ts";
-import { testKl } from "./test_kl.ts";
+import { testKl } from "./held_out_kl.ts";
 import { gaussianModel, randomTanhDecoder } from "./_test_models.ts";
 
 function drawFrom(model: GenerativeModel, n: number, seed: number): Matrix {

@@ -108,7 +108,7 @@ function checkShapes(weights: MlpWeights, x: Matrix): void {
  *
  * @example
  * ```ts
- * import { mlpForward } from "./mlp.ts";
+ * import { mlpForward } from "./mlp_forward.ts";
  * const net = { layers: [{ inputs: 1, outputs: 1, weights: new Float64Array([2]),
  *   bias: new Float64Array([1]), activation: "linear" as const }] };
  * mlpForward(net, { rows: 1, cols: 1, data: new Float64Array([3]) }).data[0]; // 7

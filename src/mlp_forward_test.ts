@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LEAKY_RELU_ALPHA, mlpForward } from "./mlp.ts";
+import { LEAKY_RELU_ALPHA, mlpForward } from "./mlp_forward.ts";
 import { Rng } from "./rng.ts";
 import type { Activation, DenseLayer, Matrix, MlpWeights } from "./types.ts";
 

@@ -79,7 +79,7 @@ export function groundTruthModel(dataset: SyntheticDataset): GenerativeModel {
  *
  * @example
  * ```ts ignore
- * import { groundTruthModel, testKl } from "./test_kl.ts";
+ * import { groundTruthModel, testKl } from "./held_out_kl.ts";
  * const r = testKl(learned, { x: heldOut, truth: groundTruthModel(dataset) });
  * if (r.available) console.log(r.mean, r.ci95Low, r.ci95High);
  * ```
