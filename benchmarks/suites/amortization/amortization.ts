@@ -60,7 +60,7 @@ import { summarizeMean } from "../../../src/eval/stats.ts";
 import { groundTruthModel } from "../../../src/eval/test_kl.ts";
 import { logLikelihoodQuadrature } from "../../../src/eval/log_likelihood_quadrature.ts";
 import type { MethodModel, MethodOptions, TrainingData } from "../../../src/models/method.ts";
-import { getMethod } from "../../../src/models/registry.ts";
+import { getMethod, METHODS } from "../../../src/models/registry.ts";
 import type { Rng } from "../../../src/rng.ts";
 import { budgetFraction } from "../../../src/train/budget.ts";
 import { EpochBatches, StepLoop } from "../../../src/train/step_loop.ts";
@@ -74,8 +74,9 @@ import type {
   Suite,
 } from "../../harness/suite.ts";
 
-/** The methods compared, in report order. */
-export const AMORTIZATION_METHODS = ["vae", "iwae", "sa_vae", "gp_rf"] as const;
+/** The methods compared, in report order: every registered one with a Gaussian test-time q. */
+export const AMORTIZATION_METHODS: readonly string[] = METHODS.filter((m) => m.gaussianPosterior)
+  .map((m) => m.name);
 /** The budget kinds, one case each per data set and method. */
 export const BUDGET_KINDS = ["passes", "steps"] as const;
 /** A budget kind. */

@@ -21,7 +21,7 @@ import { runPeer } from "../../harness/peer_python.ts";
 import { BUDGET_PROFILES } from "../budget/budget.ts";
 import { SYNTHETIC_NAMES } from "../../../src/data/analytic.ts";
 import { getSyntheticDataset } from "../../../src/data/registry.ts";
-import { exactRows, exactRowsFor } from "../../../src/mapa/exact.ts";
+import { exactRowsFor } from "../../../src/mapa/exact.ts";
 import { resolveKernel } from "../../../src/mapa/kernel.ts";
 import {
   buildIndexModel,
@@ -382,8 +382,6 @@ export function countMethodPasses(
     // MAPA's own model (index_model.ts): one encoder and decoder pass per
     // distinct index of the batch's terms.
     model = buildIndexModel("mapa", rows.data, {
-      k: rows.k,
-      s: options.s,
       rng: rng.fork("init"),
       terms: batchTerms(rows, options.s),
     });
@@ -431,20 +429,18 @@ async function tfjsStep(
   const x: Matrix = { rows: STEP_N, cols: d, data: rng.fillNormal(new Float64Array(STEP_N * d)) };
   const data: TrainingData = { x, l: p.l as number, likelihood: "gaussian", sigma2: STEP_SIGMA2 };
   const net = { hidden: [hidden, hidden], activation: "tanh" as const };
-  const extra = p.method === "mapa"
-    ? {
-      rows: await exactRows(x, { k: p.k as number, sigma2: STEP_SIGMA2 }),
-      k: p.k as number,
-      // The peer draws i.i.d. from the renormalised tail.
-      tailScheme: "iid" as const,
-    }
-    : {};
+  // The method makes its own inputs (MAPA: its rows) from the case's K and S.
+  const prepared = await getMethod(p.method as string).prepare(data, {
+    k: (p.k as number | undefined) ?? 0,
+    s: p.s as number,
+  });
   return {
     ...(await measureSteps(p.method as string, data, {
       encoder: net,
       decoder: net,
-      s: p.s as number,
-      ...extra,
+      ...prepared.options,
+      // The peer draws any tail i.i.d. from the renormalised tail.
+      tailScheme: "iid",
       steps: p.steps as number,
       seed: ctx.seed,
       batchSize: p.batch as number,
