@@ -130,12 +130,10 @@ export function uniformOccupancy(n: number, options: { batch: number; terms: num
 /** Largest |measured / uniformOccupancy - 1| over the MAPA cases, or null without any. */
 function occupancyDeviation(results: CaseResult[]): number | null {
   let worst: number | null = null;
-  for (const r of results) {
-    if (r.status !== "ok") continue;
-    const p = passesParams(r.params, r.name);
+  for (const { p, metrics } of countedCases(results)) {
     if (p.method !== "mapa") continue;
     const want = uniformOccupancy(p.n, { batch: p.batch, terms: (p.k ?? 0) + p.s });
-    const dev = Math.abs((r.metrics.decoderPassesPerPoint as number) / want - 1);
+    const dev = Math.abs((metrics.decoderPassesPerPoint as number) / want - 1);
     worst = Math.max(worst ?? 0, dev);
   }
   return worst;

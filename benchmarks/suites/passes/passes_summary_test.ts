@@ -114,3 +114,30 @@ Deno.test("summarizePasses and the report: crossover per S and cost model, budge
   assert.ok(labels.some((l) => l.startsWith("cap: N / B")));
   assert.ok(labels.some((l) => l.startsWith("budget suite N = 1,000")));
 });
+
+Deno.test("uniformOccupancyMaxDeviation reads the counted MAPA cases only, not the step cases", () => {
+  const results: CaseResult[] = [counted("a", "mapa", 1000, 10, 5, 5)];
+  const step = (peer: string, metrics: Record<string, JsonValue>): CaseResult => ({
+    suite: "passes",
+    name: `step/mapa/${peer}`,
+    params: {
+      method: "mapa",
+      s: 10,
+      k: 10,
+      n: 1000,
+      batch: 100,
+      hidden: 50,
+      d: 2,
+      l: 2,
+      steps: 3,
+      peer,
+    },
+    status: "ok",
+    metrics,
+    seconds: 0,
+  });
+  // The PyTorch step reports seconds only; a deviation read from it would be NaN.
+  results.push(step("tfjs", { decoderPassesPerPoint: 8 }), step("pytorch", { stepSeconds: 0.01 }));
+  const want = Math.abs(5 / uniformOccupancy(1000, { batch: BATCH, terms: 20 }) - 1);
+  assert.equal(summarizePasses(results).uniformOccupancyMaxDeviation, want);
+});
