@@ -6,6 +6,7 @@
  * @module
  */
 
+import { paramReader } from "../../experiment/case_params.ts";
 import type { CaseResult, JsonValue, ReportSection } from "../../harness/suite.ts";
 import {
   AMORTIZATION_METHODS,
@@ -22,7 +23,7 @@ export function reportAmortization(
   summary: Record<string, JsonValue>,
 ): ReportSection {
   const ok = results.filter((r) => r.status === "ok");
-  const datasets = [...new Set(ok.map((r) => r.params.dataset as string))];
+  const datasets = [...new Set(ok.map((r) => paramReader(r.params, r.name).string("dataset")))];
   const find = (ds: string, kind: string, method: string) =>
     ok.find((r) =>
       r.params.dataset === ds && (r.params.budgetKind ?? "passes") === kind &&

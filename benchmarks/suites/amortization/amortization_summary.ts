@@ -8,6 +8,7 @@
  */
 
 import { summarizeMean } from "../../../src/eval/stats.ts";
+import { paramReader } from "../../experiment/case_params.ts";
 import type { CaseResult, JsonValue } from "../../harness/suite.ts";
 import { TIMING_REPEATS } from "./amortization_settings.ts";
 
@@ -32,14 +33,16 @@ export function summarizeAmortization(results: CaseResult[]): Record<string, Jso
   const by = new Map<string, Map<string, Record<string, JsonValue>>>();
   for (const r of results) {
     if (r.status !== "ok") continue;
-    const key = `${r.params.dataset}/${r.params.budgetKind ?? "passes"}`;
+    const p = paramReader(r.params, r.name);
+    // Results from before the steps budget have no budgetKind: they are passes cases.
+    const key = `${p.string("dataset")}/${r.params.budgetKind ?? "passes"}`;
     if (!by.has(key)) by.set(key, new Map());
-    by.get(key)!.set(r.params.method as string, r.metrics);
+    by.get(key)!.set(p.string("method"), r.metrics);
   }
   const estimators = new Map<string, Set<string>>();
   for (const r of results) {
     if (r.status !== "ok") continue;
-    const ds = r.params.dataset as string;
+    const ds = paramReader(r.params, r.name).string("dataset");
     if (!estimators.has(ds)) estimators.set(ds, new Set());
     estimators.get(ds)!.add(String(r.metrics.testLogLikEstimator));
   }
