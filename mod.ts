@@ -77,9 +77,12 @@ export type {
   Method,
   MethodModel,
   MethodOptions,
+  PreparedInputs,
+  SharedSettings,
   TrainingData,
 } from "./src/models/method.ts";
-export { getMethod, METHODS } from "./src/models/registry.ts";
+export { fixedInputs } from "./src/models/method.ts";
+export { getMethod, type KnownMethodOptions, METHODS } from "./src/models/registry.ts";
 export { type NetworkSpec, specFromWeights } from "./src/models/mlp.ts";
 export { type CostModel, passCost, PassCounter, type Passes } from "./src/models/passes.ts";
 export { fitCopula, fitGmm, recoverPrior } from "./src/models/prior_recovery.ts";

@@ -1,8 +1,9 @@
 /**
  * The data of one draw of a synthetic set, shared by every method the
  * benchmarks train on it (so methods are compared on the same points): the
- * training set with its ground truth, validation and test points, and
- * MAPA's rows, computed once per draw and cached.
+ * training set with its ground truth, validation and test points, cached
+ * per draw. What a method derives from a draw (MAPA's rows) it makes itself
+ * (`Method.prepare`).
  *
  * @module
  */
@@ -10,8 +11,6 @@
 import { getSyntheticDataset } from "../../src/data/registry.ts";
 import type { SyntheticDataset } from "../../src/data/types.ts";
 import { groundTruthModel, type TestSet } from "../../src/eval/held_out_kl.ts";
-import { exactRows } from "../../src/mapa/exact/mod.ts";
-import type { MapaRows } from "../../src/mapa/types.ts";
 import type { TrainingData } from "../../src/models/method.ts";
 import { Rng } from "../../src/rng.ts";
 import type { Matrix } from "../../src/types.ts";
@@ -41,7 +40,6 @@ export interface DrawData {
 }
 
 const draws = new Map<string, DrawData>();
-const mapaCache = new Map<string, { rows: MapaRows; seconds: number }>();
 
 /** The numeric seed of draw `index` of `dataset` under the run seed `runSeed`. */
 export function drawSeed(runSeed: number, dataset: string, index: number): number {
@@ -75,27 +73,6 @@ export function drawData(
     // Keep memory bounded across long runs: a suite only revisits recent draws.
     if (draws.size >= 32) draws.delete(draws.keys().next().value!);
     draws.set(key, hit);
-  }
-  return hit;
-}
-
-/**
- * Exact MAPA rows (top `k`, bandwidth 2 sigma2) for a draw, cached; `seconds`
- * is the time they took when first computed (MAPA's one-off cost, shared by
- * restarts). Tail draws are made fresh during training.
- */
-export async function mapaInputs(
-  draw: DrawData,
-  options: { k: number },
-): Promise<{ rows: MapaRows; seconds: number }> {
-  const key = `${draw.dataset.name}/${draw.data.x.rows}/${draw.seed}/${options.k}`;
-  let hit = mapaCache.get(key);
-  if (!hit) {
-    const t0 = performance.now();
-    const rows = await exactRows(draw.data.x, { k: options.k, sigma2: draw.data.sigma2 });
-    hit = { rows, seconds: (performance.now() - t0) / 1000 };
-    if (mapaCache.size >= 16) mapaCache.delete(mapaCache.keys().next().value!);
-    mapaCache.set(key, hit);
   }
   return hit;
 }

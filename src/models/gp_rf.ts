@@ -41,6 +41,7 @@ import { normalTensor } from "./gaussian_vae.ts";
 import { logLikelihood } from "./likelihood.ts";
 import {
   chunks,
+  fixedInputs,
   type GaussianPosterior,
   matrixTensor,
   type Method,
@@ -57,6 +58,15 @@ import { pickRows, SparseGp } from "./sparse_gp.ts";
 
 /** Default number of inducing inputs. */
 export const DEFAULT_INDUCING = 32;
+
+/** GP-RF's options. */
+export interface GpRfOptions extends MethodOptions {
+  /**
+   * Inducing inputs M (default {@linkcode DEFAULT_INDUCING}, or N when
+   * smaller) and the kernel's starting hyper-parameters (see the module doc).
+   */
+  gp?: { inducing?: number; lengthscale?: number; signalVariance?: number; jitter?: number };
+}
 
 /** A GP-RF model: the common model plus its GP, for inspection. */
 export interface GpRfModel extends MethodModel {
@@ -76,7 +86,7 @@ function klStandardNormal(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
 }
 
 /** Builds a GP-RF model; throws InputError on bad options (see the module doc). */
-export function buildGpRf(data: TrainingData, options: MethodOptions & { rng: Rng }): GpRfModel {
+export function buildGpRf(data: TrainingData, options: GpRfOptions & { rng: Rng }): GpRfModel {
   const nets = resolveNetworks(data, options);
   const d = data.x.cols, l = data.l, n = data.x.rows;
   const hidden = nets.encoder.hidden;
@@ -273,9 +283,12 @@ function splitColumns(m: Matrix, k: number): GaussianPosterior {
 }
 
 /** The GP random-function VAE (a reconstruction; see the module doc). */
-export const gpRf: Method = {
+export const gpRf: Method<GpRfOptions> = {
   name: "gp_rf",
   description: "GP-RF: VAE whose encoder mean/log-variance get sparse-GP random functions",
+  likelihoods: ["gaussian", "bernoulli"],
+  gaussianPosterior: true,
+  prepare: () => fixedInputs({}),
   build: (data, options) => buildGpRf(data, options),
 };
 

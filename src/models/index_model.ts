@@ -31,8 +31,20 @@ import { Mlp } from "./mlp.ts";
 import { PassCounter } from "./passes.ts";
 import { recoverPrior } from "./prior_recovery.ts";
 
+/** Options every MAPA-family method reads. */
+export interface IndexModelOptions extends MethodOptions {
+  /**
+   * The deterministic encoder's linear output layer starts rescaled so the
+   * codes of the training points have standard deviation `codeScale` per
+   * latent dimension (**choice**, README "Code scale at initialisation";
+   * default {@linkcode DEFAULT_CODE_SCALE}; 0 keeps the plain Glorot start,
+   * whose codes sit near 0 and leave MAPA on a long early plateau).
+   */
+  codeScale?: number;
+}
+
 /**
- * The default of `MethodOptions.codeScale`: the MAPA family's codes start with
+ * The default of `IndexModelOptions.codeScale`: the MAPA family's codes start with
  * this standard deviation. Measured on figure8 and circle (N = 1000): with the
  * plain Glorot start the codes shrink to a spread near 0.4 and the bound sits
  * on a plateau for 700-1400+ steps; started at a spread of 1.5-4.5 it leaves
@@ -129,7 +141,7 @@ export function pairLogLik(
 export function buildIndexModel(
   method: string,
   data: TrainingData,
-  options: MethodOptions & { rng: Rng; terms: TermSource; tailProbe?: TailProbe },
+  options: IndexModelOptions & { rng: Rng; terms: TermSource; tailProbe?: TailProbe },
 ): MethodModel {
   const nets = resolveNetworks(data, options);
   const n = data.x.rows, d = data.x.cols, l = data.l;

@@ -19,7 +19,18 @@ import {
 import { logSumExpRows } from "./dense.ts";
 import { type GradScale, scaleGradient, stopGradient } from "./grad_ops.ts";
 import { logLikelihood, logStandardNormal } from "./likelihood.ts";
-import type { Method } from "./method.ts";
+import { fixedInputs, type Method, type MethodOptions } from "./method.ts";
+
+/** The IWAE's options. */
+export interface IwaeOptions extends MethodOptions {
+  /** Importance samples S (default {@linkcode IWAE_DEFAULTS}.s). */
+  s?: number;
+  /** Encoder gradient estimator (default `dreg`). */
+  estimator?: "dreg" | "naive";
+}
+
+/** The IWAE's defaults. */
+export const IWAE_DEFAULTS = { s: 5, estimator: "dreg" } as const;
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -76,16 +87,22 @@ export function iwaeBound(s: number, estimator: "dreg" | "naive"): GaussianBound
   };
 }
 
-/** The IWAE with `s` samples (default 5) and DReG or naive encoder gradients. */
-export const iwae: Method = {
+/**
+ * The IWAE with `s` samples (default 5) and DReG or naive encoder gradients;
+ * with shared settings it takes K + S samples, as many terms as MAPA's rows.
+ */
+export const iwae: Method<IwaeOptions> = {
   name: "iwae",
   description: "IWAE: S importance samples, DReG encoder gradients by default",
+  likelihoods: ["gaussian", "bernoulli"],
+  gaussianPosterior: true,
+  prepare: (_data, { k, s }) => fixedInputs({ s: k + s }),
   build(data, options) {
-    const s = options.s ?? 5;
+    const s = options.s ?? IWAE_DEFAULTS.s;
     if (!Number.isInteger(s) || s < 1) {
       throw new InputError(`IWAE needs s >= 1 samples (an integer), got ${s}`);
     }
-    const estimator = options.estimator ?? "dreg";
+    const estimator: string = options.estimator ?? IWAE_DEFAULTS.estimator;
     if (estimator !== "dreg" && estimator !== "naive") {
       throw new InputError(`unknown IWAE estimator "${estimator}"; use dreg or naive`);
     }

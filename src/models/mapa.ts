@@ -18,8 +18,10 @@ import { matrixChecksum } from "../io/checksum.ts";
 import { rowsTailSampler, type TailSampler } from "../mapa/tail_sampler.ts";
 import type { MapaRows, TailPool } from "../mapa/types.ts";
 import type { Rng } from "../rng.ts";
+import { exactRows } from "../mapa/exact/mod.ts";
 import {
   buildIndexModel,
+  type IndexModelOptions,
   probeDepth,
   type RowTerms,
   type TailProbe,
@@ -27,6 +29,32 @@ import {
 } from "./index_model.ts";
 import { DrawMemory } from "./draw_memory.ts";
 import type { Method } from "./method.ts";
+
+/** How the MAPA family draws its tail (MAPA and MAPA-GT). */
+export interface MapaTailChoices extends IndexModelOptions {
+  /**
+   * Tail draws made afresh each time a row enters a batch (**choice**, default
+   * `"fresh"`), or a fixed `"pool"` of `rounds` draws per row made once (the
+   * paper-era behaviour; the decoder fits those draws).
+   */
+  tailDraws?: "fresh" | "pool";
+  /** With `tailDraws: "pool"`: rounds per row in the pool (default 8). */
+  rounds?: number;
+  /** Tail draws without replacement (default, methods.md 5) or i.i.d. */
+  tailScheme?: "iid" | "without_replacement";
+}
+
+/** MAPA's options. */
+export interface MapaOptions extends MapaTailChoices {
+  /** The rows of q(n | x_m) for the training set (required; {@linkcode mapa}.prepare computes exact ones). */
+  rows?: MapaRows;
+  /** Top-K neighbours used per row (default: the rows' K). */
+  k?: number;
+  /** Tail draws per row S (default 0: no tail). */
+  s?: number;
+  /** A fixed tail pool from the same rows (overrides fresh draws; see `tailDraws`). */
+  pool?: TailPool;
+}
 
 /** Where a MAPA bound's tail draws come from. */
 export interface MapaTailOptions {
@@ -214,11 +242,20 @@ export function mapaTerms(rows: MapaRows, options: MapaTailOptions): TermSource 
 /**
  * MAPA with precomputed rows (`options.rows`). With s > 0 the tail is drawn
  * fresh per step from `data.x` (or, when `options.pool` is given, from that
- * fixed pool), by the scheme of `options.tailScheme`.
+ * fixed pool), by the scheme of `options.tailScheme`. `prepare` computes
+ * exact rows (top K, bandwidth 2 sigma2) and reports their time as
+ * `rowsSeconds`.
  */
-export const mapa: Method = {
+export const mapa: Method<MapaOptions> = {
   name: "mapa",
   description: "MAPA: top-K rows of the model-agnostic posterior plus S fresh tail draws",
+  likelihoods: ["gaussian", "bernoulli"],
+  gaussianPosterior: false,
+  async prepare(data, { k, s }) {
+    const t0 = performance.now();
+    const rows = await exactRows(data.x, { k, sigma2: data.sigma2 });
+    return { options: { rows, k, s }, metrics: { rowsSeconds: (performance.now() - t0) / 1000 } };
+  },
   build(data, options) {
     const rows = options.rows;
     if (!rows) {

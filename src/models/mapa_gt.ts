@@ -16,9 +16,9 @@ import { Rng } from "../rng.ts";
 import type { Matrix, MlpWeights } from "../types.ts";
 import { buildIndexModel } from "./index_model.ts";
 import type { LikelihoodKind } from "./likelihood.ts";
-import { mapaTermSource, tailPoolRounds } from "./mapa.ts";
+import { type MapaTailChoices, mapaTermSource, tailPoolRounds } from "./mapa.ts";
 import { scanTailSampler } from "../mapa/tail_sampler.ts";
-import type { Method } from "./method.ts";
+import { fixedInputs, type Method } from "./method.ts";
 import { mlpForward } from "../mlp_forward.ts";
 
 /**
@@ -161,14 +161,29 @@ export function groundTruthRows(
 
 const cache = new WeakMap<Matrix, Map<number, { rows: MapaRows; f: Matrix }>>();
 
+/** MAPA-GT's options. */
+export interface MapaGtOptions extends MapaTailChoices {
+  /** Top-K rows of the ground-truth posterior (default 10). */
+  k?: number;
+  /** Tail draws per row S (default 0). */
+  s?: number;
+}
+
+/** MAPA-GT's defaults. */
+export const MAPA_GT_DEFAULTS = { k: 10, s: 0 } as const;
+
 /**
  * MAPA-GT: needs `data.groundTruth`; k (default 10), s (default 0). Tail
  * draws are fresh per step from the ground-truth posterior, or a fixed pool
- * with `tailDraws: "pool"` (MethodOptions).
+ * with `tailDraws: "pool"` ({@linkcode MapaTailChoices}). It computes its own
+ * rows at build (cached per data and K), so `prepare` passes K and S on.
  */
-export const mapaGt: Method = {
+export const mapaGt: Method<MapaGtOptions> = {
   name: "mapa_gt",
   description: "MAPA-GT: MAPA with q from the ground truth's empiricalized posterior",
+  likelihoods: ["gaussian", "bernoulli"],
+  gaussianPosterior: false,
+  prepare: (_data, { k, s }) => fixedInputs({ k, s }),
   build(data, options) {
     const truth = data.groundTruth;
     if (!truth) {
@@ -176,7 +191,7 @@ export const mapaGt: Method = {
         "MAPA-GT needs the ground truth (true codes and decoder): synthetic data only",
       );
     }
-    const k = options.k ?? 10, s = options.s ?? 0;
+    const k = options.k ?? MAPA_GT_DEFAULTS.k, s = options.s ?? MAPA_GT_DEFAULTS.s;
     if (!Number.isInteger(s) || s < 0) {
       throw new InputError(`MAPA-GT s must be an integer >= 0, got ${s}`);
     }

@@ -9,9 +9,24 @@
 
 import { InputError } from "../errors.ts";
 import type { Rng } from "../rng.ts";
-import { buildIndexModel, probeDepth, type TailProbe, type TermSource } from "./index_model.ts";
+import {
+  buildIndexModel,
+  type IndexModelOptions,
+  probeDepth,
+  type TailProbe,
+  type TermSource,
+} from "./index_model.ts";
 import { DrawMemory } from "./draw_memory.ts";
-import type { Method } from "./method.ts";
+import { fixedInputs, type Method } from "./method.ts";
+
+/** MAPA-naive's options. */
+export interface MapaNaiveOptions extends IndexModelOptions {
+  /** Uniform draws per row S (default {@linkcode MAPA_NAIVE_DEFAULTS}.s). */
+  s?: number;
+}
+
+/** MAPA-naive's defaults. */
+export const MAPA_NAIVE_DEFAULTS = { s: 10 } as const;
 
 /** Uniform i.i.d. draws over `n` points, `s` per row. */
 export function naiveTerms(n: number, s: number): TermSource {
@@ -50,12 +65,18 @@ export function naiveTermSource(n: number, s: number): { terms: TermSource; prob
   };
 }
 
-/** MAPA-naive: s (default 10) uniform draws per row. */
-export const mapaNaive: Method = {
+/**
+ * MAPA-naive: s (default 10) uniform draws per row; with shared settings it
+ * takes K + S draws, as many terms as MAPA's rows.
+ */
+export const mapaNaive: Method<MapaNaiveOptions> = {
   name: "mapa_naive",
   description: "MAPA-naive: uniform q over the codes (S i.i.d. draws per row)",
+  likelihoods: ["gaussian", "bernoulli"],
+  gaussianPosterior: false,
+  prepare: (_data, { k, s }) => fixedInputs({ s: k + s }),
   build(data, options) {
-    const s = options.s ?? 10;
+    const s = options.s ?? MAPA_NAIVE_DEFAULTS.s;
     if (!Number.isInteger(s) || s < 1) {
       throw new InputError(`MAPA-naive needs s >= 1 draws (an integer), got ${s}`);
     }

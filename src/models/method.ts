@@ -8,7 +8,6 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import type { MapaRows, TailPool } from "../mapa/types.ts";
 import type { Rng } from "../rng.ts";
 import type { GenerativeModel, Matrix, MlpWeights } from "../types.ts";
 import type { LikelihoodKind } from "./likelihood.ts";
@@ -29,44 +28,40 @@ export interface TrainingData {
   groundTruth?: { codes: Matrix; decoder: MlpWeights };
 }
 
-/** Options every method reads the parts it needs of; unknown parts are ignored. */
+/**
+ * What every method reads: the shapes of its networks. Each method file
+ * declares its own options type extending this one, with its defaults.
+ */
 export interface MethodOptions {
   /** Encoder shape (default: the decoder's hidden widths reversed). */
   encoder?: NetworkSpec;
   /** Decoder shape (default: the ground truth's architecture, else two tanh layers of 50). */
   decoder?: NetworkSpec;
-  /** Importance samples: IWAE samples, or MAPA tail draws per row. */
-  s?: number;
-  /** MAPA: top-K neighbours used per row. */
-  k?: number;
-  /** IWAE encoder gradient estimator (default `dreg`). */
-  estimator?: "dreg" | "naive";
+}
+
+/**
+ * What a suite shares among the methods it compares on one data set, so each
+ * method sees as many terms per row: K top terms and S sampled ones.
+ */
+export interface SharedSettings {
+  /** Top-K terms per row, for methods that keep a top K (the MAPA family). */
+  k: number;
   /**
-   * MAPA family (**choice**, README "Code scale at initialisation"): the
-   * deterministic encoder's linear output layer starts rescaled so the codes
-   * of the training points have standard deviation `codeScale` per latent
-   * dimension (default 3; 0 keeps the plain Glorot start, whose codes sit
-   * near 0 and leave MAPA on a long early plateau).
+   * Sampled terms per row beyond the top K (MAPA's tail draws S). A method
+   * whose terms are all sampled (IWAE, MAPA-naive) takes K + S of them.
    */
-  codeScale?: number;
-  /** MAPA: the rows of q(n | x_m) for the training set. */
-  rows?: MapaRows;
-  /** MAPA: a fixed tail pool from the same rows (overrides fresh draws; see `tailDraws`). */
-  pool?: TailPool;
+  s: number;
+}
+
+/** A method's inputs for one data set, made by {@linkcode Method.prepare}. */
+export interface PreparedInputs<O> {
+  /** The options to build with (the method's own; network shapes are the caller's). */
+  options: O;
   /**
-   * MAPA family (**choice**, default `"fresh"`): tail draws made afresh each
-   * time a row enters a batch, or a fixed `"pool"` of `rounds` draws per row
-   * made once (the paper-era behaviour; the decoder fits those draws).
+   * One-off figures of the preparation that a suite adds to its case's
+   * metrics (MAPA: `rowsSeconds`, the time its rows took); `{}` when none.
    */
-  tailDraws?: "fresh" | "pool";
-  /** MAPA family, `tailDraws: "pool"`: rounds per row in the pool (default 8). */
-  rounds?: number;
-  /** MAPA family: tail draws without replacement (default, methods.md 5) or i.i.d. */
-  tailScheme?: "iid" | "without_replacement";
-  /** SA-VAE: SVI refinement (defaults: 20 steps, step 1 (binary) or sigma2 / 4, momentum 0.5, clip 5). */
-  svi?: { steps?: number; stepSize?: number; momentum?: number; clip?: number };
-  /** GP-RF: inducing inputs M (default 32) and the kernel's starting hyper-parameters. */
-  gp?: { inducing?: number; lengthscale?: number; signalVariance?: number; jitter?: number };
+  metrics: Record<string, number>;
 }
 
 /** The loss of one batch and what it cost. */
@@ -120,14 +115,33 @@ export interface MethodModel {
   dispose(): void;
 }
 
-/** An inference method: a name and a builder of fresh models. */
-export interface Method {
+/**
+ * An inference method: a name, what it can train on, how it prepares its
+ * inputs from shared settings, and a builder of fresh models. `O` is the
+ * method's own options type.
+ */
+export interface Method<O extends MethodOptions = MethodOptions> {
   /** Registry name, e.g. `"iwae"`. */
   name: string;
   /** One line for listings. */
   description: string;
+  /** The observation models it trains on. */
+  likelihoods: readonly LikelihoodKind[];
+  /** Whether its models give a Gaussian q(z | x) at test time ({@linkcode MethodModel.posterior}). */
+  gaussianPosterior: boolean;
+  /**
+   * Its options for `data` from the settings a suite shares among methods
+   * (MAPA computes its rows here); the suites call this and never name a
+   * method. Throws InputError where the method cannot train on `data`.
+   */
+  prepare(data: TrainingData, shared: SharedSettings): Promise<PreparedInputs<O>>;
   /** Builds fresh networks (weights drawn from `rng`); throws InputError on bad options. */
-  build(data: TrainingData, options: MethodOptions & { rng: Rng }): MethodModel;
+  build(data: TrainingData, options: O & { rng: Rng }): MethodModel;
+}
+
+/** {@linkcode Method.prepare} for a method whose options do not depend on the data. */
+export function fixedInputs<O>(options: O): Promise<PreparedInputs<O>> {
+  return Promise.resolve({ options, metrics: {} });
 }
 
 /** Decoder and encoder shapes: explicit options, else the ground truth's, else 2 x 50 tanh. */

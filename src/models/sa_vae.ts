@@ -42,7 +42,7 @@ import {
 } from "./gaussian_vae.ts";
 import { logLikelihood } from "./likelihood.ts";
 import { activate } from "./dense.ts";
-import { type Method, resolveNetworks } from "./method.ts";
+import { fixedInputs, type Method, type MethodOptions, resolveNetworks } from "./method.ts";
 import type { PassCounter } from "./passes.ts";
 
 /** SVI refinement settings, all given. */
@@ -233,10 +233,22 @@ export function saVaeBound(r: Refiner): GaussianBound {
   };
 }
 
+/** SA-VAE's options. */
+export interface SaVaeOptions extends MethodOptions {
+  /**
+   * SVI refinement (defaults {@linkcode DEFAULT_SVI}, the step size sigma2 / 4
+   * on Gaussian data; see the module doc).
+   */
+  svi?: Partial<SviSettings>;
+}
+
 /** The semi-amortized VAE: SVI-refined Gaussian posterior, first-order gradients. */
-export const saVae: Method = {
+export const saVae: Method<SaVaeOptions> = {
   name: "sa_vae",
   description: "SA-VAE: 20 SVI steps from the encoder's output, train and test (Kim et al. 2018)",
+  likelihoods: ["gaussian", "bernoulli"],
+  gaussianPosterior: true,
+  prepare: () => fixedInputs({}),
   build(data, options) {
     const settings = resolveSvi(
       options.svi,

@@ -14,7 +14,10 @@ import {
   normalTensor,
 } from "./gaussian_vae.ts";
 import { logLikelihood } from "./likelihood.ts";
-import type { Method } from "./method.ts";
+import { fixedInputs, type Method, type MethodOptions } from "./method.ts";
+
+/** The VAE's options: its networks only. */
+export type VaeOptions = MethodOptions;
 
 const elbo: GaussianBound = (parts, x, { rng, counter }) => {
   const { mu, logStd } = encodeGaussian(parts, x, counter);
@@ -33,8 +36,11 @@ const elbo: GaussianBound = (parts, x, { rng, counter }) => {
 };
 
 /** The VAE: one-sample ELBO with the KL term in closed form. */
-export const vae: Method = {
+export const vae: Method<VaeOptions> = {
   name: "vae",
   description: "VAE: mean-field Gaussian encoder, one-sample ELBO",
+  likelihoods: ["gaussian", "bernoulli"],
+  gaussianPosterior: true,
+  prepare: () => fixedInputs({}),
   build: (data, options) => buildGaussianModel("vae", data, { ...options, bound: elbo }),
 };

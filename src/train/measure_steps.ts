@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { MethodOptions, TrainingData } from "../models/method.ts";
-import { getMethod } from "../models/registry.ts";
+import type { TrainingData } from "../models/method.ts";
+import { getMethod, type KnownMethodOptions } from "../models/registry.ts";
 import { Rng } from "../rng.ts";
 import { StepLoop } from "./step_loop.ts";
 import { median } from "../eval/stats.ts";
@@ -31,7 +31,7 @@ export interface StepMeasurement {
 export async function measureSteps(
   name: string,
   data: TrainingData,
-  options: MethodOptions & {
+  options: KnownMethodOptions & {
     steps: number;
     seed: number;
     batchSize?: number;

@@ -40,8 +40,8 @@ export interface TrainProgress {
   loss: number;
 }
 
-/** Options of {@linkcode train}; the method's own options ride along. */
-export interface TrainOptions extends MethodOptions {
+/** Options of {@linkcode train}; the method's own options ride along beside them. */
+export interface TrainOptions {
   /** The per-restart budget. */
   budget: Budget;
   /** Random restarts R (default 1). */
@@ -189,13 +189,14 @@ function firstRows(x: Matrix, n: number): Matrix {
 
 /**
  * Trains `method` on `data` under `options.budget` with R restarts and keeps
- * the best by validation bound. Throws InputError on bad options, and an
- * Error when every restart failed.
+ * the best by validation bound; `options` also carries the method's own
+ * options (`O`). Throws InputError on bad options, and an Error when every
+ * restart failed.
  */
-export async function train(
-  method: Method,
+export async function train<O extends MethodOptions>(
+  method: Method<O>,
   data: TrainingData,
-  options: TrainOptions,
+  options: TrainOptions & O,
 ): Promise<TrainResult> {
   checkBudget(options.budget);
   const restarts = options.restarts ?? 1;

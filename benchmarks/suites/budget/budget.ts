@@ -7,21 +7,21 @@
  * test KL at budget checkpoints for curves of KL against budget spent.
  *
  * One case is (data set, budget kind, method) and loops over the draws.
- * The runner never names a method: the cases come from the method registry,
- * and a method's options come from {@linkcode METHOD_OPTIONS} (methods not
- * listed get the shared sample count `s`).
+ * The suite never names a method: the cases come from the method registry,
+ * and each method makes its options from the shared K and S with its own
+ * `prepare` (MAPA computes its rows there, once per draw).
  *
  * @module
  */
 
 import { useBackend } from "../../harness/tfjs_backend.ts";
 import { SYNTHETIC_NAMES } from "../../../src/data/analytic.ts";
-import type { Method, MethodOptions } from "../../../src/models/method.ts";
+import type { Method } from "../../../src/models/method.ts";
 import { passCost } from "../../../src/models/passes.ts";
 import { getMethod, METHODS } from "../../../src/models/registry.ts";
 import type { CheckpointMark } from "../../../src/train/budget.ts";
 import { train } from "../../../src/train/trainer.ts";
-import { type DrawData, drawData, mapaInputs } from "../../experiment/draws.ts";
+import { drawData } from "../../experiment/draws.ts";
 import { estimatorCrossCheck, testFigures } from "../../experiment/test_figures.ts";
 import { reportBudget } from "./budget_report.ts";
 import { summarizeBudget } from "./budget_summary.ts";
@@ -155,38 +155,19 @@ export const BUDGET_KINDS = ["passes", "seconds"] as const;
 /** The cost model of the pass budget: both networks' passes count (the conservative one for MAPA). */
 export const COST_MODEL = "encoder_decoder" as const;
 
-/** What a method's options are built from. */
-export interface OptionInputs {
-  /** The draw. */
-  draw: DrawData;
-  /** MAPA's top-K. */
-  k: number;
-  /** MAPA's tail draws. */
-  s: number;
-}
-
 /**
- * Per-method options; a method not listed gets `{ s: k + s }`. Async because
- * MAPA's rows are computed (once per draw) on first use.
+ * The cases of a profile: data set x budget kind x the profile's methods
+ * (null: every registered one that trains on Gaussian data, as the
+ * synthetic sets are).
  */
-export const METHOD_OPTIONS: Record<string, (i: OptionInputs) => Promise<MethodOptions>> = {
-  vae: () => Promise.resolve({}),
-  iwae: (i) => Promise.resolve({ s: i.k + i.s }),
-  mapa: async (i) => {
-    const { rows } = await mapaInputs(i.draw, { k: i.k });
-    return { rows, k: i.k, s: i.s };
-  },
-  mapa_gt: (i) => Promise.resolve({ k: i.k, s: i.s }),
-  mapa_naive: (i) => Promise.resolve({ s: i.k + i.s }),
-};
-
-/** The cases of a profile: data set x budget kind x the profile's methods (null: every registered one). */
 export function budgetCases(settings: BudgetSettings): CaseSpec[] {
   const cases: CaseSpec[] = [];
   for (const dataset of settings.datasets) {
     for (const budgetKind of BUDGET_KINDS) {
       const methods = METHODS.filter((m) =>
-        settings.methods === null || settings.methods.includes(m.name)
+        settings.methods === null
+          ? m.likelihoods.includes("gaussian")
+          : settings.methods.includes(m.name)
       );
       for (const m of methods) {
         const { datasets: _, methods: __, ...rest } = settings;
@@ -229,7 +210,8 @@ interface DrawRun {
   /** The estimator cross-check of the full-pass-budget model (draw 0 only). */
   crossCheck: Record<string, JsonValue>;
   failed: number;
-  rowsSeconds: number;
+  /** The method's one-off preparation figures (MAPA: `rowsSeconds`). */
+  prepared: Record<string, number>;
 }
 
 const runs = new Map<string, DrawRun>();
@@ -278,10 +260,7 @@ async function drawRun(
     runSeed: ctx.seed,
     index: d,
   });
-  const inputs = { draw, k: p.k as number, s: p.s as number };
-  const options = await (METHOD_OPTIONS[method.name] ?? ((i) => Promise.resolve({ s: i.k + i.s })))(
-    inputs,
-  );
+  const prepared = await method.prepare(draw.data, { k: p.k as number, s: p.s as number });
   const fractions = fractionsOf(p);
   const passes = p.passes as number, seconds = p.seconds as number;
   const marks: CheckpointMark[] = fractions.flatMap((f) => [
@@ -289,7 +268,7 @@ async function drawRun(
     { kind: "seconds" as const, at: f * seconds, diagnostics: f === 1 },
   ]);
   const r = await train(method, draw.data, {
-    ...options,
+    ...prepared.options,
     budget: { kind: "passes_and_seconds", passes, seconds, costModel: COST_MODEL },
     restarts: p.restarts as number,
     learningRate: p.learningRate as number,
@@ -307,7 +286,7 @@ async function drawRun(
     marks: new Map(),
     crossCheck: {},
     failed: r.restarts.filter((x) => x.status !== "ok").length,
-    rowsSeconds: method.name === "mapa" ? (await mapaInputs(draw, inputs)).seconds : 0,
+    prepared: prepared.metrics,
   };
   for (const cp of best.checkpoints ?? []) {
     const kind = cp.mark.kind;
@@ -380,6 +359,7 @@ async function runBudgetCase(
   const overfit = nums(perDraw.map((r) => finalOf(r)?.tailOverfitNats));
   const overfitSe = nums(perDraw.map((r) => finalOf(r)?.tailOverfitSe));
   const asNumber = (v: DrawValue | undefined) => (typeof v === "number" ? v : null);
+  const preparedKeys = Object.keys(perDraw[0]?.prepared ?? {});
   return {
     testKl: kl.mean,
     testKlCiLow: kl.ciLow,
@@ -404,7 +384,8 @@ async function runBudgetCase(
       }
       : {}),
     ...(kind === "passes" ? perDraw[0]?.crossCheck ?? {} : {}),
-    ...(method.name === "mapa" ? { rowsSeconds: mean(perDraw.map((r) => r.rowsSeconds)) } : {}),
+    // The method's own one-off figures (MAPA: rowsSeconds), averaged over the draws.
+    ...Object.fromEntries(preparedKeys.map((k) => [k, mean(perDraw.map((r) => r.prepared[k]))])),
     curve: fractions.map((f) => {
       const v = values(f);
       const s = summarizeDraws(v);

@@ -1,0 +1,18 @@
+import assert from "node:assert/strict";
+import { paramReader } from "./case_params.ts";
+
+Deno.test("paramReader: typed reads, and errors that name the case and key", () => {
+  const r = paramReader({ n: 3, name: "a", kind: "steps", on: true, gone: null }, "suite/case");
+  assert.equal(r.number("n"), 3);
+  assert.equal(r.optionalNumber("gone"), undefined);
+  assert.equal(r.optionalNumber("missing"), undefined);
+  assert.equal(r.string("name"), "a");
+  assert.equal(r.optionalString("name"), "a");
+  assert.equal(r.optionalString("gone"), undefined);
+  assert.equal(r.oneOf("kind", ["steps", "passes"] as const), "steps");
+  assert.equal(r.boolean("on"), true);
+  assert.throws(() => r.number("name"), /suite\/case: param name must be a finite number, got "a"/);
+  assert.throws(() => r.string("n"), /param n must be a string/);
+  assert.throws(() => r.oneOf("kind", ["passes"] as const), /one of passes, got "steps"/);
+  assert.throws(() => r.number("missing"), /got null/);
+});
