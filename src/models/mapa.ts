@@ -42,6 +42,12 @@ export interface MapaTailChoices extends IndexModelOptions {
   rounds?: number;
   /** Tail draws without replacement (default, methods.md 5) or i.i.d. */
   tailScheme?: "iid" | "without_replacement";
+  /**
+   * HNSW rows: how the points outside the k' found are proposed, `"cells"`
+   * (**choice**, default; src/mapa/rest_cells.ts) or `"uniform"` (methods.md
+   * section 11 as written). Exact rows ignore it.
+   */
+  restProposal?: "uniform" | "cells";
 }
 
 /** MAPA's options. */
@@ -271,7 +277,11 @@ export const mapa: Method<MapaOptions> = {
     }
     const s = options.s ?? 0;
     const sampler = s > 0
-      ? rowsTailSampler(data.x, rows, { s, scheme: options.tailScheme })
+      ? rowsTailSampler(data.x, rows, {
+        s,
+        scheme: options.tailScheme,
+        restProposal: options.restProposal,
+      })
       : undefined;
     const source = mapaTermSource(rows, {
       k: options.k ?? rows.k,

@@ -200,3 +200,39 @@ Deno.test("MAPA-naive and MAPA-GT give finite bounds and count passes", () => {
   assert.ok(Number.isFinite(lossGt));
   gt.dispose();
 });
+
+Deno.test("MAPA on HNSW rows passes restProposal to its tail draws", async () => {
+  const { hnswRowsWithStats } = await import("../mapa/hnsw.ts");
+  const { rows } = await hnswRowsWithStats(x, { k: 4, kPrime: 8, sigma2: 0.05, seed: 1 });
+  const losses = new Map<string, number>();
+  for (const restProposal of ["uniform", "cells"] as const) {
+    const model = mapa.build(data, {
+      ...nets,
+      rows,
+      k: 4,
+      s: 6,
+      restProposal,
+      rng: Rng.stream(1, "init"),
+    });
+    try {
+      losses.set(restProposal, lossOf(model, [0, 5, 9, 17], Rng.stream(2, "loss")));
+    } finally {
+      model.dispose();
+    }
+  }
+  assert.ok(Number.isFinite(losses.get("cells")!));
+  // Same weights, same stream: only the proposal on R differs.
+  assert.notEqual(losses.get("cells"), losses.get("uniform"));
+  assert.throws(
+    () =>
+      mapa.build(data, {
+        ...nets,
+        rows,
+        k: 4,
+        s: 6,
+        restProposal: "grid" as never,
+        rng: Rng.stream(1, "init"),
+      }),
+    /unknown rest proposal "grid"; use cells or uniform/,
+  );
+});
