@@ -1,28 +1,18 @@
 import assert from "node:assert/strict";
-import { readParams } from "./params.ts";
+import { paramReader } from "./params.ts";
 
-const SCHEMA = {
-  study: ["trend", "nonident"],
-  dataset: "string",
-  n: "number",
-  on: "boolean",
-} as const;
-
-Deno.test("readParams: the schema's keys, typed; others left out", () => {
-  const p = readParams({ study: "trend", dataset: "circle", n: 3, on: false, extra: 1 }, SCHEMA);
-  assert.deepEqual(p, { study: "trend", dataset: "circle", n: 3, on: false });
-  const n: number = p.n, study: "trend" | "nonident" = p.study;
-  assert.deepEqual([n, study], [3, "trend"]);
-});
-
-Deno.test("readParams: a missing or mistyped key is named", () => {
-  const ok = { study: "trend", dataset: "circle", n: 3, on: true };
-  assert.throws(() => readParams({ ...ok, n: "3" }, SCHEMA), /case param n is "3", not a number/);
-  assert.throws(() => readParams({ ...ok, n: null }, SCHEMA), /case param n is null, not a number/);
-  const { dataset: _, ...noDataset } = ok;
-  assert.throws(() => readParams(noDataset, SCHEMA), /case param dataset is missing, not a string/);
-  assert.throws(
-    () => readParams({ ...ok, study: "other" }, SCHEMA),
-    /case param study is "other", not one of trend, nonident/,
-  );
+Deno.test("paramReader: typed reads, and errors that name the case and key", () => {
+  const r = paramReader({ n: 3, name: "a", kind: "steps", on: true, gone: null }, "suite/case");
+  assert.equal(r.number("n"), 3);
+  assert.equal(r.optionalNumber("gone"), undefined);
+  assert.equal(r.optionalNumber("missing"), undefined);
+  assert.equal(r.string("name"), "a");
+  assert.equal(r.optionalString("name"), "a");
+  assert.equal(r.optionalString("gone"), undefined);
+  assert.equal(r.oneOf("kind", ["steps", "passes"] as const), "steps");
+  assert.equal(r.boolean("on"), true);
+  assert.throws(() => r.number("name"), /suite\/case: param name must be a finite number, got "a"/);
+  assert.throws(() => r.string("n"), /param n must be a string/);
+  assert.throws(() => r.oneOf("kind", ["passes"] as const), /one of passes, got "steps"/);
+  assert.throws(() => r.number("missing"), /got null/);
 });

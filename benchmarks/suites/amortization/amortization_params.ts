@@ -10,7 +10,7 @@ import {
   sharedEstimatorName,
   type SharedLogLikelihoodOptions,
 } from "../../../src/eval/shared_log_likelihood.ts";
-import { paramReader } from "../../experiment/case_params.ts";
+import { paramReader } from "../../harness/params.ts";
 import type { JsonValue } from "../../harness/suite.ts";
 import { BUDGET_KINDS, MNIST_L, SYNTHETIC_L } from "./amortization_settings.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { paramReader } from "../../experiment/case_params.ts";
+import { paramReader } from "../../harness/params.ts";
 import type { CaseResult, JsonValue, ReportSection } from "../../harness/suite.ts";
 import {
   AMORTIZATION_METHODS,

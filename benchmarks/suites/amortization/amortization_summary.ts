@@ -8,7 +8,7 @@
  */
 
 import { summarizeMean } from "../../../src/eval/stats.ts";
-import { paramReader } from "../../experiment/case_params.ts";
+import { paramReader } from "../../harness/params.ts";
 import type { CaseResult, JsonValue } from "../../harness/suite.ts";
 import { TIMING_REPEATS } from "./amortization_settings.ts";
 

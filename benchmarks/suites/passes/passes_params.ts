@@ -7,7 +7,7 @@
  * @module
  */
 
-import { paramReader } from "../../experiment/case_params.ts";
+import { paramReader } from "../../harness/params.ts";
 import type { JsonValue } from "../../harness/suite.ts";
 
 /** A counted case's params. */

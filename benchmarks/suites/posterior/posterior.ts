@@ -39,7 +39,7 @@ import { testFigures } from "../../experiment/test_figures.ts";
 import { type DrawValue, summarizeDraws } from "../../experiment/draw_stats.ts";
 import { reportPosterior } from "./posterior_report.ts";
 import { summarizePosterior } from "./posterior_summary.ts";
-import { type ParamsOf, readParams } from "../../harness/params.ts";
+import { paramReader } from "../../harness/params.ts";
 import type { CaseContext, CaseSpec, JsonValue, Profile, Suite } from "../../harness/suite.ts";
 
 /** A profile's settings. */
@@ -99,24 +99,39 @@ export const POSTERIOR_PROFILES: Record<Profile, PosteriorSettings> = {
   },
 };
 
-/** The shape of a posterior case's params; {@linkcode posteriorParams} reads them. */
-export const POSTERIOR_PARAMS = {
-  study: ["trend", "nonident"],
-  dataset: "string",
-  n: "number",
-  points: "number",
-  vaePasses: "number",
-  vaeRestarts: "number",
-  nTest: "number",
-  topMass: "number",
-} as const;
-
 /** A posterior case's params: the study, its data set and the profile's settings. */
-export type PosteriorParams = ParamsOf<typeof POSTERIOR_PARAMS>;
+export type PosteriorParams = {
+  /** Which study. */
+  study: "trend" | "nonident";
+  /** Data set. */
+  dataset: string;
+  /** Training points. */
+  n: number;
+  /** Points scored. */
+  points: number;
+  /** The VAE's pass budget. */
+  vaePasses: number;
+  /** The VAE's restarts. */
+  vaeRestarts: number;
+  /** Test points. */
+  nTest: number;
+  /** The ground truth's top mass that the restricted Spearman keeps. */
+  topMass: number;
+};
 
 /** The checked, typed params of a posterior case. */
 export function posteriorParams(spec: CaseSpec): PosteriorParams {
-  return readParams(spec.params, POSTERIOR_PARAMS);
+  const r = paramReader(spec.params, `posterior/${spec.name}`);
+  return {
+    study: r.oneOf("study", ["trend", "nonident"] as const),
+    dataset: r.string("dataset"),
+    n: r.number("n"),
+    points: r.number("points"),
+    vaePasses: r.number("vaePasses"),
+    vaeRestarts: r.number("vaeRestarts"),
+    nTest: r.number("nTest"),
+    topMass: r.number("topMass"),
+  };
 }
 
 /** Points shown in the scatter plots (the first ones scored). */

@@ -53,7 +53,7 @@ Deno.test("posterior cases carry params that read back typed, and a bad one is r
   });
   assert.throws(
     () => posteriorParams({ ...specs[0], params: { ...specs[0].params, n: "300" } }),
-    /case param n is "300", not a number/,
+    /param n must be a finite number, got "300"/,
   );
 });
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { paramReader } from "../../harness/params.ts";
 import type { JsonValue } from "../../harness/suite.ts";
 
 /** A rows case (no `study` key): one builder's rows or k-NN search on one draw. */
@@ -86,15 +87,11 @@ export type ScalingParams = RowsParams | BoundParams | DensityParams | SweepPara
 type Params = Record<string, JsonValue>;
 
 function num(p: Params, key: string): number {
-  const v = p[key];
-  if (typeof v !== "number") throw new TypeError(`scaling case param ${key} must be a number`);
-  return v;
+  return paramReader(p, "scaling case").number(key);
 }
 
 function str(p: Params, key: string): string {
-  const v = p[key];
-  if (typeof v !== "string") throw new TypeError(`scaling case param ${key} must be a string`);
-  return v;
+  return paramReader(p, "scaling case").string(key);
 }
 
 /** Checks a case's JSON params and gives them their study's type; a TypeError if they do not fit. */

@@ -40,7 +40,10 @@ Deno.test("scaling params: every case of every profile converts to its study's t
       }
     }
   }
-  assert.throws(() => scalingParams({ dataset: "figure8", n: "10", k: 16 }), /n must be a number/);
+  assert.throws(
+    () => scalingParams({ dataset: "figure8", n: "10", k: 16 }),
+    /param n must be a finite number/,
+  );
   assert.throws(() => scalingParams({ study: "nope", dataset: "x", n: 1, k: 1 }), /unknown/);
   assert.equal(paramsOf({ dataset: "figure8", method: "hnsw", n: 9, d: 2, k: 3 }, "sweep"), null);
 });
