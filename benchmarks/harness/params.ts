@@ -22,6 +22,8 @@ export interface ParamReader {
   oneOf<T extends string>(key: string, values: readonly T[]): T;
   /** A boolean. */
   boolean(key: string): boolean;
+  /** An array of finite numbers. */
+  numbers(key: string): number[];
 }
 
 /** A reader over `params`; errors name `where` (e.g. the suite and case). */
@@ -53,6 +55,12 @@ export function paramReader(params: Record<string, JsonValue>, where: string): P
     boolean(key) {
       const v = params[key];
       return typeof v === "boolean" ? v : fail(key, "a boolean");
+    },
+    numbers(key) {
+      const v = params[key];
+      return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x))
+        ? v as number[]
+        : fail(key, "an array of finite numbers");
     },
   };
   return reader;

@@ -16,3 +16,10 @@ Deno.test("paramReader: typed reads, and errors that name the case and key", () 
   assert.throws(() => r.oneOf("kind", ["passes"] as const), /one of passes, got "steps"/);
   assert.throws(() => r.number("missing"), /got null/);
 });
+
+Deno.test("paramReader: arrays of numbers", () => {
+  const r = paramReader({ a: [0.5, 1], b: [1, "2"], c: 3 }, "suite/case");
+  assert.deepEqual(r.numbers("a"), [0.5, 1]);
+  assert.throws(() => r.numbers("b"), /suite\/case: param b must be an array of finite numbers/);
+  assert.throws(() => r.numbers("c"), /param c must be an array/);
+});

@@ -4,8 +4,8 @@
  * uniformly (methods.md section 11) is unbiased but blind: at figure8's
  * bandwidth a row's tail mass sits on the few thousand points near x_m, so a
  * uniform draw mostly lands where p(x_m | z_n) is negligible and the log of
- * the noisy tail estimate costs the bound tenths of a nat (README, "HNSW
- * rows: the tail"). This module is this project's **(choice)** beyond the
+ * the noisy tail estimate costs the bound tenths of a nat (README, "MAPA
+ * rows for your own data"). This module is this project's **(choice)** beyond the
  * paper, option `restProposal: "cells"`.
  *
  * Cells: C pivots drawn from the data, each point in the cell of its nearest
@@ -132,9 +132,9 @@ export class RestProposal {
   }
 
   /**
-   * Sets the row: point `m`, and its found set F as the points `mark` flags
-   * non-zero, listed in `found`. Returns log Z_R, the proposal mass on R
-   * (-Infinity when R is empty).
+   * Sets the row: point `m` and its found set F (top K and extras), listed
+   * in `found`. Returns log Z_R, the proposal mass on R (-Infinity when R is
+   * empty).
    */
   setRow(m: number, found: ArrayLike<number>): number {
     const { c, d, pivots, start } = this.#cells;

@@ -9,10 +9,13 @@
  * one kernel row) and draw from q~ itself. HNSW rows know q only on the k'
  * points found (top K plus extras E); they draw from the mixture proposal of
  * methods.md section 11 over every point outside the top K:
- * r(n) = a k(x_m, x_n) / sum_E k on E and (1 - a) / |R| on the other
+ * r(n) = a k(x_m, x_n) / sum_E k on E and (1 - a) r_R(n) on the other
  * N - k' points R, a = sum_E k / (sum_E k + estimated sum_R k), clamped to
- * [minShare, 1 - minShare] so every tail point keeps r > 0. Each draw is
- * O(log k') (uniform draws on R by rejection), so draws stay fresh every call.
+ * [minShare, 1 - minShare] so every tail point keeps r > 0. r_R is the cell
+ * proposal of src/mapa/rest_cells.ts by default (`restProposal: "cells"`,
+ * O(C D + k') per row, then O(log C) per draw) or uniform on R as methods.md
+ * writes it (`"uniform"`, O(1) per draw); both draw by rejection of the k'
+ * found, so draws stay fresh every call.
  * Log weights follow the TailPool convention either way: the weighted sum of
  * p(x_m | z_n) / N is unbiased for the tail sum over all N - K points.
  *
@@ -59,8 +62,10 @@ export interface TailSamplerOptions {
    * the paper). For HNSW rows `"iid"` draws i.i.d. from the mixture proposal;
    * `"without_replacement"` stratifies: S_E = round(a S) (at least 1 each
    * side when S >= 2 and both are non-empty) Gumbel-top-k draws on E by
-   * kernel weight and S - S_E uniform draws on R without replacement
-   * (weight |R| / S_R), each stratum with its own inclusion weights.
+   * kernel weight and S_R = S - S_E draws on R, each stratum with its own
+   * weights: with the cell proposal S_R i.i.d. draws weighted
+   * 1 / (S_R r_R(n)), with the uniform one S_R distinct uniform draws
+   * weighted |R| / S_R (all of R, weight 1, whenever |R| <= S_R).
    */
   scheme?: "iid" | "without_replacement";
   /**
@@ -132,7 +137,8 @@ export function scanTailSampler(
 /**
  * The tail sampler of `rows` over the data `x` they were computed from
  * (checked against `rows.dataChecksum`): exact rows draw from all points
- * outside the top K, HNSW rows from their k' - K extra neighbours.
+ * outside the top K, HNSW rows from their k' - K extra neighbours and the
+ * rest proposal over every other point.
  */
 export function rowsTailSampler(
   x: Matrix,
@@ -260,7 +266,7 @@ function hnswTailSampler(
             base: o,
           }, scratch);
         } else if (scheme !== "iid" && len === 0) {
-          drawUniformR(o, s);
+          drawRestStratum(o, s);
         } else {
           for (let t = 0; t < s; t++) {
             if (rng.uniform() < a) {
@@ -283,14 +289,14 @@ function hnswTailSampler(
           logWeight: out.logWeight,
           base: o,
         }, scratch);
-        drawUniformR(o + sE, s - sE);
+        drawRestStratum(o + sE, s - sE);
       }
       for (let i = 0; i < k; i++) mark[rows.neighbors[m * k + i]] = 0;
       for (let i = 0; i < len; i++) mark[cand[i]] = 0;
 
       // sR distinct uniform draws on R, weight |R| / sR (all of R, weight 1, when it is small);
       // with cells, sR i.i.d. draws from the cell proposal, weight 1 / (sR r(n)).
-      function drawUniformR(at: number, sR: number): void {
+      function drawRestStratum(at: number, sR: number): void {
         if (proposal && sizeR > sR) {
           const lsR = Math.log(sR);
           for (let t = 0; t < sR; t++) {

@@ -1,9 +1,10 @@
 /**
  * Learning-rate schedules over a run's budget. The papers train with Adam at
- * a constant step size; a decaying one is this project's **(choice)** for the
- * budget suite, because at a constant 3e-3 the pilot curves kept moving (or
- * rose again on spiral_dots) long after the hour's budget (README, "What
- * convergence would cost").
+ * a constant step size, which stays the default everywhere; a cosine decay is
+ * an option, tried because at a constant 3e-3 the pilot curves kept moving
+ * (or rose again on spiral_dots) long after the hour's budget. Within that
+ * budget it did not converge them either (README, "What convergence would
+ * cost").
  *
  * @module
  */

@@ -15,7 +15,6 @@
  */
 
 import { useBackend } from "../../harness/tfjs_backend.ts";
-import { SYNTHETIC_NAMES } from "../../../src/data/analytic.ts";
 import type { Method } from "../../../src/models/method.ts";
 import { passCost } from "../../../src/models/passes.ts";
 import { getMethod, METHODS } from "../../../src/models/registry.ts";
@@ -24,130 +23,11 @@ import { train } from "../../../src/train/trainer.ts";
 import { drawData } from "../../experiment/draws.ts";
 import { estimatorCrossCheck, testFigures } from "../../experiment/test_figures.ts";
 import { reportBudget } from "./budget_report.ts";
+import { type BudgetParams, budgetParams } from "./budget_params.ts";
+import { BUDGET_PROFILES, type BudgetSettings } from "./budget_settings.ts";
 import { summarizeBudget } from "./budget_summary.ts";
 import { type DrawValue, summarizeDraws } from "../../experiment/draw_stats.ts";
-import type { CaseSpec, JsonValue, Profile, Suite } from "../../harness/suite.ts";
-
-/** A profile's settings; every case records them in its params. */
-export interface BudgetSettings {
-  /** Data sets. */
-  datasets: readonly string[];
-  /** Methods trained (null: every registered method that trains on Gaussian data). */
-  methods: readonly string[] | null;
-  /** How the budgets were chosen, one sentence the report prints. */
-  budgetChoice: string;
-  /** Training points per draw. */
-  n: number;
-  /** Validation points per draw. */
-  nValidation: number;
-  /** Test points per draw. */
-  nTest: number;
-  /** Data draws averaged over. */
-  draws: number;
-  /** Restarts per draw (best by validation bound). */
-  restarts: number;
-  /** Pass budget per restart, under `costModel`. */
-  passes: number;
-  /**
-   * Wall-clock budget per restart, seconds. One run per draw serves both
-   * kinds: it trains until both budgets are spent and is read at each.
-   */
-  seconds: number;
-  /** Adam learning rate, the same for every method: the schedule's base. */
-  learningRate: number;
-  /**
-   * How the step size moves over the pass budget, the same for every method
-   * (a **(choice)**: the papers use a constant one; README, "Learning-rate
-   * schedule").
-   */
-  schedule: "constant" | "cosine";
-  /** The cosine schedule's final step size as a fraction of `learningRate`. */
-  scheduleFloor: number;
-  /** MAPA's top-K. */
-  k: number;
-  /** MAPA's tail draws S; IWAE and MAPA-naive use K + S samples, so all see as many terms. */
-  s: number;
-  /** Budget fractions at which test KL is also measured (the curves). */
-  checkpoints: number[];
-  /**
-   * Test points on which draw 0's model is also scored by the paper's
-   * IWAE-MoG estimator, next to quadrature on the same points (0: none).
-   */
-  crossCheckPoints: number;
-}
-
-/**
- * Settings per profile. The paper's N, restarts, draws and budgets did not
- * survive in the seed text, so these are the project's choices. Standard's
- * pass budget comes from measured pilot curves (README "Budget suite: how the
- * budgets were chosen"); quick is a smoke test and learns little.
- */
-export const BUDGET_PROFILES: Record<Profile, BudgetSettings> = {
-  quick: {
-    datasets: ["absolute_value", "figure8"],
-    methods: null,
-    budgetChoice: "Quick profile: a smoke test sized for CI (N = 300, 2 draws, 2e5 passes); " +
-      "its curves have not converged and it supports no conclusion.",
-    n: 300,
-    nValidation: 200,
-    nTest: 300,
-    draws: 2,
-    restarts: 1,
-    passes: 2e5,
-    seconds: 2,
-    learningRate: 3e-3,
-    schedule: "constant",
-    scheduleFloor: 0.05,
-    k: 10,
-    s: 10,
-    checkpoints: [0.125, 0.25, 0.5],
-    crossCheckPoints: 20,
-  },
-  standard: {
-    datasets: SYNTHETIC_NAMES,
-    // GP-RF and SA-VAE are compared in the amortization suite: at this budget
-    // their steps would double the profile's hour (README, budget suite).
-    methods: ["vae", "iwae", "mapa", "mapa_gt", "mapa_naive"],
-    budgetChoice: "The pass budget, 3e6 (encoder+decoder), is where pilot curves (N = 1000, " +
-      "figure8, one draw) had flattened for the VAE (0.03 nats over the last half) and MAPA " +
-      "(0.01) but not IWAE (0.19): the five methods on five sets and three draws fill the hour " +
-      "on 2 cores at this budget, so IWAE's curves are reported as still improving; " +
-      "20 s is the time budget.",
-    n: 1000,
-    nValidation: 500,
-    nTest: 1000,
-    draws: 3,
-    restarts: 1,
-    passes: 3e6,
-    seconds: 20,
-    learningRate: 3e-3,
-    schedule: "constant",
-    scheduleFloor: 0.05,
-    k: 10,
-    s: 10,
-    checkpoints: [0.0625, 0.125, 0.25, 0.5],
-    crossCheckPoints: 100,
-  },
-  full: {
-    datasets: SYNTHETIC_NAMES,
-    methods: null,
-    budgetChoice: "Full profile: 8e6 passes, every method, 5 draws.",
-    n: 1000,
-    nValidation: 1000,
-    nTest: 2000,
-    draws: 5,
-    restarts: 1,
-    passes: 8e6,
-    seconds: 60,
-    learningRate: 3e-3,
-    schedule: "constant",
-    scheduleFloor: 0.05,
-    k: 10,
-    s: 10,
-    checkpoints: [0.03125, 0.0625, 0.125, 0.25, 0.5],
-    crossCheckPoints: 200,
-  },
-};
+import type { CaseSpec, JsonValue, Suite } from "../../harness/suite.ts";
 
 /** Budget kinds, each its own set of cases (read from the same training runs). */
 export const BUDGET_KINDS = ["passes", "seconds"] as const;
@@ -217,8 +97,8 @@ interface DrawRun {
 const runs = new Map<string, DrawRun>();
 
 /** The fractions every curve has: the checkpoints, then 1. */
-function fractionsOf(p: Record<string, JsonValue>): number[] {
-  return [...(p.checkpoints as number[]), 1];
+function fractionsOf(p: BudgetParams): number[] {
+  return [...p.checkpoints, 1];
 }
 
 /**
@@ -230,7 +110,7 @@ function fractionsOf(p: Record<string, JsonValue>): number[] {
 async function drawRun(
   method: Method,
   d: number,
-  p: Record<string, JsonValue>,
+  p: BudgetParams,
   ctx: Parameters<Suite["run"]>[1],
   onFraction: (f: number) => void,
 ): Promise<DrawRun> {
@@ -253,16 +133,16 @@ async function drawRun(
   ]);
   const hit = runs.get(key);
   if (hit) return hit;
-  const draw = drawData(p.dataset as string, {
-    n: p.n as number,
-    nValidation: p.nValidation as number,
-    nTest: p.nTest as number,
+  const draw = drawData(p.dataset, {
+    n: p.n,
+    nValidation: p.nValidation,
+    nTest: p.nTest,
     runSeed: ctx.seed,
     index: d,
   });
-  const prepared = await method.prepare(draw.data, { k: p.k as number, s: p.s as number });
+  const prepared = await method.prepare(draw.data, { k: p.k, s: p.s });
   const fractions = fractionsOf(p);
-  const passes = p.passes as number, seconds = p.seconds as number;
+  const passes = p.passes, seconds = p.seconds;
   const marks: CheckpointMark[] = fractions.flatMap((f) => [
     { kind: "passes" as const, at: f * passes, diagnostics: f === 1 },
     { kind: "seconds" as const, at: f * seconds, diagnostics: f === 1 },
@@ -270,11 +150,11 @@ async function drawRun(
   const r = await train(method, draw.data, {
     ...prepared.options,
     budget: { kind: "passes_and_seconds", passes, seconds, costModel: COST_MODEL },
-    restarts: p.restarts as number,
-    learningRate: p.learningRate as number,
+    restarts: p.restarts,
+    learningRate: p.learningRate,
     schedule: p.schedule === "cosine"
-      ? { kind: "cosine", floor: p.scheduleFloor as number }
-      : { kind: "constant" },
+      ? { kind: "cosine", floor: p.scheduleFloor }
+      : { kind: p.schedule },
     seed: draw.seed,
     validation: draw.validation,
     marks,
@@ -306,7 +186,7 @@ async function drawRun(
     });
     if (d === 0 && kind === "passes" && f === 1) {
       out.crossCheck = estimatorCrossCheck(cp.model, draw.test.x, {
-        points: p.crossCheckPoints as number,
+        points: p.crossCheckPoints,
         seed: draw.seed,
       });
     }
@@ -323,12 +203,12 @@ async function runBudgetCase(
   ctx: Parameters<Suite["run"]>[1],
 ): Promise<Record<string, JsonValue>> {
   await useBackend(ctx);
-  const p = spec.params;
-  const method = getMethod(p.method as string);
-  const kind = p.budgetKind as "passes" | "seconds";
-  const draws = p.draws as number;
+  const p = budgetParams(spec);
+  const method = getMethod(p.method);
+  const kind = p.budgetKind;
+  const draws = p.draws;
   const fractions = fractionsOf(p);
-  const total = kind === "passes" ? p.passes as number : p.seconds as number;
+  const total = kind === "passes" ? p.passes : p.seconds;
   const perDraw: DrawRun[] = [];
   for (let d = 0; d < draws; d++) {
     if (ctx.signal.aborted) throw new Error("interrupted");

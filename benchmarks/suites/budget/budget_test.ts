@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { fakeContext } from "../../harness/runner_test_util.ts";
 import { groundTruthModel } from "../../../src/eval/held_out_kl.ts";
 import { getSyntheticDataset } from "../../../src/data/registry.ts";
-import { BUDGET_PROFILES, budgetCases, budgetSuite } from "./budget.ts";
+import { budgetCases, budgetSuite } from "./budget.ts";
+import { BUDGET_PROFILES } from "./budget_settings.ts";
 import { estimatorCrossCheck, testFigures } from "../../experiment/test_figures.ts";
 import type { CaseResult, JsonValue } from "../../harness/suite.ts";
 

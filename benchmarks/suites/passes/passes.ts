@@ -18,7 +18,7 @@
 
 import { useBackend } from "../../harness/tfjs_backend.ts";
 import type { CaseSpec, Suite } from "../../harness/suite.ts";
-import { BUDGET_PROFILES } from "../budget/budget.ts";
+import { BUDGET_PROFILES } from "../budget/budget_settings.ts";
 import { cachedRows, countMethodPasses } from "./batch_rows.ts";
 import { isStep, passesParams } from "./passes_params.ts";
 import { reportPasses } from "./passes_report.ts";

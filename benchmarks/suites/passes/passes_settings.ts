@@ -8,7 +8,7 @@
 
 import { SYNTHETIC_NAMES } from "../../../src/data/analytic.ts";
 import type { Profile } from "../../harness/suite.ts";
-import { BUDGET_PROFILES } from "../budget/budget.ts";
+import { BUDGET_PROFILES } from "../budget/budget_settings.ts";
 
 /** Sample counts S measured at every N. */
 export const S_VALUES = [1, 2, 5, 10, 20, 50, 100];

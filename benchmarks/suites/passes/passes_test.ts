@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BUDGET_PROFILES } from "../budget/budget.ts";
+import { BUDGET_PROFILES } from "../budget/budget_settings.ts";
 import { passesSuite } from "./passes.ts";
 import { passesParams } from "./passes_params.ts";
 import { nGrid } from "./passes_settings.ts";

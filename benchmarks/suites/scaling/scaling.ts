@@ -118,7 +118,16 @@ function cases(profile: Profile): CaseSpec[] {
     out.push({
       suite: "scaling",
       name: `figure8_bound_n${n}`,
-      params: { study: "bound", dataset: "figure8", method: "hnsw", n, d: 2, k: K, s: BOUND_S },
+      params: {
+        study: "bound",
+        dataset: "figure8",
+        method: "hnsw",
+        n,
+        d: 2,
+        k: K,
+        s: BOUND_S,
+        restProposal: "cells",
+      },
     });
   }
   out.push(...densityCases(profile), ...sweepCases(profile));

@@ -60,7 +60,7 @@ export async function runBound(
   const g = boundGap(x, fx, {
     queries,
     topA: (m) => h.rows.neighbors.subarray(m * k, (m + 1) * k),
-    samplerA: rowsTailSampler(x, h.rows, { s: p.s }),
+    samplerA: rowsTailSampler(x, h.rows, { s: p.s, restProposal: p.restProposal }),
     topB: (m) => topExact.subarray(m * k, (m + 1) * k),
     samplerB: exactSampler,
     sigma2: ds.sigma2,

@@ -31,6 +31,8 @@ export interface BoundParams extends Omit<RowsParams, "study"> {
   study: "bound";
   /** Tail draws S per row. */
   s: number;
+  /** The HNSW rows' proposal for tail draws outside the k' found. */
+  restProposal: "cells" | "uniform";
 }
 
 /** The density study: MAPA trained on one kind of rows (scaling_density.ts). */
@@ -57,6 +59,8 @@ export interface DensityParams {
   s: number;
   /** Neighbours k' an index keeps per row. */
   kPrime: number;
+  /** MAPA's proposal for tail draws outside the k' found. */
+  restProposal: "cells" | "uniform";
   /** Adam learning rate. */
   learningRate: number;
 }
@@ -109,6 +113,9 @@ export function scalingParams(p: Params): ScalingParams {
         d: num(p, "d"),
         k,
         s: num(p, "s"),
+        restProposal: p.restProposal === undefined
+          ? "uniform"
+          : paramReader(p, "scaling case").oneOf("restProposal", ["cells", "uniform"] as const),
       };
     case "density":
       return {
@@ -123,6 +130,10 @@ export function scalingParams(p: Params): ScalingParams {
         k,
         s: num(p, "s"),
         kPrime: num(p, "kPrime"),
+        // Runs recorded before the cell proposal used uniform draws on the rest.
+        restProposal: p.restProposal === undefined
+          ? "uniform"
+          : paramReader(p, "scaling case").oneOf("restProposal", ["cells", "uniform"] as const),
         learningRate: num(p, "learningRate"),
       };
     case "sweep":
