@@ -25,7 +25,7 @@ export type { KernelName, MapaRows, RowMethod, TailPool } from "./src/mapa/types
 export { exactRows, exactRowsFor, exactRowsWithStats } from "./src/mapa/exact/mod.ts";
 export type { ExactOptions, ExactResult, ExactStats, RowBlock } from "./src/mapa/exact/mod.ts";
 export { hnswRows, hnswRowsWithStats } from "./src/mapa/hnsw.ts";
-export type { HnswOptions, HnswResult, LeftOutMass } from "./src/mapa/hnsw.ts";
+export type { HnswOptions, HnswResult, LeftOutMass, NormalizerError } from "./src/mapa/hnsw.ts";
 export { findBuilder } from "./src/mapa/row_builder.ts";
 export type {
   BuilderInfo,
@@ -87,7 +87,7 @@ export { type NetworkSpec, specFromWeights } from "./src/models/mlp.ts";
 export { type CostModel, passCost, PassCounter, type Passes } from "./src/models/passes.ts";
 export { fitCopula, fitGmm, recoverPrior } from "./src/models/prior_recovery.ts";
 export { groundTruthRows } from "./src/models/mapa_gt.ts";
-export { type Budget, checkBudget } from "./src/train/budget.ts";
+export { type Budget, checkBudget, type CheckpointMark } from "./src/train/budget.ts";
 export {
   type RestartResult,
   train,
@@ -103,8 +103,8 @@ export type {
   SharedLogLikelihoodOptions,
   SharedLogLikelihoodResult,
 } from "./src/eval/shared_log_likelihood.ts";
-export { DEFAULT_INDUCING, gpRf } from "./src/models/gp_rf.ts";
-export { DEFAULT_SVI, saVae, type SviSettings } from "./src/models/sa_vae.ts";
+export { DEFAULT_INDUCING, gpRf, type GpRfOptions } from "./src/models/gp_rf.ts";
+export { DEFAULT_SVI, saVae, type SaVaeOptions, type SviSettings } from "./src/models/sa_vae.ts";
 export type { GaussianPosterior } from "./src/models/method.ts";
 export {
   compareResults,
@@ -112,12 +112,19 @@ export {
   formatComparisonText,
 } from "./src/report/compare.ts";
 export type { CompareOptions, Comparison } from "./src/report/compare.ts";
+export type { CaseCoverage } from "./src/report/compare_types.ts";
 export { mergeResults } from "./src/report/merge.ts";
 export type { LikelihoodKind } from "./src/models/likelihood.ts";
 export type { NetworkRole } from "./src/models/passes.ts";
 export type { Checkpoint } from "./src/train/trainer.ts";
+export type { LearningRateSchedule } from "./src/train/lr_schedule.ts";
 export type { GmmOptions } from "./src/models/prior_recovery.ts";
-export type { GroundTruthRowsOptions } from "./src/models/mapa_gt.ts";
+export type { GroundTruthRowsOptions, MapaGtOptions } from "./src/models/mapa_gt.ts";
+export type { VaeOptions } from "./src/models/vae.ts";
+export type { IwaeOptions } from "./src/models/iwae.ts";
+export type { MapaOptions, MapaTailChoices } from "./src/models/mapa.ts";
+export type { MapaNaiveOptions } from "./src/models/mapa_naive.ts";
+export type { IndexModelOptions } from "./src/models/index_model.ts";
 export type { LoadSurrogateOptions, SurrogateFile, SurrogateFit } from "./src/data/surrogate.ts";
 export type { MergeOptions, MergeOutcome } from "./src/report/merge.ts";
 export type { RenderOptions, SuiteSection } from "./src/report/html.ts";

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { InputError } from "../errors.ts";
 import type { Matrix } from "../types.ts";
 import type { KernelOptions } from "./kernel.ts";
 import type { MapaRows } from "./types.ts";
@@ -107,7 +108,7 @@ export interface KnnBuilder extends BuilderInfo {
 export function findBuilder<B extends BuilderInfo>(builders: readonly B[], name: string): B {
   const b = builders.find((b) => b.name === name);
   if (!b) {
-    throw new Error(
+    throw new InputError(
       `unknown builder "${name}" (known: ${builders.map((b) => b.name).join(", ")})`,
     );
   }

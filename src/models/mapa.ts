@@ -43,9 +43,10 @@ export interface MapaTailChoices extends IndexModelOptions {
   /** Tail draws without replacement (default, methods.md 5) or i.i.d. */
   tailScheme?: "iid" | "without_replacement";
   /**
-   * HNSW rows: how the points outside the k' found are proposed, `"cells"`
-   * (**choice**, default; src/mapa/rest_cells.ts) or `"uniform"` (methods.md
-   * section 11 as written). Exact rows ignore it.
+   * MAPA on HNSW rows: how the points outside the k' found are proposed,
+   * `"cells"` (**choice**, default; src/mapa/rest_cells.ts) or `"uniform"`
+   * (methods.md section 11 as written). Exact rows and MAPA-GT (which scans
+   * every point) ignore it.
    */
   restProposal?: "uniform" | "cells";
 }
@@ -249,8 +250,8 @@ export function mapaTerms(rows: MapaRows, options: MapaTailOptions): TermSource 
  * MAPA with precomputed rows (`options.rows`). With s > 0 the tail is drawn
  * fresh per step from `data.x` (or, when `options.pool` is given, from that
  * fixed pool), by the scheme of `options.tailScheme`. `prepare` computes
- * exact rows (top K, bandwidth 2 sigma2) and reports their time as
- * `rowsSeconds`.
+ * exact rows (top K; Gaussian kernel of bandwidth 2 sigma2, or the Bernoulli
+ * kernel for binary data) and reports their time as `rowsSeconds`.
  */
 export const mapa: Method<MapaOptions> = {
   name: "mapa",
@@ -259,7 +260,11 @@ export const mapa: Method<MapaOptions> = {
   gaussianPosterior: false,
   async prepare(data, { k, s }) {
     const t0 = performance.now();
-    const rows = await exactRows(data.x, { k, sigma2: data.sigma2 });
+    // Binary data get the Bernoulli kernel, as the scaling suite gives MNIST.
+    const rows = await exactRows(
+      data.x,
+      data.likelihood === "bernoulli" ? { k, kernel: "bernoulli" } : { k, sigma2: data.sigma2 },
+    );
     return { options: { rows, k, s }, metrics: { rowsSeconds: (performance.now() - t0) / 1000 } };
   },
   build(data, options) {

@@ -183,7 +183,16 @@ export const mapaGt: Method<MapaGtOptions> = {
   description: "MAPA-GT: MAPA with q from the ground truth's empiricalized posterior",
   likelihoods: ["gaussian", "bernoulli"],
   gaussianPosterior: false,
-  prepare: (_data, { k, s }) => fixedInputs({ k, s }),
+  prepare(data, { k, s }) {
+    if (!data.groundTruth) {
+      return Promise.reject(
+        new InputError(
+          "MAPA-GT needs the data's ground truth (a synthetic data set); this one has none",
+        ),
+      );
+    }
+    return fixedInputs({ k, s });
+  },
   build(data, options) {
     const truth = data.groundTruth;
     if (!truth) {

@@ -236,3 +236,18 @@ Deno.test("MAPA on HNSW rows passes restProposal to its tail draws", async () =>
     /unknown rest proposal "grid"; use cells or uniform/,
   );
 });
+
+Deno.test("MAPA's prepare gives binary data Bernoulli-kernel rows", async () => {
+  const bits = {
+    rows: 12,
+    cols: 8,
+    data: new Float64Array(96).map((_, i) => (i * 7) % 3 === 0 ? 1 : 0),
+  };
+  const prepared = await mapa.prepare(
+    { x: bits, l: 1, likelihood: "bernoulli", sigma2: 1 },
+    { k: 3, s: 2 },
+  );
+  assert.equal(prepared.options.rows!.kernel, "bernoulli");
+  const gauss = await mapa.prepare(data, { k: 3, s: 2 });
+  assert.equal(gauss.options.rows!.kernel, "gaussian");
+});

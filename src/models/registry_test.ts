@@ -31,7 +31,13 @@ Deno.test("prepare: each method makes its options from the shared K and S", asyn
   assert.deepEqual(await options("vae"), {});
   assert.deepEqual(await options("iwae"), { s: 7 });
   assert.deepEqual(await options("mapa_naive"), { s: 7 });
-  assert.deepEqual(await options("mapa_gt"), { k: 4, s: 3 });
+  // MAPA-GT only passes K and S on, and refuses data without a ground truth at once.
+  await assert.rejects(
+    () => getMethod("mapa_gt").prepare(data, shared),
+    /needs the data's ground truth/,
+  );
+  const withTruth = { ...data, groundTruth: {} as NonNullable<TrainingData["groundTruth"]> };
+  assert.deepEqual((await getMethod("mapa_gt").prepare(withTruth, shared)).options, { k: 4, s: 3 });
   assert.deepEqual(await options("sa_vae"), {});
   assert.deepEqual(await options("gp_rf"), {});
   const mapa = await getMethod("mapa").prepare(data, shared);
