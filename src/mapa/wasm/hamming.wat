@@ -1,5 +1,5 @@
 ;; Hamming distances between bit-packed binary rows (exact MAPA rows on 0/1
-;; data, src/mapa/hamming.ts). Rows of w 64-bit words start at byte 0 of the
+;; data, src/mapa/exact/_hamming.ts). Rows of w 64-bit words start at byte 0 of the
 ;; memory, one after another; `row` writes the distance from row i to each
 ;; row j in [j0, j1) as an i32 at out, out + 4, ...
 ;;

@@ -2,7 +2,7 @@
 
 /** SHA-256 of the hamming.wat these bytes were assembled from. */
 export const HAMMING_WAT_SHA256 =
-  "ca9564d711c1de9311c6f3fae5bca61247d79d072e1da01537a5c589c33578b6";
+  "6daba583137983a51a4ab644a0163397a06ac5db5ee850ab73d5f2803ca59026";
 
 /** The assembled module, base64. */
 export const HAMMING_WASM_BASE64 =
