@@ -114,8 +114,8 @@ export function reportAmortization(
     "are a second training run with other random streams: compare them to see the training " +
     "noise), IWAE (S = 5) about T / 5 and SA-VAE (21 passes per row per step) about T / 21. " +
     [budgetText(mn, "MNIST"), budgetText(syn, "synthetic")].filter((s) => s).join("; ") +
-    ". T was set per profile from training curves measured beforehand with this code (module " +
-    "doc of benchmarks/suites/amortization/amortization_settings.ts); this run's curves are below. Largest training-loss " +
+    ". T was set per profile from training curves measured beforehand with this code (the " +
+    "AMORTIZATION_PROFILES doc in benchmarks/suites/amortization/amortization_settings.ts); this run's curves are below. Largest training-loss " +
     "drop over the last half of the steps (nats per point; > 0 means still improving): " +
     Object.entries(per).map(([key, r]) =>
       `${key}: ${fmt(r.largestLossChangeLastHalf)} (${r.largestLossChangeMethod})`
