@@ -18,6 +18,7 @@
  * @module
  */
 
+import { offerTopKey } from "./top_keys.ts";
 import { InputError } from "../errors.ts";
 import { matrixChecksum } from "../io/checksum.ts";
 import { logSumExp } from "../eval/stats.ts";
@@ -90,37 +91,12 @@ export function sampleTail(
   const cap = s + 1;
   const keys = new Float64Array(cap);
   const who = new Int32Array(cap);
+  const heap = { keys, who };
   for (let r = 0; r < rounds; r++) {
     let size = 0;
     for (let i = 0; i < len; i++) {
       if (logw[i] === -Infinity) continue;
-      const key = logw[i] + rng.gumbel();
-      if (size < cap) {
-        let c = size++;
-        while (c > 0) {
-          const p = (c - 1) >> 1;
-          if (keys[p] <= key) break;
-          keys[c] = keys[p];
-          who[c] = who[p];
-          c = p;
-        }
-        keys[c] = key;
-        who[c] = i;
-      } else if (key > keys[0]) {
-        let c = 0;
-        for (;;) {
-          const l = 2 * c + 1;
-          if (l >= cap) break;
-          const rr = l + 1;
-          const m = rr < cap && keys[rr] < keys[l] ? rr : l;
-          if (keys[m] >= key) break;
-          keys[c] = keys[m];
-          who[c] = who[m];
-          c = m;
-        }
-        keys[c] = key;
-        who[c] = i;
-      }
+      size = offerTopKey(heap, size, { key: logw[i] + rng.gumbel(), index: i });
     }
     const base = out.base + r * s;
     if (size <= s) {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { offerTopKey } from "../../../src/mapa/top_keys.ts";
 import type { Rng } from "../../../src/rng.ts";
 import type { Matrix } from "../../../src/types.ts";
 
@@ -68,39 +69,13 @@ export function tailOrder(
   for (let j = 0; j < n; j++) if (lw[j] > max) max = lw[j];
   const floor = max - TAIL_CUTOFF - Math.log(n);
   const cap = options.sMax + 1;
-  // A min-heap of the cap largest keys.
+  // A min-heap of the cap largest keys (src/mapa/top_keys.ts).
   const keys = new Float64Array(cap);
   const who = new Int32Array(cap);
   let size = 0;
   for (let j = 0; j < n; j++) {
     if (!(lw[j] > floor)) continue;
-    const key = lw[j] + options.rng.gumbel();
-    if (size < cap) {
-      let c = size++;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (keys[p] <= key) break;
-        keys[c] = keys[p];
-        who[c] = who[p];
-        c = p;
-      }
-      keys[c] = key;
-      who[c] = j;
-    } else if (key > keys[0]) {
-      let c = 0;
-      for (;;) {
-        const l = 2 * c + 1;
-        if (l >= cap) break;
-        const r = l + 1;
-        const s = r < cap && keys[r] < keys[l] ? r : l;
-        if (keys[s] >= key) break;
-        keys[c] = keys[s];
-        who[c] = who[s];
-        c = s;
-      }
-      keys[c] = key;
-      who[c] = j;
-    }
+    size = offerTopKey({ keys, who }, size, { key: lw[j] + options.rng.gumbel(), index: j });
   }
   const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => keys[b] - keys[a]);
   return {
