@@ -17,6 +17,7 @@
  * @module
  */
 
+import { CHART_JS_PALETTE } from "../../../src/report/charts.ts";
 import { getSyntheticDataset } from "../../../src/data/registry.ts";
 import { exactRowsFor, type RowBlock } from "../../../src/mapa/exact/mod.ts";
 import { findBuilder } from "../../../src/mapa/row_builder.ts";
@@ -231,14 +232,6 @@ export function summarizeSweep(results: CaseResult[]): Record<string, JsonValue>
   return out;
 }
 
-const PALETTE: [number, number, number][] = [
-  [54, 162, 235],
-  [255, 99, 132],
-  [75, 192, 192],
-  [255, 159, 64],
-  [153, 102, 255],
-];
-
 /**
  * Per data set two charts: rows per second against recall and against the
  * mean log-normaliser error, one line per M through its ef values.
@@ -258,7 +251,7 @@ export function sweepCharts(results: CaseResult[]): ChartSpec[] {
         type: "scatter",
         data: {
           datasets: ms.map((m, i) => {
-            const [r, g, b] = PALETTE[i % PALETTE.length];
+            const [r, g, b] = CHART_JS_PALETTE[i % CHART_JS_PALETTE.length];
             return {
               label: `M = ${m}`,
               data: pts.filter((q) => q.m === m).sort((a, b) => a.ef - b.ef).map((q) => ({
