@@ -4,7 +4,8 @@
  * the row and the k' - K extra neighbours E feed the tail sampler's mixture
  * proposal. The normaliser is the full one (methods.md section 11):
  * Z_m = sum_F k + an unbiased estimate of sum_R k over the other N - k'
- * points R from U uniform draws on R, with its standard error per row.
+ * points R from U importance-sampled draws on R (the cell proposal of
+ * rest_cells.ts by default, or uniform), with its standard error per row.
  *
  * hnswlib-node has no threads and its index is built single-threaded; from
  * N = 10,000 the queries (and the normaliser's rest draws, most of their
@@ -29,6 +30,7 @@ import {
   type RowParams,
 } from "./hnsw_query.ts";
 import { runWorkers } from "./worker_pool.ts";
+import { buildRestCells, type RestCells } from "./rest_cells.ts";
 
 /** Rows below which the queries run inline: a Worker's start and index load cost more. */
 const INLINE_ROWS = 10_000;
@@ -47,6 +49,7 @@ async function queryInWorkers(
     out: RowArrays;
     progress: (fraction: number, label: string) => void;
     knnOnly?: boolean;
+    cells?: RestCells;
   },
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "mapa-hnsw-" });
@@ -68,6 +71,7 @@ async function queryInWorkers(
       buffers,
       counter: new SharedArrayBuffer(4),
       knnOnly: opts.knnOnly,
+      cells: opts.cells,
     };
     let done = 0;
     await runWorkers<HnswJob, HnswReply>(
@@ -100,22 +104,36 @@ export interface HnswOptions extends KernelOptions {
   /** Query-time beam width (>= k'); default max(2k', 64). */
   ef?: number;
   /**
-   * Most uniform draws U per row on the points R outside the k' found, for
-   * the estimate of their kernel sum (the rest of the normaliser); default
-   * 4096 (figure8, N = 20,000, sigma2 = 0.01, K = 16: mean abs log-Z error
-   * 0.07 nats at U = 1024, 0.035 at 4096). A pilot of `restDrawsMin` draws
+   * Most draws U per row on the points R outside the k' found, for the
+   * estimate of their kernel sum (the rest of the normaliser); default 4096
+   * (figure8, N = 20,000, sigma2 = 0.01, K = 16, uniform draws: mean abs
+   * log-Z error 0.07 nats at U = 1024, 0.035 at 4096; the cell proposal
+   * reaches 0.025 with about 630 draws). A pilot of `restDrawsMin` draws
    * sizes each row's U to reach `restTolerance`; the estimate then uses U
    * fresh draws, independent of the pilot, so it stays unbiased. Rows with
    * at most U points in R sum them exactly. Cost O(U D) per row.
    */
   restDraws?: number;
-  /** Pilot draws per row, also the least U; default 512 (a smaller pilot more often misses the few near points of R, and then asks for too few draws). */
+  /**
+   * Pilot draws per row, also the least U; default 128 with the cell
+   * proposal, 512 with uniform draws (a smaller uniform pilot more often
+   * misses the few near points of R, and then asks for too few draws).
+   */
   restDrawsMin?: number;
   /**
    * Target standard error of each row's log normaliser (nats) that the
    * pilot sizes U for, within [restDrawsMin, restDraws]; default 0.03.
    */
   restTolerance?: number;
+  /**
+   * How the draws on R are proposed (**choice**): `"cells"` (default;
+   * src/mapa/rest_cells.ts, importance sampling near x_m, where the kernel
+   * mass of R is) or `"uniform"` (methods.md section 11 as written). Both
+   * are unbiased; the cells need far fewer draws for the same error.
+   */
+  restProposal?: "cells" | "uniform";
+  /** Prebuilt cells of `x` for `"cells"` (default: built here, seed 0, O(N C D)). */
+  cells?: RestCells;
   /** Seed of the index's level generator and of the rest-of-normaliser draws; default 0. */
   seed?: number;
   /**
@@ -179,6 +197,8 @@ export interface HnswResult {
     restDraws: number;
     restDrawsMin: number;
     restTolerance: number;
+    /** How the rest's draws were proposed. */
+    restProposal: "cells" | "uniform";
     seed: number;
   };
   /** Estimated posterior mass left out of the sparse rows. */
@@ -212,8 +232,13 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
   const seed = options.seed ?? 0;
   const restDraws = options.restDraws ?? 4096;
   positiveInt("M", m);
-  const restDrawsMin = options.restDrawsMin ?? Math.min(512, restDraws);
   const restTolerance = options.restTolerance ?? 0.03;
+  const restProposal = options.restProposal ?? "cells";
+  if (restProposal !== "cells" && restProposal !== "uniform") {
+    throw new InputError(`unknown rest proposal "${restProposal}"; use cells or uniform`);
+  }
+  const restDrawsMin = options.restDrawsMin ??
+    Math.min(restProposal === "cells" ? 128 : 512, restDraws);
   positiveInt("restDraws (U)", restDraws);
   positiveInt("restDrawsMin", restDrawsMin);
   if (restDrawsMin > restDraws) {
@@ -250,7 +275,10 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     restDraws,
     restDrawsMin,
     restTolerance,
+    restProposal,
   };
+  // The cells are part of the rows' cost, so they are timed with the queries.
+  const cells = restProposal === "cells" ? options.cells ?? buildRestCells(x) : undefined;
   const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
   const workers = Math.min(
     options.workers ?? (n >= INLINE_ROWS ? hw : 0),
@@ -262,14 +290,14 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
   const out = makeRowArrays(n, params, workers > 0);
   if (workers === 0) {
     index.setEf(Math.max(ef, kPrime));
-    const former = new RowFormer(x, (p, kk) => index.searchKnn(p, kk), { params, out });
+    const former = new RowFormer(x, (p, kk) => index.searchKnn(p, kk), { params, out, cells });
     let done = 0;
     for (let b = 0; b < RowFormer.blocks(n); b++) {
       done += former.block(b);
       if ((b & 3) === 3) progress(done / n, "query");
     }
   } else {
-    await queryInWorkers(index, x, { params, ef, workers, out, progress });
+    await queryInWorkers(index, x, { params, ef, workers, out, progress, cells });
   }
   const extraK = kPrime - k;
   let boundSum = 0, boundMax = 0, fracSum = 0, seSum = 0, seMax = 0, drawSum = 0;
@@ -312,7 +340,18 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     rows,
     buildSeconds,
     querySeconds,
-    params: { k, kPrime, m, efConstruction, ef, restDraws, restDrawsMin, restTolerance, seed },
+    params: {
+      k,
+      kPrime,
+      m,
+      efConstruction,
+      ef,
+      restDraws,
+      restDrawsMin,
+      restTolerance,
+      restProposal,
+      seed,
+    },
     leftOut: {
       boundMean: boundSum / n,
       boundMax,
@@ -376,6 +415,7 @@ export async function hnswKnnSeconds(
     restDraws: 1,
     restDrawsMin: 1,
     restTolerance: 1,
+    restProposal: "uniform",
   };
   const t1 = performance.now();
   await queryInWorkers(index, x, {

@@ -12,6 +12,8 @@
 import { InputError } from "../errors.ts";
 import { Rng } from "../rng.ts";
 import type { Matrix } from "../types.ts";
+import { RestProposal } from "./rest_cells.ts";
+import type { RestCells } from "./rest_cells.ts";
 
 /** Rows per block; a block's rest draws come from one stream keyed by its number. */
 export const REST_BLOCK = 1024;
@@ -60,10 +62,12 @@ export interface RowParams {
   scale: number;
   /** Seed of the rest draws. */
   seed: number;
-  /** Most, least uniform draws per row and the target se of log Z. */
+  /** Most, least draws per row and the target se of log Z. */
   restDraws: number;
   restDrawsMin: number;
   restTolerance: number;
+  /** How the rest's draws are proposed: the cell proposal, or uniform on R. */
+  restProposal: "cells" | "uniform";
 }
 
 /** The rows' arrays (N rows; shared between threads when Workers form them). */
@@ -132,21 +136,30 @@ export class RowFormer {
   readonly #perm: number[];
   readonly #point: number[];
 
-  /** A former writing into `out`, querying through `search`. */
+  /**
+   * A former writing into `out`, querying through `search`; `cells` are
+   * required when `params.restProposal` is `"cells"`.
+   */
   constructor(
     x: Matrix,
     search: (point: number[], k: number) => { neighbors: number[] },
-    opts: { params: RowParams; out: RowArrays },
+    opts: { params: RowParams; out: RowArrays; cells?: RestCells },
   ) {
     this.#x = x;
     this.#p = opts.params;
     this.#out = opts.out;
     this.#search = search;
+    if (opts.params.restProposal === "cells" && !opts.cells) {
+      throw new InputError("the cell proposal needs the data's cells (buildRestCells)");
+    }
+    const proposal = opts.params.restProposal === "cells"
+      ? new RestProposal(x, opts.cells!, { scale: opts.params.scale })
+      : undefined;
     this.#rest = new RestEstimator(x, opts.params.scale, {
       max: opts.params.restDraws,
       min: opts.params.restDrawsMin,
       tolerance: opts.params.restTolerance,
-    });
+    }, proposal);
     this.#candI = new Int32Array(opts.params.kPrime);
     this.#candD = new Float64Array(opts.params.kPrime);
     this.#perm = new Array<number>(opts.params.kPrime);
@@ -230,19 +243,23 @@ export class RowFormer {
 
 /**
  * The kernel sum over the points R outside a row's found set F: a pilot of
- * `min` uniform draws on R sizes U so that se(log Z) ~ tolerance (within
- * [min, max]); then exact when |R| <= U, else (|R| / U) sum_u k(x_m, x_{j_u})
- * over U fresh i.i.d. uniform draws on R (rejection from 1..N, O(1)
- * expected per draw while k' << N), with standard error |R| s / sqrt(U),
- * s the sample standard deviation. The pilot is not reused, so the estimate
- * is unbiased given U.
+ * `min` draws on R sizes U so that se(log Z) ~ tolerance (within
+ * [min, max]); then exact when |R| <= U, else the importance-sampling
+ * estimate mean_u k(x_m, x_{j_u}) / r(j_u) over U fresh i.i.d. draws from
+ * the proposal r on R, with standard error s / sqrt(U), s the sample
+ * standard deviation of the weighted terms. r is the cell proposal of
+ * rest_cells.ts (draws near x_m, where the kernel mass is; exact r in
+ * O(C D + k') per row) or uniform on R (r = 1 / |R|, rejection from 1..N).
+ * The pilot is not reused, so the estimate is unbiased given U.
  */
 class RestEstimator {
   readonly #mark: Uint8Array;
+  readonly #inv = new Float64Array(1);
   constructor(
     readonly x: Matrix,
     readonly scale: number,
     readonly draws: { max: number; min: number; tolerance: number },
+    readonly proposal?: RestProposal,
   ) {
     this.#mark = new Uint8Array(x.rows);
   }
@@ -257,20 +274,26 @@ class RestEstimator {
     return Math.exp(-this.scale * d2);
   }
 
-  #uniform(m: number, size: number, u: number, rng: Rng): { sum: number; se: number } {
-    const n = this.x.rows, mark = this.#mark;
+  #sample(m: number, size: number, u: number, rng: Rng): { sum: number; se: number } {
+    const n = this.x.rows, mark = this.#mark, proposal = this.proposal, inv = this.#inv;
     let s1 = 0, s2 = 0;
     for (let got = 0; got < u;) {
-      const j = rng.int(n);
-      if (mark[j]) continue;
+      let v: number;
+      if (proposal) {
+        const j = proposal.drawInverse(rng, mark, inv);
+        v = this.#kernel(m, j) * inv[0];
+      } else {
+        const j = rng.int(n);
+        if (mark[j]) continue;
+        v = size * this.#kernel(m, j);
+      }
       got++;
-      const v = this.#kernel(m, j);
       s1 += v;
       s2 += v * v;
     }
     const mean = s1 / u;
     const variance = u > 1 ? Math.max(0, (s2 - u * mean * mean) / (u - 1)) : 0;
-    return { sum: size * mean, se: size * Math.sqrt(variance / u) };
+    return { sum: mean, se: Math.sqrt(variance / u) };
   }
 
   estimate(
@@ -287,7 +310,8 @@ class RestEstimator {
       for (let j = 0; j < n; j++) if (!mark[j]) sum += this.#kernel(m, j);
       out = { sum, se: 0, draws: 0 };
     } else if (size > 0) {
-      const pilot = this.#uniform(m, size, min, rng);
+      this.proposal?.setRow(m, found.subarray(0, len));
+      const pilot = this.#sample(m, size, min, rng);
       // se(log Z) ~ se(rest) / Z and se(rest) scales as 1 / sqrt(U).
       const ratio = (pilot.se * Math.sqrt(min)) / (tolerance * (foundSum + pilot.sum));
       const u = Math.min(max, Math.max(min, Math.ceil(ratio * ratio)));
@@ -296,7 +320,7 @@ class RestEstimator {
         for (let j = 0; j < n; j++) if (!mark[j]) sum += this.#kernel(m, j);
         out = { sum, se: 0, draws: min };
       } else {
-        out = { ...this.#uniform(m, size, u, rng), draws: min + u };
+        out = { ...this.#sample(m, size, u, rng), draws: min + u };
       }
     }
     for (let r = 0; r < len; r++) mark[found[r]] = 0;

@@ -60,6 +60,35 @@ Deno.test("hnsw rows", async (t) => {
     assert.ok(outside / x.rows < 0.05, `rows outside 3 se: ${outside}`);
     assert.ok(Math.abs(r.normalizerError.seMean - mean(rows.logNormalizerSe!)) < 1e-12);
   });
+  await t.step(
+    "uniform draws on the rest: also within the standard error, with more error",
+    async () => {
+      const u = await hnswRowsWithStats(x, {
+        k,
+        sigma2,
+        seed: 1,
+        restDraws: 1024,
+        restDrawsMin: 1024,
+        restProposal: "uniform",
+      });
+      let outside = 0, errU = 0, errC = 0;
+      for (let m = 0; m < x.rows; m++) {
+        const err = u.rows.logNormalizer[m] - exact.logNormalizer[m];
+        errU += Math.abs(err);
+        errC += Math.abs(rows.logNormalizer[m] - exact.logNormalizer[m]);
+        if (Math.abs(err) > 3 * u.rows.logNormalizerSe![m] + 1e-9) outside++;
+      }
+      assert.equal(u.params.restProposal, "uniform");
+      assert.equal(r.params.restProposal, "cells");
+      assert.ok(outside / x.rows < 0.05, `rows outside 3 se: ${outside}`);
+      // The cells propose where the kernel mass of R is: less error for the same draws.
+      assert.ok(errC < errU, `cells ${errC / x.rows} vs uniform ${errU / x.rows}`);
+      await assert.rejects(
+        () => hnswRowsWithStats(x, { k, sigma2, restProposal: "gaussian" as "cells" }),
+        /unknown rest proposal "gaussian"; use cells or uniform/,
+      );
+    },
+  );
   await t.step("with U >= N - k' the rest is summed exactly", async () => {
     const full =
       (await hnswRowsWithStats(x, { k, sigma2, seed: 1, restDraws: x.rows, restDrawsMin: x.rows }))

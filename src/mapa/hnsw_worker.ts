@@ -14,6 +14,7 @@ import {
   RowFormer,
   type RowParams,
 } from "./hnsw_query.ts";
+import type { RestCells } from "./rest_cells.ts";
 
 /** The one message an HNSW query worker receives. */
 export interface HnswJob {
@@ -32,6 +33,8 @@ export interface HnswJob {
   counter: SharedArrayBuffer;
   /** Only the k'-NN searches, no rows formed (the like-for-like timing against other bindings). */
   knnOnly?: boolean;
+  /** The data's cells when the rest is proposed by cells (copied to each Worker). */
+  cells?: RestCells;
 }
 
 /** What a query worker posts: rows done per block, then `done`. */
@@ -71,6 +74,7 @@ scope.onmessage = async (e: MessageEvent<HnswJob>) => {
     const former = new RowFormer(x, (p, k) => index.searchKnn(p, k), {
       params: job.params,
       out,
+      cells: job.cells,
     });
     const counter = new Int32Array(job.counter);
     const blocks = RowFormer.blocks(job.n);

@@ -9,9 +9,14 @@
  * paper, option `restProposal: "cells"`.
  *
  * Cells: C pivots drawn from the data, each point in the cell of its nearest
- * pivot (O(N C D) once per data set). A row's proposal on R picks cell c with
- * probability w_c = (1 - eps) * |c| k(x_m, pivot_c) / sum + eps * |c| / N,
- * then a uniform member, rejecting members of F. So r(n) = w_c(n) / |c(n)|
+ * pivot (O(N C D) once per data set), and each cell's radius rho_c (its
+ * farthest member). A row's proposal on R picks cell c with probability
+ * w_c = (1 - eps) * |c| kmax_c / sum + eps * |c| / N, then a uniform member,
+ * rejecting members of F. kmax_c = k at distance max(0, |x_m - pivot_c| -
+ * rho_c), the largest kernel value any member can have, so a member's
+ * importance weight k(x_m, x_n) / r(n) is bounded: no cell whose pivot is
+ * far but whose members reach x_m is under-proposed, and the weights have
+ * no heavy tail for the sample standard error to miss. So r(n) = w_c(n) / |c(n)|
  * / Z_R with Z_R = sum_c w_c - sum_{n in F} w_c(n) / |c(n)|, exactly, in
  * O(C D + k') per row; eps keeps every point of R reachable (and bounds the
  * rejections), so the importance-weighted tail sum stays unbiased.
@@ -39,6 +44,8 @@ export interface RestCells {
   start: Int32Array;
   /** Point indices grouped by cell. */
   members: Int32Array;
+  /** Each cell's radius: the largest distance of a member to its pivot. */
+  radius: Float64Array;
 }
 
 /** Options of {@linkcode buildRestCells}. */
@@ -69,6 +76,7 @@ export function buildRestCells(x: Matrix, options: RestCellsOptions = {}): RestC
   for (let i = 0; i < c; i++) pivots.set(data.subarray(order[i] * d, order[i] * d + d), i * d);
   const cellOf = new Int32Array(n);
   const count = new Int32Array(c + 1);
+  const radius = new Float64Array(c);
   for (let j = 0; j < n; j++) {
     let best = 0, bestD = Infinity;
     for (let p = 0; p < c; p++) {
@@ -84,13 +92,15 @@ export function buildRestCells(x: Matrix, options: RestCellsOptions = {}): RestC
     }
     cellOf[j] = best;
     count[best + 1]++;
+    if (bestD > radius[best]) radius[best] = bestD;
   }
+  for (let p = 0; p < c; p++) radius[p] = Math.sqrt(radius[p]);
   const start = new Int32Array(c + 1);
   for (let p = 0; p < c; p++) start[p + 1] = start[p] + count[p + 1];
   const fill = start.slice(0, c);
   const members = new Int32Array(n);
   for (let j = 0; j < n; j++) members[fill[cellOf[j]]++] = j;
-  return { n, d, c, pivots, cellOf, start, members };
+  return { n, d, c, pivots, cellOf, start, members, radius };
 }
 
 /**
@@ -106,6 +116,7 @@ export class RestProposal {
   readonly #w: Float64Array;
   readonly #cum: Float64Array;
   #logZR = 0;
+  #zR = 0;
 
   /**
    * A proposal over the cells of `x` for a kernel log k = -scale * d^2, with
@@ -137,7 +148,7 @@ export class RestProposal {
    * empty).
    */
   setRow(m: number, found: ArrayLike<number>): number {
-    const { c, d, pivots, start } = this.#cells;
+    const { c, d, pivots, start, radius } = this.#cells;
     const data = this.#x.data, w = this.#w, n = this.#cells.n;
     let max = -Infinity;
     for (let p = 0; p < c; p++) {
@@ -147,7 +158,9 @@ export class RestProposal {
         const diff = data[m * d + t] - pivots[p * d + t];
         d2 += diff * diff;
       }
-      w[p] = size > 0 ? Math.log(size) - this.#scale * d2 : -Infinity;
+      // The nearest a member can be (triangle inequality): the cell's largest kernel value.
+      const near = Math.max(0, Math.sqrt(d2) - radius[p]);
+      w[p] = size > 0 ? Math.log(size) - this.#scale * near * near : -Infinity;
       if (w[p] > max) max = w[p];
     }
     let sum = 0;
@@ -165,7 +178,8 @@ export class RestProposal {
       zR -= w[cell] / (start[cell + 1] - start[cell]);
     }
     // Rounding can leave a hair above 0 when R is empty; the caller knows |R|.
-    this.#logZR = Math.log(Math.max(zR, 0));
+    this.#zR = Math.max(zR, 0);
+    this.#logZR = Math.log(this.#zR);
     return this.#logZR;
   }
 
@@ -174,7 +188,25 @@ export class RestProposal {
    * non-zero. Returns the index; `logR[0]` gets log r(n).
    */
   draw(rng: Rng, mark: Uint8Array, logR: Float64Array): number {
-    const { c, start, members, cellOf } = this.#cells;
+    const j = this.#pick(rng, mark);
+    const { start, cellOf } = this.#cells, cell = cellOf[j];
+    logR[0] = Math.log(this.#w[cell] / (start[cell + 1] - start[cell])) - this.#logZR;
+    return j;
+  }
+
+  /**
+   * As {@linkcode RestProposal.draw}, with `inv[0]` = 1 / r(n) (no log or
+   * exp: the normaliser's estimate makes hundreds of draws per row).
+   */
+  drawInverse(rng: Rng, mark: Uint8Array, inv: Float64Array): number {
+    const j = this.#pick(rng, mark);
+    const { start, cellOf } = this.#cells, cell = cellOf[j];
+    inv[0] = this.#zR * (start[cell + 1] - start[cell]) / this.#w[cell];
+    return j;
+  }
+
+  #pick(rng: Rng, mark: Uint8Array): number {
+    const { c, start, members } = this.#cells;
     const cum = this.#cum, total = cum[c - 1];
     for (;;) {
       const u = rng.uniform() * total;
@@ -187,10 +219,7 @@ export class RestProposal {
       const size = start[lo + 1] - start[lo];
       if (size === 0) continue;
       const j = members[start[lo] + rng.int(size)];
-      if (mark[j] !== 0) continue;
-      const cell = cellOf[j];
-      logR[0] = Math.log(this.#w[cell] / (start[cell + 1] - start[cell])) - this.#logZR;
-      return j;
+      if (mark[j] === 0) return j;
     }
   }
 }

@@ -56,3 +56,50 @@ Deno.test("a row's proposal sums to one over R, and its draws follow it", () => 
   }
   assert.ok(Math.abs(total - 1) < 1e-9, `r sums to ${total}`);
 });
+
+Deno.test("a cell's radius reaches its farthest member, and importance weights stay bounded", () => {
+  const x = cloud(300);
+  const cells = buildRestCells(x, { cells: 10, seed: 2 });
+  for (let c = 0; c < 10; c++) {
+    let far = 0;
+    for (const j of cells.members.subarray(cells.start[c], cells.start[c + 1])) {
+      far = Math.max(
+        far,
+        Math.hypot(
+          x.data[2 * j] - cells.pivots[2 * c],
+          x.data[2 * j + 1] - cells.pivots[2 * c + 1],
+        ),
+      );
+    }
+    assert.ok(Math.abs(cells.radius[c] - far) < 1e-12);
+  }
+  // A narrow kernel: pivots are poor stand-ins for their members, the case the radius is for.
+  const scale = 50, eps = 0.05;
+  const proposal = new RestProposal(x, cells, { scale, eps });
+  const mark = new Uint8Array(300), inv = new Float64Array(1);
+  const rng = Rng.stream(3, "bounded");
+  for (const m of [0, 77, 150, 299]) {
+    mark[m] = 1;
+    const zR = Math.exp(proposal.setRow(m, [m]));
+    // kmax_c: the kernel at the nearest a member of c can be to x_m.
+    let sum = 0;
+    for (let c = 0; c < 10; c++) {
+      const dist = Math.hypot(
+        x.data[2 * m] - cells.pivots[2 * c],
+        x.data[2 * m + 1] - cells.pivots[2 * c + 1],
+      );
+      const near = Math.max(0, dist - cells.radius[c]);
+      sum += (cells.start[c + 1] - cells.start[c]) * Math.exp(-scale * near * near);
+    }
+    // k(x_m, x_n) <= kmax of its cell, so k / r <= Z_R * sum_c |c| kmax_c / (1 - eps).
+    let worst = 0;
+    for (let t = 0; t < 20000; t++) {
+      const j = proposal.drawInverse(rng, mark, inv);
+      const d2 = (x.data[2 * j] - x.data[2 * m]) ** 2 +
+        (x.data[2 * j + 1] - x.data[2 * m + 1]) ** 2;
+      worst = Math.max(worst, Math.exp(-scale * d2) * inv[0]);
+    }
+    assert.ok(worst <= zR * sum / (1 - eps) * (1 + 1e-9), `row ${m}: weight ${worst}`);
+    mark[m] = 0;
+  }
+});

@@ -81,6 +81,8 @@ export const hnswBuilder: RowBuilder = {
       stats: {
         logZSeMean: h.normalizerError.seMean,
         restDraws: h.params.restDraws,
+        restProposal: h.params.restProposal,
+        drawsPerRow: h.leftOut.drawsPerRow,
         kPrime: h.params.kPrime,
         hnswM: h.params.m,
         efConstruction: h.params.efConstruction,
