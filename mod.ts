@@ -38,6 +38,7 @@ export type {
   RowBuildOptions,
 } from "./src/mapa/row_builder.ts";
 export { KNN_BUILDERS, ROW_BUILDERS } from "./src/mapa/row_builders.ts";
+export { splitExtras } from "./src/mapa/split_extras.ts";
 export { makeTailPool } from "./src/mapa/tail.ts";
 export type { TailPoolOptions } from "./src/mapa/tail.ts";
 export { resolveKernel } from "./src/mapa/kernel.ts";

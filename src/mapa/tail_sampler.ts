@@ -137,8 +137,9 @@ export function scanTailSampler(
 /**
  * The tail sampler of `rows` over the data `x` they were computed from
  * (checked against `rows.dataChecksum`): exact rows draw from all points
- * outside the top K, HNSW rows from their k' - K extra neighbours and the
- * rest proposal over every other point.
+ * outside the top K, HNSW rows (and exact rows given extras by
+ * `splitExtras`) from their k' - K extra neighbours and the rest proposal
+ * over every other point.
  */
 export function rowsTailSampler(
   x: Matrix,
@@ -150,7 +151,8 @@ export function rowsTailSampler(
     throw new InputError("the data do not match the rows' checksum; recompute the rows");
   }
   const scale = kernelOfRows(rows).scale, d = x.cols, data = x.data;
-  if (rows.method === "hnsw") {
+  // Exact rows split by split_extras.ts carry extras too and share HNSW's estimator.
+  if (rows.method === "hnsw" || rows.extraNeighbors) {
     const rest = options.restProposal ?? "cells";
     if (rest !== "cells" && rest !== "uniform") {
       throw new InputError(`unknown rest proposal "${rest}"; use cells or uniform`);

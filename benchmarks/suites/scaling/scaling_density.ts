@@ -2,28 +2,35 @@
  * The density study of the scaling suite (issue 12, item 4): MAPA trained on
  * exact rows and on HNSW rows of the same data draw, under the same pass
  * budget, at each N of a grid, on figure8 and circle; test KL to the truth
- * (quadrature, L = 1) on the same held-out points for both.
+ * (quadrature, L = 1) on the same held-out points for all.
  *
- * The interval on `testKl` is a 95% t interval over the test points of the
- * one draw (`testKlInterval: "test points"`): it says how well the test set
- * pins down this model's KL, not how much another training run would move
- * it. The HNSW case also reports `testKlGapVsExact`, its test KL minus the
- * exact-row model's, with a paired interval over the same test points, when
- * the exact case ran earlier in the same process (the default order; a
- * sharded or resumed run may lack it, and then leaves those metrics out).
- * Because that interval leaves out training noise, HNSW rows are trained
- * from two seeds at every N (`params.trainSeed` 0 and 1; exact rows from 0
- * only, their runs cost up to 4x more): the spread of the two HNSW runs is
- * the yardstick for their gap to the exact run. A pilot showed why: on
- * circle at N = 10,000, exact rows trained from seeds 0 and 1 reached test
- * KL 0.55 and 2.47, HNSW rows 1.02 and 0.92.
+ * Three series (`DENSITY_SERIES`): exact rows with the paper's tail
+ * estimator (draws from q~ by a scan of all N; `params.tail = "scan"`),
+ * exact rows with the mixture estimator (computed with K = k' and split,
+ * src/mapa/split_extras.ts; `"mixture"`) and HNSW rows (always the
+ * mixture). The last two differ only in the rows, so their gap is what the
+ * sparsification costs the model; the first two differ only in the
+ * estimator.
+ *
+ * Training noise dominates at this budget: a pilot on circle at N = 30,000
+ * gave exact rows (mixture) 0.51 and 3.01 from training seeds 0 and 1, HNSW
+ * rows 1.09 and 2.88. So the mixture series train from several seeds
+ * (`params.trainSeed`), HNSW seed s is paired with exact seed s (same
+ * initialisation, batches and draws), and the target is read on a
+ * Student-t interval over seeds (`summarizeDensity`). Each HNSW case also
+ * reports `testKlGapVsExact`, its test KL minus the exact (mixture) run of
+ * its seed, with a paired interval over test points, when that run ran
+ * earlier in the same process (the default order; a sharded or resumed run
+ * may lack it, and then leaves those metrics out).
  *
  * @module
  */
 
 import { groundTruthModel, testKl } from "../../../src/eval/held_out_kl.ts";
 import { summarizeMean } from "../../../src/eval/stats.ts";
+import { InputError } from "../../../src/errors.ts";
 import { findBuilder } from "../../../src/mapa/row_builder.ts";
+import { splitExtras } from "../../../src/mapa/split_extras.ts";
 import { passCost } from "../../../src/models/passes.ts";
 import { getMethod } from "../../../src/models/registry.ts";
 import { train } from "../../../src/train/trainer.ts";
@@ -60,6 +67,14 @@ export interface DensitySettings {
   kPrime: number;
   /** MAPA's `restProposal` for HNSW rows (README, "MAPA training choices"). */
   restProposal: "cells" | "uniform";
+  /**
+   * Training seeds per N for exact rows under the mixture estimator and for
+   * HNSW rows (`params.trainSeed` 0, 1, ...): seed s of one is paired with
+   * seed s of the other, and the gap's interval is over seeds.
+   */
+  trainSeeds: number;
+  /** Largest N at which exact rows also train with the paper's scan estimator (seed 0). */
+  scanMaxN: number;
   /** How the grid and budget were chosen (the report prints it). */
   choice: string;
 }
@@ -69,10 +84,13 @@ export interface DensitySettings {
  * (load about 5, so times are about 2.5x an idle machine's): a run of 1e6
  * passes took 50 s (exact rows) and 42 s (HNSW) at N = 1,000, 249 s and 62 s
  * at N = 30,000 (exact rows draw each tail by scanning all N points, O(B N D)
- * per step). Standard's budget is the largest that keeps its 18 runs (6
- * exact, 12 HNSW) near 10 minutes on an idle 2-core machine; it is a third
- * of the budget suite's 3e6, so its models have not converged (test KL 0.34
- * nats at N = 1,000) and the comparison is at equal, modest compute.
+ * per step). Standard's budget was the largest that kept its first design's
+ * 18 runs (6 exact, 12 HNSW) near 10 minutes on an idle 2-core machine; it is
+ * a third of the budget suite's 3e6, so its models have not converged (test
+ * KL 0.34 nats at N = 1,000) and the comparison is at equal, modest compute.
+ * The mixture runs cost about what HNSW's do (about 15-30 s each on an idle
+ * machine), which pays for three training seeds per series; the scan runs
+ * stop at N = 10,000, where one costs about as much as six mixture runs.
  */
 export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
   quick: {
@@ -84,6 +102,8 @@ export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
     s: 10,
     kPrime: 200,
     restProposal: "cells",
+    trainSeeds: 2,
+    scanMaxN: 1500,
     learningRate: 3e-3,
     choice: "Quick profile: a smoke test (figure8, N = 500 and 1,500, 6e4 passes); its models " +
       "have barely started learning and it supports no conclusion.",
@@ -97,15 +117,17 @@ export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
     s: 10,
     kPrime: 200,
     restProposal: "cells",
+    trainSeeds: 3,
+    scanMaxN: 10000,
     learningRate: 3e-3,
     choice: "Standard profile: 1e6 passes per run at every N (a third of the budget suite's " +
-      "3e6, which the 18 runs could not afford within about 10 minutes on 2 cores: exact rows " +
-      "scan all N points per tail draw, so their runs cost about 4x HNSW's at N = 30,000); " +
-      "the models have not converged, so this compares the row kinds at equal, modest compute. " +
-      "circle runs at N = 1,000 and 30,000 only, to leave time for the second HNSW seed. " +
-      "HNSW rows keep k' = 200 neighbours per row: at the rows' default (42) the uniform rest " +
-      "proposal (the one before the cell proposal) cost about 0.8 nats of test KL on figure8 " +
-      "at N = 1,000. Tail draws outside the k' found come from the cell proposal.",
+      "3e6: with the scan tail, exact rows scan all N points per draw, so their runs cost " +
+      "about 8x the others at N = 30,000); the models have not converged, so this compares " +
+      "the row kinds at equal, modest compute. Three training seeds per mixture series; the " +
+      "scan series (seed 0) stops at N = 10,000. circle runs at N = 1,000 and 30,000 only. " +
+      "Both mixture series keep k' = 200 neighbours per row: at the rows' default (42) the " +
+      "uniform rest proposal (the one before the cell proposal) cost about 0.8 nats of test " +
+      "KL on figure8 at N = 1,000. Tail draws outside the k' found come from the cell proposal.",
   },
   full: {
     grids: {
@@ -119,31 +141,53 @@ export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
     s: 10,
     kPrime: 200,
     restProposal: "cells",
+    trainSeeds: 5,
+    scanMaxN: 30000,
     learningRate: 3e-3,
     choice: "Full profile: 3e6 passes (the budget suite's standard budget) up to N = 100,000.",
   },
 };
 
-/** Row kinds compared. */
-export const DENSITY_ROWS = ["exact", "hnsw"] as const;
+/**
+ * The series compared: exact rows with the paper's scan estimator, exact
+ * rows with the mixture estimator (computed with K = k' and split), and
+ * HNSW rows (always the mixture). Exact and HNSW under the mixture differ
+ * only in the rows: that pair answers what the sparsification costs.
+ */
+export const DENSITY_SERIES = ["exact", "exact_mixture", "hnsw"] as const;
+
+/** A density case's series (see {@linkcode DENSITY_SERIES}). */
+export function seriesOf(p: DensityParams): string {
+  return p.rows === "exact" && p.tail === "mixture" ? "exact_mixture" : p.rows;
+}
 
 /**
- * The density cases of a profile: data set x N x row kind, exact first at
- * each N, then HNSW rows trained from seeds 0 and 1 (`params.trainSeed`):
- * their spread is the training noise that the test-point interval leaves
- * out.
+ * The density cases of a profile: data set x N x series. At each N up to
+ * `scanMaxN`: exact rows with the scan estimator (training seed 0; their
+ * runs cost up to 8x the others), then exact rows with the mixture and
+ * HNSW rows from `trainSeeds` training seeds (`params.trainSeed`), each
+ * HNSW run after the exact run of its seed, which it is paired with.
  */
 export function densityCases(profile: Profile): CaseSpec[] {
-  const { grids, choice: _, ...rest } = DENSITY_PROFILES[profile];
+  const { grids, choice: _, trainSeeds, scanMaxN, ...rest } = DENSITY_PROFILES[profile];
   const out: CaseSpec[] = [];
-  const add = (dataset: string, n: number, rows: string, trainSeed: number) =>
+  const add = (
+    dataset: string,
+    n: number,
+    rows: string,
+    tail: "scan" | "mixture",
+    trainSeed: number,
+  ) =>
     out.push({
       suite: "scaling",
-      name: `${dataset}_density_${rows}_n${n}${trainSeed ? `_seed${trainSeed}` : ""}`,
+      name:
+        `${dataset}_density_${rows}${rows === "exact" && tail === "mixture" ? "_mixture" : ""}` +
+        `_n${n}${trainSeed ? `_seed${trainSeed}` : ""}`,
       params: {
         study: "density",
         dataset,
         rows,
+        tail,
         method: "mapa",
         n,
         trainSeed,
@@ -153,8 +197,11 @@ export function densityCases(profile: Profile): CaseSpec[] {
     });
   for (const [dataset, ns] of Object.entries(grids)) {
     for (const n of ns) {
-      for (const rows of DENSITY_ROWS) add(dataset, n, rows, 0);
-      add(dataset, n, "hnsw", 1);
+      if (n <= scanMaxN) add(dataset, n, "exact", "scan", 0);
+      for (let seed = 0; seed < trainSeeds; seed++) {
+        add(dataset, n, "exact", "mixture", seed);
+        add(dataset, n, "hnsw", "mixture", seed);
+      }
     }
   }
   return out;
@@ -166,11 +213,15 @@ const exactPerPoint = new Map<string, Float64Array>();
 /** The row builder's figures a density case records, where the builder reports them. */
 const ROW_STATS = ["kPrime", "logZSeMean", "leftOutSampledMean"];
 
-function pairKey(p: DensityParams, seed: number): string {
+function pairKey(p: DensityParams, seed: number, tail: string): string {
   return JSON.stringify([
     p.dataset,
     p.n,
     seed,
+    p.trainSeed,
+    tail,
+    p.kPrime,
+    p.restProposal,
     p.passes,
     p.k,
     p.s,
@@ -203,13 +254,19 @@ export async function runDensity(
   const x = draw.data.x, sigma2 = draw.data.sigma2;
   ctx.progress(0.02, `${builder.name} rows`);
   const t0 = performance.now();
-  const built = await builder.build(x, {
-    k,
-    sigma2,
-    seed: ctx.seed,
-    kPrime: Math.min(n, p.kPrime),
-  });
-  const rows = built.rows;
+  // Exact rows under the mixture estimator keep k' neighbours, as the HNSW rows do.
+  const split = builder.exact && p.tail === "mixture";
+  if (!builder.exact && p.tail === "scan") {
+    throw new InputError(
+      `${builder.name} rows know q on k' points only; tail "scan" needs exact rows`,
+    );
+  }
+  if (split && !(p.kPrime > k)) {
+    throw new InputError(`the mixture tail on exact rows needs kPrime > K, got ${p.kPrime}`);
+  }
+  const kPrime = Math.min(n, p.kPrime);
+  const built = await builder.build(x, { k: split ? kPrime : k, sigma2, seed: ctx.seed, kPrime });
+  const rows = split ? splitExtras(built.rows, k) : built.rows;
   const extra: Record<string, JsonValue> = {};
   for (const key of ROW_STATS) if (key in built.stats) extra[key] = built.stats[key];
   const rowsSeconds = (performance.now() - t0) / 1000;
@@ -233,15 +290,14 @@ export async function runDensity(
   const kl = testKl(r.model, { x: draw.test.x, truth: groundTruthModel(draw.dataset) });
   if (!kl.available) throw new Error(kl.reason);
   const evalSeconds = (performance.now() - t1) / 1000;
-  const key = pairKey(p, ctx.seed);
   const gap: Record<string, JsonValue> = {};
-  const reference = builder.exact && !p.trainSeed;
-  if (reference) {
-    exactPerPoint.set(key, kl.perPoint);
+  if (builder.exact) {
+    exactPerPoint.set(pairKey(p, ctx.seed, p.tail), kl.perPoint);
     // Only the latest few are read back: the hnsw case of the same N comes next.
     if (exactPerPoint.size > 8) exactPerPoint.delete(exactPerPoint.keys().next().value!);
   } else {
-    const ref = exactPerPoint.get(key);
+    // Paired with exact rows under the same estimator and training seed.
+    const ref = exactPerPoint.get(pairKey(p, ctx.seed, "mixture"));
     if (ref && ref.length === kl.perPoint.length) {
       const d = kl.perPoint.map((v, i) => v - ref[i]);
       const g = summarizeMean(d);
@@ -270,15 +326,15 @@ export async function runDensity(
   };
 }
 
-/** One row kind's points on one data set, sorted by N. */
+/** One series' (see {@linkcode DENSITY_SERIES}) seed-0 points on one data set, sorted by N. */
 export function densitySeries(
   results: CaseResult[],
   dataset: string,
-  rows: string,
+  series: string,
 ): { n: number; metrics: Record<string, JsonValue> }[] {
   return densityResults(results)
     .filter(({ r, p }) =>
-      r.status === "ok" && p.dataset === dataset && p.rows === rows && !p.trainSeed
+      r.status === "ok" && p.dataset === dataset && seriesOf(p) === series && !p.trainSeed
     )
     .map(({ r, p }) => ({ n: p.n, metrics: r.metrics }))
     .sort((a, b) => a.n - b.n);
@@ -299,46 +355,74 @@ export function datasetsOf(results: CaseResult[]): string[] {
   return [...new Set(densityResults(results).map(({ p }) => p.dataset))];
 }
 
+/** The target's verdict at one N (see {@linkcode summarizeDensity}). */
+export type DensityVerdict = "no cost" | "costs" | "not resolved";
+
 /**
- * Per data set and N where both row kinds ran: the HNSW-trained test KL
- * (mean over its training seeds) minus the exact-trained one, and whether it
- * meets issue 12's target, read one-sided: HNSW rows must not cost test KL,
- * so the mean HNSW test KL is at most the top of the exact model's interval
- * or at most 0.05 nats above the exact test KL (a lower test KL is no miss).
- * `hnswSeedSpread` is |KL(seed 1) - KL(seed 0)| of the HNSW runs: training
- * noise, against which the gap should be read.
+ * Per data set and N where exact rows under the mixture estimator and HNSW
+ * rows both ran from the same training seeds: the paired gap (HNSW minus
+ * exact test KL, per seed) and issue 12's target, read one-sided (HNSW rows
+ * must not cost test KL): "no cost" when the 95% interval of the mean gap
+ * lies at or below 0.05 nats, "costs" when it lies above 0.05, else "not
+ * resolved". The interval is a Student-t interval over training seeds, so
+ * it holds the training noise that dominates at this budget; with one seed
+ * it is the paired interval over test points, which leaves that noise out
+ * (`interval` says which). `met` is true when every N has "no cost".
  */
 export function summarizeDensity(results: CaseResult[]): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
+  const ok = densityResults(results).filter(({ r }) =>
+    r.status === "ok" && typeof r.metrics.testKl === "number"
+  );
   for (const ds of datasetsOf(results)) {
-    const ex = densitySeries(results, ds, "exact");
+    const mine = ok.filter(({ p }) => p.dataset === ds);
+    const ns = [...new Set(mine.filter(({ p }) => p.rows === "hnsw").map(({ p }) => p.n))]
+      .sort((a, b) => a - b);
     const points: JsonValue[] = [];
     let met = true;
-    for (const h of densitySeries(results, ds, "hnsw")) {
-      const e = ex.find((q) => q.n === h.n);
-      if (!e) continue;
-      const seeds = densityResults(results).filter(({ r, p }) =>
-        r.status === "ok" && p.dataset === ds && p.rows === "hnsw" && p.n === h.n &&
-        typeof r.metrics.testKl === "number"
-      ).sort((a, b) => a.p.trainSeed - b.p.trainSeed)
-        .map(({ r }) => r.metrics.testKl as number);
-      const he = seeds.reduce((a, b) => a + b, 0) / seeds.length;
-      const ee = e.metrics.testKl as number;
-      const hi = e.metrics.testKlCiHigh as number;
-      const ok = he <= hi || he - ee <= 0.05;
-      met &&= ok;
+    for (const n of ns) {
+      const at = (series: string) =>
+        new Map(
+          mine.filter(({ p }) => p.n === n && seriesOf(p) === series).map((
+            { r, p },
+          ) => [p.trainSeed, r]),
+        );
+      const ex = at("exact_mixture"), hn = at("hnsw"), scan = at("exact").get(0);
+      const seeds = [...hn.keys()].filter((s) => ex.has(s)).sort((a, b) => a - b);
+      if (seeds.length === 0) continue;
+      const kl = (r: CaseResult) => r.metrics.testKl as number;
+      const gaps = seeds.map((s) => kl(hn.get(s)!) - kl(ex.get(s)!));
+      let lo: number, hi: number;
+      const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+      if (gaps.length > 1) {
+        const g = summarizeMean(gaps);
+        lo = g.ci95Low;
+        hi = g.ci95High;
+      } else {
+        const m = hn.get(seeds[0])!.metrics;
+        lo = typeof m.testKlGapCiLow === "number" ? m.testKlGapCiLow : NaN;
+        hi = typeof m.testKlGapCiHigh === "number" ? m.testKlGapCiHigh : NaN;
+      }
+      const verdict: DensityVerdict = hi <= 0.05 ? "no cost" : lo > 0.05 ? "costs" : "not resolved";
+      met &&= verdict === "no cost";
+      const mean0 = (m: Map<number, CaseResult>) =>
+        seeds.reduce((a, s) => a + kl(m.get(s)!), 0) / seeds.length;
       points.push({
-        n: h.n,
-        exactTestKl: ee,
-        exactCiLow: e.metrics.testKlCiLow,
-        exactCiHigh: hi,
-        hnswTestKl: he,
-        hnswTestKlSeeds: seeds,
-        hnswSeedSpread: seeds.length > 1 ? Math.max(...seeds) - Math.min(...seeds) : null,
-        gap: he - ee,
-        exactRowsSeconds: e.metrics.rowsSeconds,
-        hnswRowsSeconds: h.metrics.rowsSeconds,
-        withinTarget: ok,
+        n,
+        seeds,
+        exactTestKl: mean0(ex),
+        exactTestKlSeeds: seeds.map((s) => kl(ex.get(s)!)),
+        hnswTestKl: mean0(hn),
+        hnswTestKlSeeds: seeds.map((s) => kl(hn.get(s)!)),
+        gap: mean,
+        gapCiLow: lo,
+        gapCiHigh: hi,
+        interval: gaps.length > 1 ? "training seeds" : "test points",
+        verdict,
+        exactScanTestKl: scan ? kl(scan) : null,
+        exactRowsSeconds: ex.get(seeds[0])!.metrics.rowsSeconds,
+        hnswRowsSeconds: hn.get(seeds[0])!.metrics.rowsSeconds,
+        withinTarget: verdict === "no cost",
       });
     }
     if (points.length > 0) out[`density_${ds}`] = { points, met };

@@ -1,31 +1,39 @@
 import assert from "node:assert/strict";
 import { fakeContext } from "../../harness/runner_test_util.ts";
 import { scalingSuite } from "./scaling.ts";
-import { DENSITY_PROFILES, densityCases, summarizeDensity } from "./scaling_density.ts";
+import { DENSITY_PROFILES, densityCases, seriesOf, summarizeDensity } from "./scaling_density.ts";
+import { scalingParams } from "./scaling_params.ts";
+import type { DensityParams } from "./scaling_params.ts";
 import type { CaseResult, CaseSpec } from "../../harness/suite.ts";
 
-Deno.test("density cases: both row kinds at every N of figure8 and one more set", () => {
+Deno.test("density cases: three series at every N of figure8 and one more set", () => {
   for (const profile of ["quick", "standard"] as const) {
     const cases = scalingSuite.cases(profile).filter((c) => c.params.study === "density");
-    const grids = DENSITY_PROFILES[profile].grids;
-    // Exact rows and HNSW rows from training seeds 0 and 1 at every N.
-    const expected = Object.values(grids).reduce((a, ns) => a + 3 * ns.length, 0);
+    const { grids, trainSeeds, scanMaxN } = DENSITY_PROFILES[profile];
+    // Exact rows (scan tail) up to scanMaxN, exact (mixture) and HNSW rows from each seed.
+    const expected = Object.values(grids).reduce(
+      (a, ns) => a + ns.reduce((b, n) => b + (n <= scanMaxN ? 1 : 0) + 2 * trainSeeds, 0),
+      0,
+    );
     assert.equal(cases.length, expected);
     assert.equal(new Set(cases.map((c) => c.name)).size, cases.length);
-    const reseeded = cases.filter((c) => c.params.trainSeed === 1);
-    assert.ok(reseeded.every((c) => c.params.rows === "hnsw"));
-    for (const c of cases.filter((c) => c.params.trainSeed === 0)) {
-      assert.ok(["exact", "hnsw"].includes(c.params.rows as string));
+    const typed = (c: CaseSpec) => scalingParams(c.params) as DensityParams;
+    assert.ok(
+      cases.filter((c) => typed(c).tail === "scan").every((c) =>
+        c.params.trainSeed === 0 && c.params.rows === "exact"
+      ),
+    );
+    for (const c of cases.filter((c) => typed(c).rows === "hnsw")) {
       assert.equal(c.params.method, "mapa");
-      assert.equal(typeof c.params.n, "number");
       assert.equal(c.params.passes, DENSITY_PROFILES[profile].passes);
-      // The pair of one N shares every setting but the row kind.
-      const twin = cases.find((d) =>
-        d !== c && d.params.dataset === c.params.dataset && d.params.n === c.params.n &&
-        d.params.trainSeed === 0
+      // Its exact twin of the same N and seed shares every setting but the row kind, and runs first.
+      const i = cases.indexOf(c);
+      const twin = cases.findIndex((d) =>
+        seriesOf(typed(d)) === "exact_mixture" && d.params.dataset === c.params.dataset &&
+        d.params.n === c.params.n && d.params.trainSeed === c.params.trainSeed
       );
-      assert.ok(twin, c.name);
-      assert.deepEqual({ ...twin.params, rows: c.params.rows }, c.params);
+      assert.ok(twin >= 0 && twin < i, c.name);
+      assert.deepEqual({ ...cases[twin].params, rows: "hnsw" }, c.params);
     }
     assert.ok(cases.some((c) => c.params.dataset === "figure8"));
   }
@@ -34,26 +42,34 @@ Deno.test("density cases: both row kinds at every N of figure8 and one more set"
   assert.ok(Math.max(...standard.map((c) => c.params.n as number)) >= 30000);
 });
 
-Deno.test("density run: exact then HNSW rows train, get test KL and the paired gap", async () => {
+Deno.test("density run: exact rows, then HNSW rows paired with exact rows under the mixture", async () => {
   const base = densityCases("quick")[0];
-  const spec = (rows: string): CaseSpec => ({
+  const spec = (rows: string, tail: string, trainSeed = 0): CaseSpec => ({
     ...base,
-    name: `figure8_density_${rows}_n150`,
-    params: { ...base.params, rows, n: 150, passes: 2e4, nValidation: 40, nTest: 60 },
+    name: `figure8_density_${rows}_${tail}_n150_${trainSeed}`,
+    params: {
+      ...base.params,
+      rows,
+      tail,
+      trainSeed,
+      n: 150,
+      kPrime: 40,
+      passes: 2e4,
+      nValidation: 40,
+      nTest: 60,
+    },
   });
   const ctx = fakeContext(5);
-  const ex = await scalingSuite.run(spec("exact"), ctx);
-  const hn = await scalingSuite.run(spec("hnsw"), ctx);
-  const reseed = spec("hnsw");
-  const again = await scalingSuite.run(
-    { ...reseed, params: { ...reseed.params, trainSeed: 1 } },
-    ctx,
-  );
-  // Another training seed trains another model on the same draw, and is paired with seed 0.
-  assert.notEqual(again.testKl, hn.testKl);
-  assert.equal(again.testLogLikTruth, ex.testLogLikTruth);
-  assert.equal(typeof again.testKlGapVsExact, "number");
-  for (const m of [ex, hn]) {
+  const scan = await scalingSuite.run(spec("exact", "scan"), ctx);
+  const ex = await scalingSuite.run(spec("exact", "mixture"), ctx);
+  const hn = await scalingSuite.run(spec("hnsw", "mixture"), ctx);
+  const ex1 = await scalingSuite.run(spec("exact", "mixture", 1), ctx);
+  const hn1 = await scalingSuite.run(spec("hnsw", "mixture", 1), ctx);
+  // Another training seed trains another model on the same draw, and is paired with its own seed.
+  assert.notEqual(hn1.testKl, hn.testKl);
+  assert.notEqual(ex.testKl, scan.testKl, "the tail estimator changes the run");
+  assert.equal(hn1.testLogLikTruth, ex.testLogLikTruth);
+  for (const m of [scan, ex, hn]) {
     const kl = m.testKl as number;
     assert.ok(Number.isFinite(kl));
     assert.ok((m.testKlCiLow as number) < kl && kl < (m.testKlCiHigh as number));
@@ -65,49 +81,96 @@ Deno.test("density run: exact then HNSW rows train, get test KL and the paired g
   // Same draw, same test points: the truth's log-likelihood is the same number.
   assert.equal(ex.testLogLikTruth, hn.testLogLikTruth);
   assert.equal(ex.testKlGapVsExact, undefined);
-  const gap = hn.testKlGapVsExact as number;
-  assert.ok(Math.abs(gap - ((hn.testKl as number) - (ex.testKl as number))) < 1e-9);
-  assert.ok((hn.testKlGapCiLow as number) <= gap && gap <= (hn.testKlGapCiHigh as number));
+  for (const [h, e] of [[hn, ex], [hn1, ex1]]) {
+    const gap = h.testKlGapVsExact as number;
+    assert.ok(Math.abs(gap - ((h.testKl as number) - (e.testKl as number))) < 1e-9);
+    assert.ok((h.testKlGapCiLow as number) <= gap && gap <= (h.testKlGapCiHigh as number));
+  }
   assert.equal(typeof hn.kPrime, "number");
+  await assert.rejects(
+    () => scalingSuite.run(spec("hnsw", "scan"), ctx),
+    /tail "scan" needs exact rows/,
+  );
 });
 
-Deno.test("density summary: gap per N and the target check", () => {
-  const r = (rows: string, n: number, kl: number, trainSeed = 0): CaseResult =>
+Deno.test("density summary: paired gap over seeds and the three verdicts", () => {
+  const r = (rows: string, tail: string, n: number, kl: number, trainSeed = 0): CaseResult =>
     ({
       suite: "scaling",
-      name: `figure8_density_${rows}_n${n}`,
-      params: { ...densityCases("quick")[0].params, rows, n, trainSeed },
+      name: `figure8_density_${rows}_${tail}_n${n}_${trainSeed}`,
+      params: { ...densityCases("quick")[0].params, rows, tail, n, trainSeed },
       status: "ok",
       metrics: {
         testKl: kl,
         testKlCiLow: kl - 0.02,
         testKlCiHigh: kl + 0.02,
         rowsSeconds: 1,
-        ...(trainSeed
-          ? { testKlGapVsExact: 0.07, testKlGapCiLow: 0.01, testKlGapCiHigh: 0.13 }
+        ...(rows === "hnsw"
+          ? { testKlGapVsExact: 0.07, testKlGapCiLow: 0.06, testKlGapCiHigh: 0.08 }
           : {}),
       },
     }) as unknown as CaseResult;
+  const pair = (n: number, seed: number, e: number, h: number) => [
+    r("exact", "mixture", n, e, seed),
+    r("hnsw", "mixture", n, h, seed),
+  ];
   const s = summarizeDensity([
-    r("exact", 1000, 0.3),
-    r("hnsw", 1000, 0.34),
-    r("hnsw", 1000, 0.38, 1),
-    r("exact", 3000, 0.3),
-    r("hnsw", 3000, 0.1),
+    r("exact", "scan", 1000, 0.9),
+    ...pair(1000, 0, 0.3, 0.31),
+    ...pair(1000, 1, 0.5, 0.5),
+    ...pair(1000, 2, 0.4, 0.42),
+    // Consistently 0.3 worse: the interval over seeds lies above 0.05.
+    ...pair(3000, 0, 0.3, 0.6),
+    ...pair(3000, 1, 0.5, 0.81),
+    ...pair(3000, 2, 0.4, 0.69),
+    // Noisy: one seed better, one much worse.
+    ...pair(10000, 0, 0.3, 0.1),
+    ...pair(10000, 1, 0.5, 1.5),
+    // One seed: the paired test-point interval (0.06 to 0.08) decides.
+    ...pair(30000, 0, 0.3, 0.37),
+    r("hnsw", "mixture", 30000, 9, 1), // no exact twin: left out
   ]);
   const d = s.density_figure8 as {
-    points: { gap: number; hnswSeedSpread: number | null; withinTarget: boolean }[];
+    points: {
+      n: number;
+      gap: number;
+      verdict: string;
+      interval: string;
+      seeds: number[];
+      exactScanTestKl: number | null;
+    }[];
     met: boolean;
   };
-  assert.equal(d.points.length, 2);
-  // The HNSW figure is the mean over its seeds; the spread is their range.
-  assert.ok(Math.abs(d.points[0].gap - 0.06) < 1e-12);
-  assert.ok(Math.abs(d.points[0].hnswSeedSpread! - 0.04) < 1e-12);
-  assert.equal(d.points[1].hnswSeedSpread, null);
-  assert.deepEqual(d.points.map((p) => p.withinTarget), [false, true], "lower KL is no miss");
+  assert.deepEqual(d.points.map((p) => p.n), [1000, 3000, 10000, 30000]);
+  assert.ok(Math.abs(d.points[0].gap - 0.01) < 1e-12);
+  assert.deepEqual(d.points.map((p) => p.verdict), [
+    "no cost",
+    "costs",
+    "not resolved",
+    "costs",
+  ]);
+  assert.deepEqual(d.points.map((p) => p.interval), [
+    "training seeds",
+    "training seeds",
+    "training seeds",
+    "test points",
+  ]);
+  assert.deepEqual(d.points[3].seeds, [0]);
+  assert.equal(d.points[0].exactScanTestKl, 0.9);
+  assert.equal(d.points[1].exactScanTestKl, null);
   assert.equal(d.met, false);
-  const close = summarizeDensity([r("exact", 1000, 0.3), r("hnsw", 1000, 0.31)]);
-  assert.equal((close.density_figure8 as { met: boolean }).met, true);
-  const bad = summarizeDensity([r("exact", 1000, 0.3), r("hnsw", 1000, 0.4)]);
-  assert.equal((bad.density_figure8 as { met: boolean }).met, false);
+  const good = summarizeDensity([
+    ...pair(1000, 0, 0.3, 0.2),
+    ...pair(1000, 1, 0.5, 0.45),
+    ...pair(1000, 2, 0.4, 0.32),
+  ]);
+  assert.equal((good.density_figure8 as { met: boolean }).met, true);
+});
+
+Deno.test("density params: runs recorded before the tail param read as scan (exact) and mixture (HNSW)", () => {
+  const old = { ...densityCases("quick")[0].params };
+  delete old.tail;
+  assert.equal((scalingParams({ ...old, rows: "exact" }) as DensityParams).tail, "scan");
+  assert.equal((scalingParams({ ...old, rows: "hnsw" }) as DensityParams).tail, "mixture");
+  assert.throws(() => scalingParams({ ...old, tail: "sideways" }), /tail/);
 });

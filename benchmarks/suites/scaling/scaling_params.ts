@@ -43,6 +43,12 @@ export interface DensityParams {
   dataset: string;
   /** Row builder name. */
   rows: string;
+  /**
+   * MAPA's tail estimator: `"scan"` (the paper's: draws from q~ over all N;
+   * exact rows only) or `"mixture"` (extras plus the rest proposal; HNSW
+   * rows, and exact rows computed with K = k' and split).
+   */
+  tail: "scan" | "mixture";
   /** Points N. */
   n: number;
   /** Training seed offset (0: the draw's own seed). */
@@ -122,6 +128,10 @@ export function scalingParams(p: Params): ScalingParams {
         study: "density",
         dataset,
         rows: str(p, "rows"),
+        // Runs recorded before the tail param: exact rows scanned, HNSW rows mixed.
+        tail: p.tail === undefined
+          ? (p.rows === "exact" ? "scan" : "mixture")
+          : paramReader(p, "scaling case").oneOf("tail", ["scan", "mixture"] as const),
         n,
         trainSeed: p.trainSeed === undefined ? 0 : num(p, "trainSeed"),
         passes: num(p, "passes"),
