@@ -81,7 +81,7 @@ export const hnswBuilder: RowBuilder = {
       stats: {
         logZSeMean: h.normalizerError.seMean,
         restDraws: h.params.restDraws,
-        restProposal: h.params.restProposal,
+        restCells: h.params.restProposal === "cells",
         drawsPerRow: h.leftOut.drawsPerRow,
         kPrime: h.params.kPrime,
         hnswM: h.params.m,

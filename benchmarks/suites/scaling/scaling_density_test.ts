@@ -87,6 +87,9 @@ Deno.test("density run: exact rows, then HNSW rows paired with exact rows under 
     assert.ok((h.testKlGapCiLow as number) <= gap && gap <= (h.testKlGapCiHigh as number));
   }
   assert.equal(typeof hn.kPrime, "number");
+  // The second seed trains on the rows the first built (they do not depend on the seed).
+  assert.deepEqual([hn.rowsReused, hn1.rowsReused, ex1.rowsReused], [false, true, true]);
+  assert.equal(hn1.rowsSeconds, hn.rowsSeconds);
   await assert.rejects(
     () => scalingSuite.run(spec("hnsw", "scan"), ctx),
     /tail "scan" needs exact rows/,
