@@ -277,7 +277,7 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     restTolerance,
     restProposal,
   };
-  // The cells are part of the rows' cost, so they are timed with the queries.
+  // Cells built here are part of the rows' cost, so they are timed with the queries.
   const cells = restProposal === "cells" ? options.cells ?? buildRestCells(x) : undefined;
   const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
   const workers = Math.min(

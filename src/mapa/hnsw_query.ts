@@ -155,11 +155,13 @@ export class RowFormer {
     const proposal = opts.params.restProposal === "cells"
       ? new RestProposal(x, opts.cells!, { scale: opts.params.scale })
       : undefined;
-    this.#rest = new RestEstimator(x, opts.params.scale, {
+    this.#rest = new RestEstimator(x, {
+      scale: opts.params.scale,
       max: opts.params.restDraws,
       min: opts.params.restDrawsMin,
       tolerance: opts.params.restTolerance,
-    }, proposal);
+      proposal,
+    });
     this.#candI = new Int32Array(opts.params.kPrime);
     this.#candD = new Float64Array(opts.params.kPrime);
     this.#perm = new Array<number>(opts.params.kPrime);
@@ -255,13 +257,17 @@ export class RowFormer {
 class RestEstimator {
   readonly #mark: Uint8Array;
   readonly #inv = new Float64Array(1);
+  readonly scale: number;
+  readonly draws: { max: number; min: number; tolerance: number };
+  readonly proposal?: RestProposal;
   constructor(
     readonly x: Matrix,
-    readonly scale: number,
-    readonly draws: { max: number; min: number; tolerance: number },
-    readonly proposal?: RestProposal,
+    opts: { scale: number; max: number; min: number; tolerance: number; proposal?: RestProposal },
   ) {
     this.#mark = new Uint8Array(x.rows);
+    this.scale = opts.scale;
+    this.draws = { max: opts.max, min: opts.min, tolerance: opts.tolerance };
+    this.proposal = opts.proposal;
   }
 
   #kernel(m: number, j: number): number {

@@ -42,7 +42,8 @@ export function splitExtras(wide: MapaRows, k: number): MapaRows {
     extraLogq.set(wide.logq.subarray(src + k, src + kp), m * e);
     let found = 0;
     for (let i = 0; i < kp; i++) found += Math.exp(wide.logq[src + i]);
-    // The exact normaliser less the found mass; rounding can leave a hair below 0.
+    // The exact normaliser less the found mass. Below 1e-15 the difference is rounding, not
+    // mass: -Infinity then, and the tail sampler keeps its least share (minShare) on the rest.
     const rest = 1 - found;
     logRestSum[m] = rest > 1e-15 ? wide.logNormalizer[m] + Math.log(rest) : -Infinity;
   }

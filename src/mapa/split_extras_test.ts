@@ -74,7 +74,8 @@ for (const restProposal of ["cells", "uniform"] as const) {
     const mean = sum / reps, se = Math.sqrt((sumSq / reps - mean * mean) / reps);
     assert.ok(Math.abs(mean - want) < 4 * se, `mean ${mean} vs ${want} (se ${se})`);
     assert.equal(seen.size, 60 - 4, "every tail point can be drawn");
-    // The same draws as HNSW rows with these neighbours: one estimator for both kinds.
+    // Split rows take the HNSW rows' branch of the sampler: the draws of the same arrays
+    // labelled "hnsw" are identical (real HNSW rows also differ in their estimated rest sum).
     const asHnsw = rowsTailSampler(x, { ...rows, method: "hnsw" }, { s, restProposal });
     const a = { ...out, indices: new Int32Array(s), logWeight: new Float64Array(s) };
     const b = { ...out, indices: new Int32Array(s), logWeight: new Float64Array(s) };

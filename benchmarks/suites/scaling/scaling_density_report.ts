@@ -132,7 +132,12 @@ export function densityNote(
   const any = densityResults(results)[0].p;
   const parts = ds.map((d) => {
     const s = summary[`density_${d}`] as { points: Record<string, JsonValue>[]; met: boolean };
-    if (!s) return `${d}: no N with both row kinds`;
+    if (!s) {
+      const mixed = densityResults(results).some(({ p }) => seriesOf(p) === "exact_mixture");
+      return `${d}: ${
+        mixed ? "no N with both mixture series" : "this run predates the exact (mixture) series"
+      }`;
+    }
     return `${d}: ` + s.points.map((q) =>
       `N = ${q.n}: exact ${fmt(q.exactTestKl)}, hnsw ${fmt(q.hnswTestKl)}, gap ${fmt(q.gap)} [${
         fmt(q.gapCiLow)
@@ -141,7 +146,11 @@ export function densityNote(
           fmt(v)
         ).join(", ")
       }; hnsw ${(q.hnswTestKlSeeds as number[]).map((v) => fmt(v)).join(", ")}): ${q.verdict}${
-        q.exactScanTestKl === null ? "" : `; scan tail ${fmt(q.exactScanTestKl)}`
+        q.exactScanTestKl === null
+          ? ""
+          : `; exact rows with the scan tail ${fmt(q.exactScanTestKl)}, HNSW minus it ${
+            fmt(q.gapVsScan)
+          }`
       }`
     ).join("; ") + ` — target ${s.met ? "met" : "not met"}`;
   });
