@@ -4,6 +4,7 @@ import { exactRows } from "./exact/mod.ts";
 import { splitExtras } from "./split_extras.ts";
 import { rowsTailSampler } from "./tail_sampler.ts";
 import type { Matrix } from "../types.ts";
+import { tailMonteCarlo } from "./test_util.ts";
 
 function blob(n: number): Matrix {
   const rng = Rng.stream(3, "blob");
@@ -53,32 +54,22 @@ for (const restProposal of ["cells", "uniform"] as const) {
     const sampler = rowsTailSampler(x, rows, { s, restProposal });
     const top = new Set(Array.from(rows.neighbors.subarray(m * 4, m * 4 + 4)));
     const h = (n: number) => 1 + Math.sin(3 * n);
-    let want = 0;
-    for (let n = 0; n < 60; n++) if (!top.has(n)) want += h(n);
-    const out = { indices: new Int32Array(s), logWeight: new Float64Array(s), offset: 0 };
     const rng = Rng.stream(9, restProposal);
-    const reps = 40000;
-    let sum = 0, sumSq = 0;
-    const seen = new Set<number>();
-    for (let r = 0; r < reps; r++) {
-      sampler.draw(m, rng, out);
-      let est = 0;
-      for (let q = 0; q < s; q++) {
-        assert.ok(!top.has(out.indices[q]), "a draw fell inside the top K");
-        seen.add(out.indices[q]);
-        est += Math.exp(out.logWeight[q]) * h(out.indices[q]);
-      }
-      sum += est;
-      sumSq += est * est;
-    }
-    const mean = sum / reps, se = Math.sqrt((sumSq / reps - mean * mean) / reps);
+    const { mean, se, want, seen } = tailMonteCarlo(sampler, {
+      m,
+      n: 60,
+      top,
+      h,
+      reps: 40000,
+      rng,
+    });
     assert.ok(Math.abs(mean - want) < 4 * se, `mean ${mean} vs ${want} (se ${se})`);
     assert.equal(seen.size, 60 - 4, "every tail point can be drawn");
     // Split rows take the HNSW rows' branch of the sampler: the draws of the same arrays
     // labelled "hnsw" are identical (real HNSW rows also differ in their estimated rest sum).
     const asHnsw = rowsTailSampler(x, { ...rows, method: "hnsw" }, { s, restProposal });
-    const a = { ...out, indices: new Int32Array(s), logWeight: new Float64Array(s) };
-    const b = { ...out, indices: new Int32Array(s), logWeight: new Float64Array(s) };
+    const a = { offset: 0, indices: new Int32Array(s), logWeight: new Float64Array(s) };
+    const b = { offset: 0, indices: new Int32Array(s), logWeight: new Float64Array(s) };
     sampler.draw(m, Rng.stream(1, "same"), a);
     asHnsw.draw(m, Rng.stream(1, "same"), b);
     assert.deepEqual([a.indices, a.logWeight], [b.indices, b.logWeight]);

@@ -5,6 +5,7 @@ import { hnswRowsWithStats } from "./hnsw.ts";
 import { rowsTailSampler } from "./tail_sampler.ts";
 import { buildRestCells } from "./rest_cells.ts";
 import type { Matrix } from "../types.ts";
+import { tailMonteCarlo } from "./test_util.ts";
 
 function line(n: number): Matrix {
   const data = new Float64Array(n * 2);
@@ -23,25 +24,15 @@ for (const scheme of ["iid", "without_replacement"] as const) {
     const sampler = rowsTailSampler(x, rows, { s, scheme });
     const top = new Set(Array.from(rows.neighbors.subarray(m * 4, m * 4 + 4)));
     const h = (n: number) => 1 + Math.sin(n);
-    let want = 0;
-    for (let n = 0; n < 30; n++) if (!top.has(n)) want += h(n);
-    const out = { indices: new Int32Array(s), logWeight: new Float64Array(s), offset: 0 };
     const rng = Rng.stream(5, scheme);
-    const reps = 40000;
-    let sum = 0, sumSq = 0;
-    const seen = new Set<number>();
-    for (let r = 0; r < reps; r++) {
-      sampler.draw(m, rng, out);
-      let est = 0;
-      for (let q = 0; q < s; q++) {
-        assert.ok(!top.has(out.indices[q]), "a draw fell inside the top K");
-        seen.add(out.indices[q]);
-        est += Math.exp(out.logWeight[q]) * h(out.indices[q]);
-      }
-      sum += est;
-      sumSq += est * est;
-    }
-    const mean = sum / reps, se = Math.sqrt((sumSq / reps - mean * mean) / reps);
+    const { mean, se, want, seen } = tailMonteCarlo(sampler, {
+      m,
+      n: 30,
+      top,
+      h,
+      reps: 40000,
+      rng,
+    });
     assert.ok(Math.abs(mean - want) < 4 * se + 1e-9, `mean ${mean} vs ${want} (se ${se})`);
     assert.equal(seen.size, 26, "every tail point is drawn at some point");
   });
@@ -91,25 +82,15 @@ for (const scheme of ["iid", "without_replacement"] as const) {
         for (const m of [7, 59]) {
           const top = new Set(Array.from(rows.neighbors.subarray(m * 4, m * 4 + 4)));
           const h = (n: number) => 1 + Math.sin(n);
-          let want = 0;
-          for (let n = 0; n < 60; n++) if (!top.has(n)) want += h(n);
-          const out = { indices: new Int32Array(s), logWeight: new Float64Array(s), offset: 0 };
           const rng = Rng.stream(5, `${scheme}/${m}`);
-          const reps = 30000;
-          let sum = 0, sumSq = 0;
-          const seen = new Set<number>();
-          for (let r = 0; r < reps; r++) {
-            sampler.draw(m, rng, out);
-            let est = 0;
-            for (let q = 0; q < s; q++) {
-              assert.ok(!top.has(out.indices[q]), "a draw fell inside the top K");
-              seen.add(out.indices[q]);
-              est += Math.exp(out.logWeight[q]) * h(out.indices[q]);
-            }
-            sum += est;
-            sumSq += est * est;
-          }
-          const mean = sum / reps, se = Math.sqrt((sumSq / reps - mean * mean) / reps);
+          const { mean, se, want, seen } = tailMonteCarlo(sampler, {
+            m,
+            n: 60,
+            top,
+            h,
+            reps: 30000,
+            rng,
+          });
           assert.ok(
             Math.abs(mean - want) < 4 * se + 1e-9,
             `row ${m}: mean ${mean} vs ${want} (se ${se})`,

@@ -6,6 +6,7 @@
 
 import { Rng } from "../rng.ts";
 import type { Matrix } from "../types.ts";
+import type { TailSampler } from "./tail_sampler.ts";
 
 /** N x D standard normal data times `spread`. */
 export function randomData(n: number, d: number, seed: number, spread = 1): Matrix {
@@ -39,4 +40,42 @@ export function bruteRows(
     logZ.push(z);
   }
   return { neighbors, logq, logZ };
+}
+
+/**
+ * Monte Carlo of a tail sampler's estimate sum_s w_s h(n_s) for row `m`
+ * over `reps` fresh calls: its mean and standard error, the points drawn,
+ * and the sum it estimates, sum of h over every n outside `top` (the row's
+ * top K) among `n`. Throws if a draw falls inside the top K.
+ */
+export function tailMonteCarlo(
+  sampler: TailSampler,
+  options: {
+    m: number;
+    n: number;
+    top: Set<number>;
+    h: (n: number) => number;
+    reps: number;
+    rng: Rng;
+  },
+): { mean: number; se: number; want: number; seen: Set<number> } {
+  const { m, n, top, h, reps, rng } = options, s = sampler.s;
+  let want = 0;
+  for (let j = 0; j < n; j++) if (!top.has(j)) want += h(j);
+  const out = { indices: new Int32Array(s), logWeight: new Float64Array(s), offset: 0 };
+  let sum = 0, sumSq = 0;
+  const seen = new Set<number>();
+  for (let r = 0; r < reps; r++) {
+    sampler.draw(m, rng, out);
+    let est = 0;
+    for (let q = 0; q < s; q++) {
+      if (top.has(out.indices[q])) throw new Error("a draw fell inside the top K");
+      seen.add(out.indices[q]);
+      est += Math.exp(out.logWeight[q]) * h(out.indices[q]);
+    }
+    sum += est;
+    sumSq += est * est;
+  }
+  const mean = sum / reps;
+  return { mean, se: Math.sqrt((sumSq / reps - mean * mean) / reps), want, seen };
 }

@@ -104,6 +104,13 @@ function str(p: Params, key: string): string {
   return paramReader(p, "scaling case").string(key);
 }
 
+/** A case's rest proposal; runs recorded before the cell proposal used uniform draws. */
+function restProposalOf(p: Params): "cells" | "uniform" {
+  return p.restProposal === undefined
+    ? "uniform"
+    : paramReader(p, "scaling case").oneOf("restProposal", ["cells", "uniform"] as const);
+}
+
 /** Checks a case's JSON params and gives them their study's type; a TypeError if they do not fit. */
 export function scalingParams(p: Params): ScalingParams {
   const dataset = str(p, "dataset"), n = num(p, "n"), k = num(p, "k");
@@ -119,9 +126,7 @@ export function scalingParams(p: Params): ScalingParams {
         d: num(p, "d"),
         k,
         s: num(p, "s"),
-        restProposal: p.restProposal === undefined
-          ? "uniform"
-          : paramReader(p, "scaling case").oneOf("restProposal", ["cells", "uniform"] as const),
+        restProposal: restProposalOf(p),
       };
     case "density":
       return {
@@ -140,10 +145,7 @@ export function scalingParams(p: Params): ScalingParams {
         k,
         s: num(p, "s"),
         kPrime: num(p, "kPrime"),
-        // Runs recorded before the cell proposal used uniform draws on the rest.
-        restProposal: p.restProposal === undefined
-          ? "uniform"
-          : paramReader(p, "scaling case").oneOf("restProposal", ["cells", "uniform"] as const),
+        restProposal: restProposalOf(p),
         learningRate: num(p, "learningRate"),
       };
     case "sweep":
