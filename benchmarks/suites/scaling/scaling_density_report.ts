@@ -141,10 +141,12 @@ export function densityNote(
     return `${d}: ` + s.points.map((q) =>
       `N = ${q.n}: exact ${fmt(q.exactTestKl)}, hnsw ${fmt(q.hnswTestKl)}, gap ${fmt(q.gap)} [${
         fmt(q.gapCiLow)
-      }, ${fmt(q.gapCiHigh)}] over ${q.interval} (exact ${
-        (q.exactTestKlSeeds as number[]).map((v) =>
-          fmt(v)
-        ).join(", ")
+      }, ${fmt(q.gapCiHigh)}] over ${q.interval}${
+        q.identicalModels
+          ? ", identical models: the rows matched, so this holds by construction"
+          : ""
+      } (exact ${
+        (q.exactTestKlSeeds as number[]).map((v) => fmt(v)).join(", ")
       }; hnsw ${(q.hnswTestKlSeeds as number[]).map((v) => fmt(v)).join(", ")}): ${q.verdict}${
         q.exactScanTestKl === null
           ? ""

@@ -141,6 +141,7 @@ Deno.test("density summary: paired gap over seeds and the three verdicts", () =>
       interval: string;
       seeds: number[];
       exactScanTestKl: number | null;
+      identicalModels: boolean;
     }[];
     met: boolean;
   };
@@ -160,6 +161,7 @@ Deno.test("density summary: paired gap over seeds and the three verdicts", () =>
   ]);
   assert.deepEqual(d.points[3].seeds, [0]);
   assert.equal(d.points[0].exactScanTestKl, 0.9);
+  assert.deepEqual(d.points.map((p) => p.identicalModels), [false, false, false, false]);
   assert.equal(d.points[1].exactScanTestKl, null);
   assert.equal(d.met, false);
   const good = summarizeDensity([
@@ -168,6 +170,10 @@ Deno.test("density summary: paired gap over seeds and the three verdicts", () =>
     ...pair(1000, 2, 0.4, 0.32),
   ]);
   assert.equal((good.density_figure8 as { met: boolean }).met, true);
+  const same = summarizeDensity([...pair(500, 0, 0.3, 0.3), ...pair(500, 1, 0.5, 0.5)]);
+  const p0 = (same.density_figure8 as { points: { identicalModels: boolean; verdict: string }[] })
+    .points[0];
+  assert.deepEqual([p0.identicalModels, p0.verdict], [true, "no cost"]);
 });
 
 Deno.test("density params: runs recorded before the tail param read as scan (exact) and mixture (HNSW)", () => {
