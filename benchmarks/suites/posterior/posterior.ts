@@ -100,24 +100,14 @@ export const POSTERIOR_PROFILES: Record<Profile, PosteriorSettings> = {
 };
 
 /** A posterior case's params: the study, its data set and the profile's settings. */
-export type PosteriorParams = {
-  /** Which study. */
-  study: "trend" | "nonident";
-  /** Data set. */
-  dataset: string;
-  /** Training points. */
-  n: number;
-  /** Points scored. */
-  points: number;
-  /** The VAE's pass budget. */
-  vaePasses: number;
-  /** The VAE's restarts. */
-  vaeRestarts: number;
-  /** Test points. */
-  nTest: number;
-  /** The ground truth's top mass that the restricted Spearman keeps. */
-  topMass: number;
-};
+export type PosteriorParams =
+  & {
+    /** Which study. */
+    study: "trend" | "nonident";
+    /** Data set. */
+    dataset: string;
+  }
+  & Omit<PosteriorSettings, "trendDatasets" | "nonidentDatasets">;
 
 /** The checked, typed params of a posterior case. */
 export function posteriorParams(spec: CaseSpec): PosteriorParams {
