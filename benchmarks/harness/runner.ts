@@ -23,7 +23,7 @@ import {
 } from "../../src/report/results.ts";
 import { measureCalibration } from "./calibration.ts";
 import { expandCases, selectShard, type Shard } from "./cases.ts";
-import { Progress, type ProgressOptions } from "./progress.ts";
+import { Progress, type ProgressOptions } from "../../src/cli/progress.ts";
 import { finishReport } from "./run_report.ts";
 import { type CaseContext, CaseSkipped, errorText, type Profile, type Suite } from "./suite.ts";
 
