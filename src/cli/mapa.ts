@@ -3,6 +3,8 @@
  *
  *     deno task mapa --data FILE.csv --sigma2 X --k K [--bandwidth H]
  *       [--method exact|hnsw] [--kernel gaussian|bernoulli] [--eps E] [--out FILE.json]
+ *       [--workers N] [--seed N] [--k-prime K'] [--m M] [--ef-construction E] [--ef E]
+ *       [--rest-proposal cells|uniform]
  *
  * Writes {"n", "k", "method", "kernel", "bandwidth" (Gaussian) or "eps"
  * (Bernoulli), "rows": [{"neighbors", "logq", "logNormalizer"}]} with rows in
@@ -11,7 +13,8 @@
  * the rest, and each row also carries "logNormalizerSe", its standard error
  * in nats); every number is finite. Without --out the JSON goes to stdout.
  * Bad input, an output that cannot be written, or rows that would not be
- * finite: `error: <message>` on stderr, exit 1, no output written.
+ * finite: `error: <message>` on stderr, exit 1, no output written. On a
+ * terminal, stderr shows a progress bar while the rows are computed.
  *
  * @module
  */
@@ -24,6 +27,8 @@ import { InputError } from "../errors.ts";
 import { defaultFeatureColumns, readNumericCsv, selectColumns } from "../io/csv.ts";
 import { resolveKernel } from "../mapa/kernel.ts";
 import { ROW_BUILDERS } from "../mapa/row_builders.ts";
+import type { RowBuildOptions } from "../mapa/row_builder.ts";
+import { Progress } from "./progress.ts";
 import type { KernelName, MapaRows } from "../mapa/types.ts";
 
 const HELP = `usage: deno task mapa --data FILE.csv --k K (--sigma2 X | --bandwidth H) [options]
@@ -44,7 +49,30 @@ numeric cell).
   --method NAME          exact (default) or hnsw (approximate neighbours; normaliser = sum over
                          the k' found + estimate of the rest, with its error logNormalizerSe)
   --out FILE.json        output file (default: stdout)
-  --help                 this text`;
+  --workers N            worker threads (default: one per core; 0 = this thread); the rows are
+                         the same bits for any count
+  --help                 this text
+
+HNSW only (--method hnsw):
+  --seed N               seed of the index's levels and of the normaliser's sampled terms
+                         (default 0; same seed, same rows)
+  --k-prime K'           neighbours the index finds per row, K <= K' <= N
+                         (default min(N, max(2K, K + 32)))
+  --m M                  graph degree (default 16)
+  --ef-construction E    build-time beam width (default 200)
+  --ef E                 query-time beam width (default max(2K', 64))
+  --rest-proposal NAME   how the normaliser's sum over the points not found is sampled: cells
+                         (default; importance draws near each point) or uniform (methods.md as
+                         written; needs several times more draws for the same error)`;
+
+/** Flags that tune HNSW rows, with the option each sets; exact rows take none of them. */
+const HNSW_FLAGS = {
+  "seed": "seed",
+  "k-prime": "kPrime",
+  "m": "m",
+  "ef-construction": "efConstruction",
+  "ef": "ef",
+} as const;
 
 /** The value flags, for negative numbers such as `--k -5`. */
 const VALUE_FLAGS = [
@@ -57,6 +85,9 @@ const VALUE_FLAGS = [
   "eps",
   "method",
   "out",
+  "workers",
+  "rest-proposal",
+  ...Object.keys(HNSW_FLAGS),
 ];
 
 function num(name: string, v: string | undefined): number | undefined {
@@ -119,6 +150,13 @@ export async function main(args: string[]): Promise<number> {
         eps: { type: "string" },
         method: { type: "string" },
         out: { type: "string" },
+        workers: { type: "string" },
+        seed: { type: "string" },
+        "k-prime": { type: "string" },
+        m: { type: "string" },
+        "ef-construction": { type: "string" },
+        ef: { type: "string" },
+        "rest-proposal": { type: "string" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -154,7 +192,40 @@ export async function main(args: string[]): Promise<number> {
     if (kernel === "gaussian" && sigma2 === undefined && bandwidth === undefined) {
       throw new InputError("the Gaussian kernel needs --sigma2 X or --bandwidth H; see --help");
     }
-    const options = { k, sigma2, bandwidth, eps, kernel };
+    const options: RowBuildOptions = { k, sigma2, bandwidth, eps, kernel };
+    if (v.workers !== undefined) {
+      options.workers = parseDecimalInteger(v.workers, "--workers");
+      if (options.workers < 0) {
+        throw new InputError(`--workers must be >= 0, got ${options.workers}`);
+      }
+    }
+    for (const [flag, key] of Object.entries(HNSW_FLAGS)) {
+      const text = v[flag as keyof typeof v];
+      if (typeof text !== "string") continue;
+      if (method !== "hnsw") {
+        throw new InputError(
+          `--${flag} applies to --method hnsw only; drop it or add --method hnsw`,
+        );
+      }
+      const value = parseDecimalInteger(text, `--${flag}`);
+      // Seeds may be 0; the index's sizes must be at least 1 (k' is checked against K and N below).
+      if (value < (key === "seed" ? 0 : 1)) {
+        throw new InputError(`--${flag} must be >= ${key === "seed" ? 0 : 1}, got ${value}`);
+      }
+      options[key] = value;
+    }
+    const rest = v["rest-proposal"];
+    if (rest !== undefined) {
+      if (method !== "hnsw") {
+        throw new InputError(
+          "--rest-proposal applies to --method hnsw only; drop it or add --method hnsw",
+        );
+      }
+      if (rest !== "cells" && rest !== "uniform") {
+        throw new InputError(`--rest-proposal must be cells or uniform, got "${rest}"`);
+      }
+      options.restProposal = rest;
+    }
     const resolved = resolveKernel(options);
     if (!Number.isFinite(resolved.scale)) {
       // 1 / (2h) overflows for h below ~1e-308: every kernel value would be 0 or NaN.
@@ -175,7 +246,19 @@ export async function main(args: string[]): Promise<number> {
         );
       }
     }
-    const built = await builder.build(csv.matrix, options);
+    const bar = Deno.stderr.isTerminal() ? new Progress(1) : null;
+    bar?.startCase(`mapa --method ${method}, N = ${csv.matrix.rows}`);
+    let built;
+    try {
+      built = await builder.build(csv.matrix, {
+        ...options,
+        onProgress: (f, label) => bar?.update(f, label),
+      });
+      bar?.endCase("done");
+    } catch (e) {
+      bar?.endCase("failed");
+      throw e;
+    }
     const json = rowsToJson(built.rows);
     // Approximate rows say what they left out; exact rows have nothing to add.
     if (built.summary) console.error(built.summary);

@@ -70,6 +70,43 @@ Deno.test("mapa CLI", async (t) => {
       [["--data", good, "--sigma2", "1", "--k", "1e0"], /--k must be an integer in decimal/],
       [["--data", good, "--sigma2", "1", "--k", "0x1"], /--k must be an integer in decimal/],
       [["--data", good, "--sigma2", "1", "--k", "1", "--columns", "c"], /no column named "c"/],
+      [["--data", good, "--sigma2", "1", "--k", "1", "--ef", "8"], /--ef applies to --method hnsw/],
+      [
+        ["--data", good, "--sigma2", "1", "--k", "1", "--rest-proposal", "cells"],
+        /--rest-proposal applies to --method hnsw/,
+      ],
+      [
+        [
+          "--data",
+          good,
+          "--sigma2",
+          "1",
+          "--k",
+          "1",
+          "--method",
+          "hnsw",
+          "--rest-proposal",
+          "grid",
+        ],
+        /--rest-proposal must be cells or uniform, got "grid"/,
+      ],
+      [
+        ["--data", good, "--sigma2", "1", "--k", "3", "--method", "hnsw", "--k-prime", "2"],
+        /k' \(2\) must be >= K \(3\)/,
+      ],
+      [
+        ["--data", good, "--sigma2", "1", "--k", "1", "--method", "hnsw", "--m", "0"],
+        /--m must be >= 1/,
+      ],
+      [
+        ["--data", good, "--sigma2", "1", "--k", "1", "--method", "hnsw", "--seed", "-1"],
+        /--seed must be >= 0/,
+      ],
+      [
+        ["--data", good, "--sigma2", "1", "--k", "1", "--method", "hnsw", "--ef", "1.5"],
+        /--ef must be an integer/,
+      ],
+      [["--data", good, "--sigma2", "1", "--k", "1", "--workers", "-2"], /--workers must be >= 0/],
     ];
     for (const [args, re] of cases) {
       const out = `${dir}/bad.json`;
@@ -133,6 +170,31 @@ Deno.test("mapa CLI", async (t) => {
     assert.deepEqual(JSON.parse(c.stdout), JSON.parse(b.stdout));
     const z = run(["--data", ds, "--sigma2", "0.05", "--k", "2", "--columns", "z0"]);
     assert.notDeepEqual(JSON.parse(z.stdout).rows, JSON.parse(b.stdout).rows);
+  });
+  await t.step("HNSW flags reach the index and the normaliser's draws", () => {
+    const many = `${dir}/many.csv`;
+    // 2,000 points on a low-discrepancy grid: enough that the normaliser's rest is sampled.
+    const pts = Array.from(
+      { length: 2000 },
+      (_, i) => `${(i * 0.618034) % 1},${(i * 0.414214) % 1}`,
+    );
+    Deno.writeTextFileSync(many, pts.join("\n") + "\n");
+    const base = ["--data", many, "--sigma2", "0.005", "--k", "2", "--method", "hnsw"];
+    const a = run([...base, "--k-prime", "6", "--seed", "3"]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stderr, /k'=6, M=16, efConstruction=200, ef=64, seed=3,.* cells draws per row/);
+    const again = run([...base, "--k-prime", "6", "--seed", "3"]);
+    assert.equal(again.stdout, a.stdout);
+    const rows = (r: CliRun) => JSON.parse(r.stdout).rows as { logNormalizerSe: number }[];
+    assert.ok(rows(a).some((w) => w.logNormalizerSe > 0), "the rest was sampled, not summed");
+    const seeded = run([...base, "--k-prime", "6", "--seed", "4"]);
+    assert.notDeepEqual(rows(seeded), rows(a));
+    const tuned = run([...base, "--m", "8", "--ef-construction", "40", "--ef", "70"]);
+    assert.equal(tuned.code, 0, tuned.stderr);
+    assert.match(tuned.stderr, /k'=34, M=8, efConstruction=40, ef=70, seed=0,/);
+    const uniform = run([...base, "--rest-proposal", "uniform", "--workers", "0"]);
+    assert.equal(uniform.code, 0, uniform.stderr);
+    assert.match(uniform.stderr, / uniform draws per row/);
   });
   await t.step("the Bernoulli kernel's parameter is written as eps", () => {
     const bin = `${dir}/bin.csv`;

@@ -161,13 +161,13 @@ export interface LeftOutMass {
   /** Max over rows of the bound above. */
   boundMax: number;
   /**
-   * Mean over all rows of the estimated 1 - Z'/Z, from the same uniform
-   * draws that complete the normaliser (no assumption on the index).
+   * Mean over all rows of the estimated 1 - Z'/Z, from the same draws
+   * that complete the normaliser (no assumption on the index).
    */
   sampledMean: number;
   /** Rows in the sampled estimate (all N). */
   sampledRows: number;
-  /** Mean uniform draws per row, pilot included (0 for a row whose rest was summed exactly). */
+  /** Mean draws per row, pilot included (0 for a row whose rest was summed exactly). */
   drawsPerRow: number;
 }
 

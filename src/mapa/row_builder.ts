@@ -43,6 +43,11 @@ export interface RowBuildOptions extends KernelOptions {
   efConstruction?: number;
   /** Query-time beam width of an index. */
   ef?: number;
+  /**
+   * How an approximate builder samples the normaliser's sum over the points
+   * it did not find (HNSW: `"cells"` or `"uniform"`, see `HnswOptions`).
+   */
+  restProposal?: "cells" | "uniform";
   /** Called with a fraction in [0, 1] and a phase label. */
   onProgress?: (fraction: number, label: string) => void;
 }

@@ -55,12 +55,14 @@ export const exactBuilder: RowBuilder = {
 
 /** The CLI's line on HNSW rows: k' and how much mass the index left out. */
 function hnswSummary(r: HnswResult): string {
-  return `hnsw: k'=${r.params.kPrime}, left-out posterior mass: bound ${
-    r.leftOut.boundMean.toExponential(2)
-  } mean / ${r.leftOut.boundMax.toExponential(2)} max (assumes the index found the true ` +
+  const p = r.params;
+  return `hnsw: k'=${p.kPrime}, M=${p.m}, efConstruction=${p.efConstruction}, ef=${p.ef}, ` +
+    `seed=${p.seed}, left-out posterior mass: bound ${
+      r.leftOut.boundMean.toExponential(2)
+    } mean / ${r.leftOut.boundMax.toExponential(2)} max (assumes the index found the true ` +
     `k' nearest), estimate ${r.leftOut.sampledMean.toExponential(2)} ` +
-    `(${Math.round(r.leftOut.drawsPerRow)} uniform draws per row on average, pilot ` +
-    `included); log normaliser ` +
+    `(${Math.round(r.leftOut.drawsPerRow)} ${r.params.restProposal} draws per row on average, ` +
+    `pilot included); log normaliser ` +
     `standard error ${r.normalizerError.seMean.toExponential(2)} mean / ` +
     `${r.normalizerError.seMax.toExponential(2)} max nats`;
 }

@@ -43,7 +43,10 @@ Deno.test("hnsw builder: the rows of hnswRowsWithStats, its settings and a summa
   assert.equal(built.stats.kPrime, 30);
   assert.equal(built.stats.hnswM, direct.params.m);
   assert.equal(built.stats.leftOutSampledMean, direct.leftOut.sampledMean);
-  assert.match(built.summary!, /^hnsw: k'=30, left-out posterior mass/);
+  assert.match(
+    built.summary!,
+    /^hnsw: k'=30, M=16, efConstruction=200, ef=64, seed=3, left-out posterior mass/,
+  );
 });
 
 Deno.test("hnsw k-NN builder reports the index settings it used", async () => {

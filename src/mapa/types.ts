@@ -57,7 +57,7 @@ export interface MapaRows {
   extraLogq?: Float64Array;
   /**
    * HNSW only: standard error of each row's `logNormalizer` in nats (delta
-   * method, se(Z) / Z), from the uniform draws that estimate the rest; 0
+   * method, se(Z) / Z), from the draws that estimate the rest; 0
    * where the rest was summed exactly. Length N.
    */
   logNormalizerSe?: Float64Array;
