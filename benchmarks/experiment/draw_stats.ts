@@ -140,6 +140,11 @@ export interface LevelVerdict {
   comparisons: Comparison[];
   /** Methods without a number at this level. */
   notAvailable: string[];
+  /**
+   * Methods with a number on some draws only, as "method: a of b draws": their
+   * means and intervals rest on fewer draws than the others'.
+   */
+  partlyAvailable: string[];
   /** One line: the winner with its margin over the runner-up, or "no clear winner" and why. */
   verdict: string;
 }
@@ -177,6 +182,12 @@ export function levelVerdict(methods: readonly MethodDraws[]): LevelVerdict {
   });
   const ranked = withMean.filter((x) => x.mean !== null).sort((a, b) => a.mean! - b.mean!);
   const notAvailable = withMean.filter((x) => x.mean === null).map((x) => x.m.method);
+  const partlyAvailable = withMean.flatMap(({ m, mean }) => {
+    const ok = m.perDraw.filter((v) => finiteOrNull(v) !== null).length;
+    return mean !== null && ok < m.perDraw.length
+      ? [`${m.method}: ${ok} of ${m.perDraw.length} draws`]
+      : [];
+  });
   if (ranked.length === 0) {
     return {
       best: null,
@@ -186,6 +197,7 @@ export function levelVerdict(methods: readonly MethodDraws[]): LevelVerdict {
       tiedWithBest: [],
       comparisons: [],
       notAvailable,
+      partlyAvailable,
       verdict: "not available: no method has a test KL at this level",
     };
   }
@@ -215,6 +227,7 @@ export function levelVerdict(methods: readonly MethodDraws[]): LevelVerdict {
     }`;
     verdict = `no clear winner: ${tied.join(", ")} tied with the lowest mean (${why})`;
   }
+  if (partlyAvailable.length) verdict += `; on fewer draws: ${partlyAvailable.join(", ")}`;
   return {
     best: best.m.method,
     bestKl: best.mean,
@@ -223,6 +236,7 @@ export function levelVerdict(methods: readonly MethodDraws[]): LevelVerdict {
     tiedWithBest: tied,
     comparisons,
     notAvailable,
+    partlyAvailable,
     verdict,
   };
 }

@@ -81,6 +81,10 @@ Deno.test("levelVerdict: winner named only when every paired interval lies above
   assert.deepEqual(clear.notAvailable, ["e"]);
   assert.equal(clear.comparisons[0].clearlyWorse, true);
   assert.equal(clear.verdict, "a wins: next best b is 2.33 nats worse, 95% interval [0.899, 3.77]");
+  assert.deepEqual(clear.partlyAvailable, []);
+  const partial = levelVerdict([a, b, { method: "f", perDraw: [11, null, null] }]);
+  assert.deepEqual(partial.partlyAvailable, ["f: 1 of 3 draws"]);
+  assert.match(partial.verdict, /; on fewer draws: f: 1 of 3 draws$/);
 
   // c - a = 1, -1, 2: mean 2/3, standard error sqrt(7)/3; the interval covers 0.
   const tie = levelVerdict([a, b, c]);

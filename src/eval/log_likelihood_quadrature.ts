@@ -20,7 +20,10 @@ export interface QuadratureOptions {
   halfWidth?: number;
   /** Nodes per dimension of the first grid (default 129 for L = 1, 33 for L = 2). */
   initialNodes?: number;
-  /** Largest nodes per dimension before giving up (default 32769 for L = 1, 1025 for L = 2). */
+  /**
+   * Largest nodes per dimension before giving up (default 131073 for L = 1, 1025 for L = 2;
+   * a MAPA decoder on spiral_dots needed more than 32769).
+   */
   maxNodes?: number;
   /**
    * Convergence tolerance in nats (default 1e-3): refinement stops when halving
@@ -96,7 +99,7 @@ export function logLikelihoodQuadrature(
   }
   const halfWidth = options.halfWidth ?? 8;
   const n0 = options.initialNodes ?? (l === 1 ? 129 : 33);
-  const maxNodes = options.maxNodes ?? (l === 1 ? 32769 : 1025);
+  const maxNodes = options.maxNodes ?? (l === 1 ? 131073 : 1025);
   const tol = options.tolerance ?? 1e-3;
   const chunk = options.chunkNodes ?? 4096;
   if (!(halfWidth > 0) || !(tol > 0) || !(chunk >= 1)) {

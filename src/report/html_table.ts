@@ -8,7 +8,7 @@
  */
 
 import { escapeHtml } from "./html_page.ts";
-import type { CaseResult, JsonValue, ResultsFile, TableSpec } from "./results.ts";
+import type { CaseResult, JsonValue, ResultsFile, RunMeta, TableSpec } from "./results.ts";
 
 /** A table cell's text: numbers to 4 significant digits, records as compact JSON. */
 export function formatCell(value: JsonValue | undefined): string {
@@ -115,6 +115,21 @@ export function failedTable(cases: CaseResult[], sizes: TableSizes): string {
   );
 }
 
+
+/**
+ * The run's duration. A merged run (parts side by side) or a resumed one
+ * sums its sessions' times, which is not the wall clock: both are shown
+ * when they differ by more than 5%.
+ */
+function durationText(m: RunMeta): string {
+  const summed = `${formatCell(m.durationSeconds)} s`;
+  if (m.endedAt === null) return summed;
+  const wall = (Date.parse(m.endedAt) - Date.parse(m.startedAt)) / 1000;
+  if (!Number.isFinite(wall) || Math.abs(wall - m.durationSeconds) <= 0.05 * wall) return summed;
+  return `${formatCell(wall)} s from start to end (${summed} of run time summed over its parts ` +
+    `or sessions)`;
+}
+
 /** The run's environment (commit, versions, backend, machine, seed, profile, case counts). */
 export function environmentTable(results: ResultsFile, maxRows: number): string {
   const m = results.meta;
@@ -137,7 +152,7 @@ export function environmentTable(results: ResultsFile, maxRows: number): string 
     ["Shard", m.shard ?? "none (whole run)"],
     ["Started", m.startedAt],
     ["Ended", m.endedAt ?? "not finished (interrupted or running)"],
-    ["Duration", `${formatCell(m.durationSeconds)} s`],
+    ["Duration", durationText(m)],
     ["Cases", `${count("ok")} ok, ${count("failed")} failed, ${count("skipped")} skipped`],
   ];
   const text = rows.map(([k, v]) => [k, formatCell(v)]);

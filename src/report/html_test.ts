@@ -130,6 +130,16 @@ Deno.test("renderReport", async (t) => {
     has(page, /<td class="num">1\.234e-5<\/td>/);
   });
 
+  await t.step("a merged run shows its wall clock beside the summed run time", () => {
+    const merged = makeResults(CASES, {
+      durationSeconds: 7028,
+      endedAt: "2026-01-01T01:15:00.000Z",
+    });
+    has(renderReport(merged, []), /<td>4500 s from start to end \(7028 s of run time summed/);
+    // A single run (start to end within 5% of its own time) shows one figure.
+    has(page, /<td>Duration<\/td><td>60 s<\/td>/);
+  });
+
   await t.step("caps big tables and stays under 2 MB", () => {
     const many: CaseResult[] = Array.from({ length: 5000 }, (_, i) => ({
       suite: "big",

@@ -151,6 +151,7 @@ export function summarizeBudget(results: CaseResult[]): Record<string, JsonValue
         tiedWithBest: full.tiedWithBest,
         verdict: full.verdict,
         notAvailable: full.notAvailable,
+        partlyAvailable: full.partlyAvailable,
         paperSaysMapaBeats: paperExpectsMapaWins(ds),
         fig2a: fig2a[ds],
         checks,

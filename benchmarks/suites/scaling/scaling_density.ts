@@ -461,8 +461,9 @@ export function summarizeDensity(results: CaseResult[]): Record<string, JsonValu
         gapCiHigh: hi,
         interval: gaps.length > 1 ? "training seeds" : "test points",
         verdict,
-        // Every seed's pair ended at the same test KL: the rows matched (at small N the index
-        // finds all k' and the rest is summed exactly), so "no cost" holds by construction.
+        // Every seed's pair ended at the same test KL: the index found every row's k' nearest
+        // and both kinds split S alike between the extras and the rest (the stratified mixture
+        // reads the normaliser only through round(a S)), so "no cost" holds by construction.
         identicalModels: gaps.every((g) => g === 0),
         exactScanTestKl: scan ? kl(scan) : null,
         // HNSW's mean over seeds against the paper's estimator on exact rows (seed 0 only).

@@ -143,7 +143,9 @@ export function densityNote(
         fmt(q.gapCiLow)
       }, ${fmt(q.gapCiHigh)}] over ${q.interval}${
         q.identicalModels
-          ? ", identical models: the rows matched, so this holds by construction"
+          ? ", identical models: both row kinds held the same neighbours and split the tail " +
+            "draws alike (training reads the normaliser only through that split), so this " +
+            "holds by construction"
           : ""
       } (exact ${
         (q.exactTestKlSeeds as number[]).map((v) => fmt(v)).join(", ")
