@@ -115,7 +115,6 @@ export function failedTable(cases: CaseResult[], sizes: TableSizes): string {
   );
 }
 
-
 /**
  * The run's duration. A merged run (parts side by side) or a resumed one
  * sums its sessions' times, which is not the wall clock: both are shown
