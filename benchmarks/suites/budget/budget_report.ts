@@ -69,7 +69,11 @@ function openingNote(results: CaseResult[], summary: Record<string, JsonValue>):
         `${missing(s.convergenceMissingCases, "klChangeLastHalf")})` +
         (tails
           ? `, and tailOverfitNats <= ${TAIL_OVERFIT_TOLERANCE} on ${s.tailOverfitOkCases} of ` +
-            `${tails} MAPA-family cases${missing(s.tailOverfitMissingCases, "tailOverfitNats")}`
+            `${tails} MAPA-family cases with its whole 95% interval (above it on ` +
+            `${s.tailOverfitFailedCases ?? 0}, not resolved on ${
+              s.tailOverfitUnresolvedCases ?? 0
+            }; the point estimate alone on ${s.tailOverfitPointOkCases ?? s.tailOverfitOkCases})` +
+            missing(s.tailOverfitMissingCases, "tailOverfitNats")
           : ""),
     );
   }
@@ -184,7 +188,10 @@ export function reportBudget(
         mark(c.converged),
         c.required ? "yes" : "no",
         MAPA_FAMILY.includes(c.method) ? cell(c.tailOverfitNats) : "",
-        MAPA_FAMILY.includes(c.method) ? mark(c.tailOk) : "",
+        MAPA_FAMILY.includes(c.method) ? cell(c.tailOverfitCiHigh) : "",
+        MAPA_FAMILY.includes(c.method)
+          ? c.tailOk === null && c.tailPointOk !== null ? "not resolved" : mark(c.tailOk)
+          : "",
       ]);
     }
   }
@@ -233,7 +240,8 @@ export function reportBudget(
       {
         title: `Convergence: |test KL at half the budget - at the full budget| against ` +
           `${KL_CHANGE_TOLERANCE} nats; tailOverfitNats against ${TAIL_OVERFIT_TOLERANCE} ` +
-          `(MAPA family)`,
+          `(MAPA family; pass when the interval's upper end is within it, FAIL when its lower ` +
+          `end is above it, else not resolved)`,
         columns: [
           "data set",
           "budget",
@@ -242,6 +250,7 @@ export function reportBudget(
           `<= ${KL_CHANGE_TOLERANCE}`,
           "required",
           "tailOverfitNats",
+          "95% upper end",
           `<= ${TAIL_OVERFIT_TOLERANCE}`,
         ],
         rows: convTable,

@@ -85,8 +85,16 @@ export interface ConvergenceRow {
   required: boolean;
   /** Bound on training tail draws minus on fresh ones, per point (MAPA family only). */
   tailOverfitNats: number | null;
-  /** tailOverfitNats <= {@linkcode TAIL_OVERFIT_TOLERANCE}; null when not reported or not MAPA-family. */
+  /** Upper end of its 95% interval over rows (+1.96 standard errors); null without a standard error. */
+  tailOverfitCiHigh: number | null;
+  /**
+   * Judged on the interval: true when its upper end is at or below
+   * {@linkcode TAIL_OVERFIT_TOLERANCE}, false when its lower end is above it,
+   * null when the interval straddles it or the case reports no figure.
+   */
   tailOk: boolean | null;
+  /** tailOverfitNats alone (the point estimate) <= the tolerance; null when not reported. */
+  tailPointOk: boolean | null;
 }
 
 /** Convergence and tail-overfit figures of every case of `kind`. */
@@ -95,6 +103,9 @@ export function convergenceRows(results: CaseResult[], kind: string): Convergenc
     const method = r.params.method as string;
     const change = num(r.metrics.klChangeLastHalf);
     const tail = MAPA_FAMILY.includes(method) ? num(r.metrics.tailOverfitNats) : null;
+    const se = tail === null ? null : num(r.metrics.tailOverfitSe);
+    const high = se === null ? null : tail! + 1.96 * se;
+    const low = se === null ? null : tail! - 1.96 * se;
     return {
       dataset: r.params.dataset as string,
       method,
@@ -102,7 +113,13 @@ export function convergenceRows(results: CaseResult[], kind: string): Convergenc
       converged: change === null ? null : change <= KL_CHANGE_TOLERANCE,
       required: CONVERGENCE_REQUIRED.includes(method),
       tailOverfitNats: tail,
-      tailOk: tail === null ? null : tail <= TAIL_OVERFIT_TOLERANCE,
+      tailOverfitCiHigh: high,
+      tailOk: high !== null && high <= TAIL_OVERFIT_TOLERANCE
+        ? true
+        : low !== null && low > TAIL_OVERFIT_TOLERANCE
+        ? false
+        : null,
+      tailPointOk: tail === null ? null : tail <= TAIL_OVERFIT_TOLERANCE,
     };
   });
 }
@@ -183,8 +200,11 @@ export function summarizeBudget(results: CaseResult[]): Record<string, JsonValue
       requiredConvergedCases: count(req, (c) => c.converged === true),
       requiredCases: req.length,
       tailOverfitOkCases: count(tails, (c) => c.tailOk === true),
-      tailOverfitCheckedCases: count(tails, (c) => c.tailOk !== null),
-      tailOverfitMissingCases: count(tails, (c) => c.tailOk === null),
+      tailOverfitFailedCases: count(tails, (c) => c.tailOk === false),
+      tailOverfitUnresolvedCases: count(tails, (c) => c.tailOk === null && c.tailPointOk !== null),
+      tailOverfitPointOkCases: count(tails, (c) => c.tailPointOk === true),
+      tailOverfitCheckedCases: count(tails, (c) => c.tailPointOk !== null),
+      tailOverfitMissingCases: count(tails, (c) => c.tailPointOk === null),
       verdict: judged === 0
         ? "Fig. 2a not available: no data set has MAPA, VAE and IWAE on paired draws"
         : `Fig. 2a (MAPA below the VAE and IWAE on every set but clusters): agrees on ${agree}, ` +

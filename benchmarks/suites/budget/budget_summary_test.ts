@@ -68,9 +68,18 @@ Deno.test("summarizeBudget: a verdict per data set and budget level from paired 
     ],
     [4, 8, 2, 4, 6],
   );
+  // Judged on the interval: figure8's mapa passes, clusters' is not resolved (0.005 + 1.96 *
+  // 0.004 > 0.01), both mapa_gt fail (0.02 - 1.96 * 0.002 > 0.01); two point estimates pass.
   assert.deepEqual(
-    [p.tailOverfitOkCases, p.tailOverfitCheckedCases, p.tailOverfitMissingCases],
-    [2, 4, 2],
+    [
+      p.tailOverfitOkCases,
+      p.tailOverfitFailedCases,
+      p.tailOverfitUnresolvedCases,
+      p.tailOverfitPointOkCases,
+      p.tailOverfitCheckedCases,
+      p.tailOverfitMissingCases,
+    ],
+    [1, 2, 1, 2, 4, 2],
   );
 
   // The curve-less cases give one level at the full budget from testKlPerDraw;
