@@ -238,6 +238,12 @@ export function reportPasses(
     const secs = (r?: CaseResult) => r?.status === "ok" ? r.metrics.stepSeconds : undefined;
     const a = secs(tfjs), b = secs(torch);
     const ratio = typeof a === "number" && typeof b === "number" ? a / b : null;
+    const fastest = (r?: CaseResult) => {
+      const xs = r?.status === "ok" ? r.metrics.stepSecondsSamples : undefined;
+      return Array.isArray(xs) && xs.length ? Math.min(...(xs as number[])) : null;
+    };
+    const fa = fastest(tfjs), fb = fastest(torch);
+    const minRatio = fa !== null && fb !== null ? fa / fb : null;
     const ms = (r: CaseResult | undefined) =>
       r === undefined
         ? "not run"
@@ -246,19 +252,24 @@ export function reportPasses(
         : r.status;
     return `${method}${k ? ` (K=${k}, S=${s})` : s > 1 ? ` (S=${s})` : ""}: tfjs ${
       ms(tfjs)
-    }, PyTorch CPU ${ms(torch)}, ratio ${fmt(ratio)}`;
+    }, PyTorch CPU ${ms(torch)}, ratio ${fmt(ratio)}${
+      minRatio === null ? "" : ` (fastest step against fastest step: ${fmt(minRatio)})`
+    }`;
   });
   const blas = results.find((r) => r.params.peer === "pytorch" && r.status === "ok")?.metrics.blas;
   notes.push(
     `Training step (batch ${BATCH}, 2-50-50 MLPs, N = ${STEP_N}, median over the timed steps, PyTorch on one thread in the same run): ${
       stepRows.join("; ")
-    }.` + (blas === "generic"
-      ? " This PyTorch is built on the generic reference BLAS (Debian's python3-torch): its " +
-        "matmuls run several times slower than an MKL or OpenBLAS build, so these ratios " +
-        "flatter tfjs and do not show parity with an optimised PyTorch."
-      : typeof blas === "string"
-      ? ` PyTorch's BLAS: ${blas}.`
-      : ""),
+    }. The two sides run one after the other on a shared machine, so load on either moves ` +
+      "the median ratio (by up to 1.7x between runs); the fastest steps, which load cannot make " +
+      "faster, give the steadier ratio." +
+      (blas === "generic"
+        ? " This PyTorch is built on the generic reference BLAS (Debian's python3-torch): its " +
+          "matmuls run several times slower than an MKL or OpenBLAS build, so these ratios " +
+          "flatter tfjs and do not show parity with an optimised PyTorch."
+        : typeof blas === "string"
+        ? ` PyTorch's BLAS: ${blas}.`
+        : ""),
   );
   const crossRows: JsonValue[][] = [];
   for (const s of HEADLINE_S) {

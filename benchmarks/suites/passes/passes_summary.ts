@@ -212,16 +212,28 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
       : [];
     budgetRatio[cm] = medianOrNull(v);
   }
+  const stepCase = (method: string, peer: string) =>
+    results.find((r) => r.params.method === method && r.params.peer === peer && r.status === "ok");
   const step = (method: string, peer: string) =>
-    results.find((r) => r.params.method === method && r.params.peer === peer && r.status === "ok")
-      ?.metrics.stepSeconds as number | undefined;
+    stepCase(method, peer)?.metrics.stepSeconds as number | undefined;
+  // The fastest step of each side: on a shared machine load only ever adds time, so the
+  // minimum is the least disturbed figure; the median ratio moves with whichever side ran
+  // while the machine was busy.
+  const fastest = (method: string, peer: string) => {
+    const xs = stepCase(method, peer)?.metrics.stepSecondsSamples;
+    return Array.isArray(xs) && xs.length ? Math.min(...(xs as number[])) : undefined;
+  };
   const steps: Record<string, JsonValue> = {};
   for (const { method } of STEP_METHODS) {
     const tfjs = step(method, "tfjs"), torch = step(method, "pytorch");
+    const tfjsMin = fastest(method, "tfjs"), torchMin = fastest(method, "pytorch");
     steps[method] = {
       tfjsSeconds: tfjs ?? null,
       pytorchSeconds: torch ?? null,
       tfjsOverPytorch: tfjs && torch ? tfjs / torch : null,
+      tfjsMinSeconds: tfjsMin ?? null,
+      pytorchMinSeconds: torchMin ?? null,
+      tfjsOverPytorchMin: tfjsMin && torchMin ? tfjsMin / torchMin : null,
     };
   }
   const tfjs = step("iwae", "tfjs"), torch = step("iwae", "pytorch");

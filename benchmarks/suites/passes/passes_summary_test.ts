@@ -141,3 +141,22 @@ Deno.test("uniformOccupancyMaxDeviation reads the counted MAPA cases only, not t
   const want = Math.abs(5 / uniformOccupancy(1000, { batch: BATCH, terms: 20 }) - 1);
   assert.equal(summarizePasses(results).uniformOccupancyMaxDeviation, want);
 });
+
+Deno.test("summarizePasses: step ratios from medians and from the fastest steps", () => {
+  const step = (method: string, peer: string, samples: number[]): CaseResult => ({
+    suite: "passes",
+    name: `step/${method}/${peer}`,
+    params: { method, s: 1, k: 0, n: 1000, batch: 100, hidden: 50, d: 2, l: 2, steps: 3, peer },
+    status: "ok",
+    // A loaded PyTorch: its median is far above its fastest step.
+    metrics: { stepSeconds: samples.toSorted((a, b) => a - b)[1], stepSecondsSamples: samples },
+    seconds: 0,
+  });
+  const out = summarizePasses([
+    step("vae", "tfjs", [0.004, 0.005, 0.006]),
+    step("vae", "pytorch", [0.0025, 0.008, 0.009]),
+  ]);
+  const vae = (out.stepVsPytorch as Record<string, Record<string, number>>).vae;
+  assert.equal(vae.tfjsOverPytorch, 0.005 / 0.008);
+  assert.equal(vae.tfjsOverPytorchMin, 0.004 / 0.0025);
+});
