@@ -229,6 +229,30 @@ export function reportPasses(
           : "regime where MAPA costs as much as IWAE or more"
       }.`,
     );
+    const eq = summary.equalTermsPassRatio as Record<string, Record<string, JsonValue>> | undefined;
+    const byN = (cm: string) => (eq?.[cm]?.ratioByN ?? []) as { n: number; ratio: number }[];
+    if (byN("decoder").length > 1) {
+      const ends = (cm: string) => {
+        const v = byN(cm);
+        return `${fmt(v[0].ratio)} at N = ${fmtN(v[0].n)} to ${fmt(v.at(-1)!.ratio)} at N = ${
+          fmtN(v.at(-1)!.n)
+        }`;
+      };
+      const e = eq!.encoder_decoder;
+      notes.push(
+        `The pairing decides the crossover. With equal terms per point (MAPA K = ${
+          eq!.decoder.k
+        }, S = ${eq!.decoder.s} against IWAE with ${eq!.decoder.iwaeSamples} samples, as the ` +
+          `budget suite pairs them) MAPA's decoder passes run from ${ends("decoder")} of ` +
+          `IWAE's and cannot pass 1 (N/B (1 - exp(-B(K+S)/N)) < K + S); counting encoder ` +
+          `passes too they run from ${ends("encoder_decoder")}${
+            e.crossover === "crossed"
+              ? `, crossing 1 at N ≈ ${fmtN(Math.round(e.crossoverN as number))}`
+              : ""
+          }. The crossovers above pair MAPA (K, S) with IWAE S samples, so MAPA has K more ` +
+          `terms per point.`,
+      );
+    }
   }
   // Read from the cases, so a page re-rendered from an older run's summary still says what ran.
   const stepOf = (method: string, peer: string) =>

@@ -212,6 +212,43 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
       : [];
     budgetRatio[cm] = medianOrNull(v);
   }
+  // The same pairing over N: MAPA (K, S) against IWAE with K + S samples (equal terms per
+  // point). Its decoder ratio stays below 1 at every N (N/B (1 - exp(-B T/N)) < T); the
+  // headline crossovers above pair MAPA (K, S) with IWAE S, as the issue frames Fig. 2b.
+  const equalTerms: Record<string, JsonValue> = {};
+  if (budget) {
+    const k = budget.k;
+    for (const cm of COST_MODELS) {
+      const perN = new Map<number, number[]>();
+      const crossings: number[] = [];
+      for (const ds of c.datasets) {
+        const m = c.mapa.get(`${ds}|${budget.s}`), w = c.ref.get(`iwae|${k + budget.s}`);
+        if (!m || !w) continue;
+        const curve = c.ns.flatMap((n) => {
+          const a = m.get(n), b = w.get(n);
+          return a && b ? [{ n, ratio: costOf(a, cm) / costOf(b, cm) }] : [];
+        });
+        for (const q of curve) perN.set(q.n, [...(perN.get(q.n) ?? []), q.ratio]);
+        const x = findCrossover(curve);
+        crossings.push(x.status === "crossed" ? x.n! : x.status === "beyond" ? Infinity : 0);
+      }
+      const med = medianOrNull(crossings);
+      equalTerms[cm] = {
+        k,
+        s: budget.s,
+        iwaeSamples: k + budget.s,
+        ratioByN: [...perN].map(([n, v]) => ({ n, ratio: medianOrNull(v) })),
+        crossoverN: med === null || med === 0 || med === Infinity ? null : med,
+        crossover: med === null
+          ? "none"
+          : med === Infinity
+          ? "beyond"
+          : med === 0
+          ? "never"
+          : "crossed",
+      };
+    }
+  }
   const stepCase = (method: string, peer: string) =>
     results.find((r) => r.params.method === method && r.params.peer === peer && r.status === "ok");
   const step = (method: string, peer: string) =>
@@ -244,6 +281,7 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
     passRatio: ratios,
     budgetN: budget?.n ?? null,
     budgetPassRatio: budgetRatio,
+    equalTermsPassRatio: equalTerms,
     iwaeStepSecondsTfjs: tfjs ?? null,
     iwaeStepSecondsPytorch: torch ?? null,
     tfjsOverPytorch: tfjs && torch ? tfjs / torch : null,

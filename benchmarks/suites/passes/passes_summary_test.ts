@@ -160,3 +160,24 @@ Deno.test("summarizePasses: step ratios from medians and from the fastest steps"
   assert.equal(vae.tfjsOverPytorch, 0.005 / 0.008);
   assert.equal(vae.tfjsOverPytorchMin, 0.004 / 0.0025);
 });
+
+Deno.test("summarizePasses: the equal-terms pairing over N (MAPA K, S against IWAE K + S)", () => {
+  // MAPA (K = 10, S = 10) against IWAE 20: decoder 8 / 20 then 19 / 20, encoder+decoder
+  // 16 / 21 then 38 / 21, crossing 1 between N = 1,000 and 10,000.
+  const results = [
+    counted("a", "mapa", 1000, 10, 8, 8),
+    counted("a", "mapa", 10000, 10, 19, 19),
+    counted("a", "iwae", 1000, 20, 1, 20),
+    counted("a", "iwae", 10000, 20, 1, 20),
+  ];
+  const eq = summarizePasses(results).equalTermsPassRatio as Record<
+    string,
+    Record<string, JsonValue>
+  >;
+  assert.deepEqual(eq.decoder.ratioByN, [{ n: 1000, ratio: 0.4 }, { n: 10000, ratio: 0.95 }]);
+  assert.equal(eq.decoder.crossover, "beyond");
+  assert.equal(eq.encoder_decoder.crossover, "crossed");
+  const f = (1 - 16 / 21) / (38 / 21 - 16 / 21);
+  assert.ok(Math.abs((eq.encoder_decoder.crossoverN as number) - 1000 * 10 ** f) < 1e-6);
+  assert.equal(eq.decoder.iwaeSamples, 20);
+});
