@@ -117,7 +117,15 @@ function posteriorRows(posterior: Obj): Row[] {
         : outcomeOf(t.capturesTrend),
       `TV to q_GT ${interval(t.tvToGt, t.tvToGtCiLow, t.tvToGtCiHigh)}; a uniform q: ${
         fmt(t.tvToGtUniform)
-      }`,
+      }` + (t.tvToGtNearestUniform === null || t.tvToGtNearestUniform === undefined
+        ? ""
+        : `; uniform over its nearest points: ${fmt(t.tvToGtNearestUniform)} (${
+          t.beatsNearestUniform === true
+            ? "MAPA clearly closer"
+            : t.beatsNearestUniform === false
+            ? "MAPA clearly farther"
+            : "not resolved"
+        })`),
     ]);
   }
   for (const [ds, v] of Object.entries(obj(posterior.nonident))) {

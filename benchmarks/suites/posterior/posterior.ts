@@ -216,6 +216,25 @@ function ranked(value: number, size: number): DrawValue {
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
+/**
+ * Log weights of a q uniform over the P points with the largest `logQ`
+ * (MAPA's nearest), P = round(exp(entropy of q)), its perplexity, at least 1;
+ * ties go to the lower index.
+ */
+export function nearestUniform(logQ: Float64Array): Float64Array {
+  const z = logSumExp(logQ);
+  let h = 0;
+  for (const v of logQ) {
+    const p = Math.exp(v - z);
+    if (p > 0) h -= p * (v - z);
+  }
+  const size = Math.min(logQ.length, Math.max(1, Math.round(Math.exp(h))));
+  const order = Array.from(logQ.keys()).sort((a, b) => logQ[b] - logQ[a] || a - b);
+  const out = new Float64Array(logQ.length).fill(-Infinity);
+  for (let t = 0; t < size; t++) out[order[t]] = -Math.log(size);
+  return out;
+}
+
 async function setup(p: PosteriorParams, ctx: CaseContext) {
   const draw: DrawData = drawData(p.dataset, {
     n: p.n,
@@ -257,6 +276,10 @@ async function runTrend(
   // MAPA-naive's uniform q: the TV of a q that knows nothing about x_m.
   const uniform = new Float64Array(x.rows).fill(-Math.log(x.rows));
   const tvUniform = refs.map((ref) => totalVariation(uniform, ref.logQGt));
+  // A sterner baseline: uniform over as many of x_m's nearest points as MAPA's q effectively
+  // covers. It knows where x_m is but not the kernel's weights, so beating it says the
+  // weighting, not only the neighbourhood, follows the true posterior.
+  const tvNearest = refs.map((ref, i) => totalVariation(nearestUniform(logQ[i]), ref.logQGt));
   const sample = thin(x.rows).slice(0, 300);
   const spearmanTop = trends.map((t) => ranked(t.spearmanTopMass, t.topMassSize));
   const spearmanPost = trends.map((t) =>
@@ -266,6 +289,7 @@ async function runTrend(
     ...withInterval("tvToGt", tv),
     ...withInterval("tvToGtBandwidthSigma2", tvSigma2),
     ...withInterval("tvToGtUniform", tvUniform),
+    ...withInterval("tvToGtNearestUniform", tvNearest),
     // Paired over points: how much worse (> 0) h = sigma2 is than the default 2 sigma2.
     tvSigma2MinusDefault: spread(tvSigma2.map((v, i) => v - tv[i])),
     spearmanTopMass: spread(spearmanTop),

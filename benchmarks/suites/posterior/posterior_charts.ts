@@ -140,7 +140,7 @@ export function posteriorCharts(trend: CaseResult[], nonident: CaseResult[]): Ch
   if (trend.length > 0) {
     charts.push(tvChart(
       "TV between MAPA's q and the ground-truth empiricalized posterior (Eq. 7): h = 2 sigma2 " +
-        "(default), h = sigma2, and a uniform q; mean over points and 95% interval over points",
+        "(default), h = sigma2, a uniform q and a q uniform over MAPA's nearest points; mean over points and 95% interval over points",
       "total variation (lower is closer)",
       trend.flatMap((r) => {
         const ds = String(r.params.dataset);
@@ -148,6 +148,9 @@ export function posteriorCharts(trend: CaseResult[], nonident: CaseResult[]): Ch
           [`${ds}: h = 2 sigma2`, triple(r, "tvToGt")],
           [`${ds}: h = sigma2`, triple(r, "tvToGtBandwidthSigma2")],
           [`${ds}: uniform q`, triple(r, "tvToGtUniform")],
+          ...(r.metrics.tvToGtNearestUniform === undefined
+            ? []
+            : [[`${ds}: uniform over nearest`, triple(r, "tvToGtNearestUniform")]]),
         ] as [string, Spread][];
       }),
     ));

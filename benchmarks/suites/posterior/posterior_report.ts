@@ -74,7 +74,19 @@ export function reportPosterior(
           ? "whether MAPA captures the trend is not resolved (no interval)."
           : s.capturesTrend
           ? "MAPA's q is clearly closer to q_GT than a uniform q (captures the trend, as the paper says)."
-          : "MAPA's q is not clearly closer to q_GT than a uniform q (disagrees with the paper)."),
+          : "MAPA's q is not clearly closer to q_GT than a uniform q (disagrees with the paper).") +
+        (s.tvToGtNearestUniform === null || s.tvToGtNearestUniform === undefined
+          ? ""
+          : ` A uniform q over MAPA's nearest points (as many as its perplexity), which knows ` +
+            `the neighbourhood but not the kernel's weights, scores ${
+              fmt(s.tvToGtNearestUniform)
+            }: MAPA's weighting ${
+              s.beatsNearestUniform === null
+                ? "is not resolved against it"
+                : s.beatsNearestUniform
+                ? "is clearly closer to q_GT"
+                : "is clearly farther from q_GT"
+            }. The uniform q is an easy baseline; this one can fail.`),
     );
   }
   const ni = summary.nonident as Record<string, Record<string, JsonValue>> | undefined;
@@ -123,6 +135,7 @@ export function reportPosterior(
           "CI low",
           "CI high",
           "TV, uniform q",
+          "TV, uniform over nearest",
         ],
         rows: trend.map((r) => [
           r.params.dataset,
@@ -132,6 +145,7 @@ export function reportPosterior(
           ...spreadCells(triple(r, "tvToGtBandwidthSigma2")),
           ...spreadCells(r.metrics.tvSigma2MinusDefault),
           r.metrics.tvToGtUniform,
+          r.metrics.tvToGtNearestUniform ?? null,
         ]),
       },
       {

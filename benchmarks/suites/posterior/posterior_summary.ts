@@ -52,7 +52,8 @@ export function equalByTv(gap: Spread): boolean | null {
  * Per data set the TV of MAPA's q to q_GT with its interval over points, at
  * both bandwidth readings, the top-mass Spearman correlations, and whether
  * MAPA "captures the trend" (6.3): its TV interval lies wholly below that of
- * a uniform q; for the
+ * a uniform q; whether it also beats a q uniform over its own nearest points
+ * (as many as its perplexity), a baseline that knows the neighbourhood; for the
  * non-identifiability study whether MAPA's q is equally close in TV to both
  * references ({@linkcode equalByTv}), as the paper finds, and whether the
  * references themselves differ by more than the margin (if not, equality
@@ -74,6 +75,14 @@ export function summarizePosterior(results: CaseResult[]): Record<string, JsonVa
       : lo > uniHigh
       ? false
       : null;
+    const nearLow = num(m.tvToGtNearestUniformCiLow), nearHigh = num(m.tvToGtNearestUniformCiHigh);
+    const beatsNearest = hi === null || nearLow === null || lo === null || nearHigh === null
+      ? null
+      : hi < nearLow
+      ? true
+      : lo > nearHigh
+      ? false
+      : null;
     trend[String(r.params.dataset)] = {
       tvToGt: m.tvToGt,
       tvToGtCiLow: m.tvToGtCiLow,
@@ -83,6 +92,9 @@ export function summarizePosterior(results: CaseResult[]): Record<string, JsonVa
       tvSigma2MinusDefaultCiLow: gap.ciLow,
       tvSigma2MinusDefaultCiHigh: gap.ciHigh,
       tvToGtUniform: m.tvToGtUniform,
+      // Runs before this baseline lack it (null).
+      tvToGtNearestUniform: m.tvToGtNearestUniform ?? null,
+      beatsNearestUniform: beatsNearest,
       spearmanTopMass: m.spearmanTopMassMean,
       spearmanPosteriorTopMass: m.spearmanPosteriorTopMassMean,
       capturesTrend: captures,

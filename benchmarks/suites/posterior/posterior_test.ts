@@ -4,6 +4,7 @@ import type { Matrix } from "../../../src/types.ts";
 import {
   choosePoints,
   denseMapaRows,
+  nearestUniform,
   POSTERIOR_PROFILES,
   posteriorCases,
   posteriorParams,
@@ -114,4 +115,15 @@ Deno.test("posterior run(): tiny trend and non-identifiability cases, summary an
   assert.deepEqual(section.tables.map((t) => t.rows.length), [1, 1, 1]);
   assert.ok(section.notes.some((n) => n.includes("TV = (1/2) sum_n")));
   JSON.stringify(section);
+});
+
+Deno.test("nearestUniform: uniform over as many of the top points as q's perplexity", () => {
+  // q = (1/2, 1/4, 1/8, 1/8): entropy 1.75 bits, perplexity 2^1.75 = 3.36 -> 3 points.
+  const logQ = Float64Array.from([1 / 8, 1 / 2, 1 / 8, 1 / 4].map(Math.log));
+  const u = nearestUniform(logQ);
+  // The top three by q: index 1, 3, then the tie 0 / 2 goes to the lower index.
+  assert.deepEqual(Array.from(u), [-Math.log(3), -Math.log(3), -Infinity, -Math.log(3)]);
+  // A point mass keeps one point; a flat q keeps them all.
+  assert.equal(nearestUniform(Float64Array.from([0, -800, -800])).filter(isFinite).length, 1);
+  assert.equal(nearestUniform(new Float64Array(5).fill(-3)).filter(isFinite).length, 5);
 });
