@@ -132,13 +132,23 @@ function posteriorRows(posterior: Obj): Row[] {
     const t = obj(v);
     // Two references closer than the margin make "equally good" a foregone conclusion.
     const moot = t.referencesDiffer === false;
+    // A VAE whose p(x) is not the truth's does not meet the claim's premise (runs before the
+    // premise check lack samePx and are judged as before).
+    const offPremise = t.samePx === false;
     rows.push([
       "MAPA captures the trend equally well for two decoders with the same p(x)",
       "MAPA §6.4",
       ds,
-      moot ? "not resolved" : outcomeOf(t.equallyGood),
+      moot || offPremise ? "not resolved" : outcomeOf(t.equallyGood),
       `TV(to truth) - TV(to VAE decoder): ${interval(t.tvGap, t.tvGapCiLow, t.tvGapCiHigh)}${
         moot ? "; the two reference posteriors are too close to tell apart" : ""
+      }${
+        offPremise
+          ? `; the VAE's test KL (${
+            fmt(t.vaeTestKl)
+          } nats) is above the 0.05 at which its p(x) counts as the truth's, so the premise of ` +
+            "two decoders with the same p(x) does not hold"
+          : ""
       }`,
     ]);
   }

@@ -8,7 +8,7 @@
 
 import type { CaseResult, JsonValue, ReportSection } from "../../harness/suite.ts";
 import { posteriorCharts, triple } from "./posterior_charts.ts";
-import { EQUAL_TV_GAP, equalByTv, okCases, type Spread } from "./posterior_summary.ts";
+import { EQUAL_TV_GAP, equalByTv, okCases, SAME_PX_KL, type Spread } from "./posterior_summary.ts";
 
 const spreadCells = (s: JsonValue | Spread) => {
   const v = s as Spread | undefined;
@@ -103,7 +103,18 @@ export function reportPosterior(
         ` The VAE's codes reconstruct the training points to ${fmt(s.vaeResidualOverSigma2)} ` +
         "sigma2 (mean squared residual; the true codes: about 1). Well below 1, the VAE's codes " +
         "carry the noise too, f(mu_n) sits near x_n, and q_VAE is close to a Gaussian kernel " +
-        "on x with h = sigma2, the form MAPA's q has.",
+        "on x with h = sigma2, the form MAPA's q has." +
+        (s.samePx === false
+          ? ` The VAE's test KL to the truth is ${fmt(s.vaeTestKl)} nats, above the ` +
+            `${SAME_PX_KL} at which its p(x) counts as the truth's: the paper's premise (two ` +
+            "decoders with the same p(x)) does not hold here, so this data set does not judge " +
+            "the claim."
+          : s.samePx === true
+          ? ` The VAE's test KL to the truth is ${fmt(s.vaeTestKl)} nats (within ${SAME_PX_KL}: ` +
+            "the same p(x), as the premise needs)."
+          : "") +
+        " The interval is over points of one data draw and one VAE training run, so it does " +
+        "not include the VAE's training noise.",
     );
   }
   const failed = results.filter((r) => r.suite === "posterior" && r.status !== "ok");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EQUAL_TV_GAP, equalByTv } from "./posterior_summary.ts";
+import { EQUAL_TV_GAP, equalByTv, SAME_PX_KL, summarizePosterior } from "./posterior_summary.ts";
 
 Deno.test("TV verdict: equal inside the margin, different beyond it, else not resolved", () => {
   const g = (ciLow: number | null, ciHigh: number | null) => ({ mean: 0, ciLow, ciHigh, n: 8 });
@@ -9,4 +9,30 @@ Deno.test("TV verdict: equal inside the margin, different beyond it, else not re
   // Covers 0 but too wide to call equal: the old "interval contains 0" rule would say equal.
   assert.equal(equalByTv(g(-0.2, 0.2)), null);
   assert.equal(equalByTv(g(null, null)), null);
+});
+
+Deno.test("§6.4 is judged only when the VAE's p(x) matches the truth's", () => {
+  const nonident = (vaeTestKl: number) => ({
+    suite: "posterior",
+    name: "nonident/circle",
+    params: { study: "nonident", dataset: "circle" },
+    status: "ok" as const,
+    seconds: 0,
+    metrics: {
+      tvToGt: 0.35,
+      tvToVae: 0.24,
+      tvTruthMinusVae: { mean: 0.11, ciLow: 0.09, ciHigh: 0.13, n: 32 },
+      tvGtToVaeCiLow: 0.3,
+      vaeTestKl,
+    },
+  });
+  const at = (kl: number) =>
+    (summarizePosterior([nonident(kl)]).nonident as Record<string, Record<string, unknown>>)
+      .circle;
+  // The gap lies beyond the margin: "different" either way, a disagreement only on premise.
+  assert.equal(at(0.02).equallyGood, false);
+  assert.equal(at(0.02).agreesWithPaper, false);
+  assert.equal(at(SAME_PX_KL + 0.1).samePx, false);
+  assert.equal(at(SAME_PX_KL + 0.1).equallyGood, false);
+  assert.equal(at(SAME_PX_KL + 0.1).agreesWithPaper, null);
 });
