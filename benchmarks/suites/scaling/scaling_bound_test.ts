@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { boundTarget } from "./scaling_report.ts";
 import { getSyntheticDataset } from "../../../src/data/registry.ts";
 import { exactRows } from "../../../src/mapa/exact/mod.ts";
 import { splitExtras } from "../../../src/mapa/split_extras.ts";
@@ -72,14 +71,4 @@ Deno.test("one-estimator gap: 0 for the same rows, negative when the index misse
   assert.equal(gap(rows).gapNats, 0);
   const lost = gap(lossy);
   assert.ok(lost.gapCiHigh < 0, `gap ${lost.gapNats} [${lost.gapCiLow}, ${lost.gapCiHigh}]`);
-});
-
-Deno.test("the bound-gap target is judged on the interval, not the point estimate", () => {
-  assert.equal(boundTarget(-0.004, 0.008).verdict, "met");
-  // The 3,000-point interval of a reference run: its point estimate is inside, the interval not.
-  assert.equal(boundTarget(-0.020, 0.012).verdict, "not resolved");
-  assert.equal(boundTarget(0.021, 0.052).verdict, "missed");
-  assert.equal(boundTarget(-0.05, -0.011).verdict, "missed");
-  assert.equal(boundTarget(0.000, 0.033).verdict, "not resolved");
-  assert.equal(boundTarget(null, 0.005).met, false);
 });

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { boundTarget, summarize } from "./scaling_report.ts";
+
+Deno.test("the bound-gap target is judged on the interval, not the point estimate", () => {
+  assert.equal(boundTarget(-0.004, 0.008).verdict, "met");
+  // The 3,000-point interval of a reference run: its point estimate is inside, the interval not.
+  assert.equal(boundTarget(-0.020, 0.012).verdict, "not resolved");
+  assert.equal(boundTarget(0.021, 0.052).verdict, "missed");
+  assert.equal(boundTarget(-0.05, -0.011).verdict, "missed");
+  assert.equal(boundTarget(0.000, 0.033).verdict, "not resolved");
+  assert.equal(boundTarget(null, 0.005).met, false);
+});
+
+Deno.test("the crossover is reported with the grid point before it", () => {
+  const rows = (method: string, n: number, totalSeconds: number) => ({
+    suite: "scaling",
+    name: `figure8_${method}_n${n}`,
+    params: { dataset: "figure8", method, n, d: 2, k: 16 },
+    status: "ok" as const,
+    seconds: 0,
+    metrics: { totalSeconds },
+  });
+  const s = summarize([
+    rows("exact", 3000, 1),
+    rows("hnsw", 3000, 2),
+    rows("exact", 30000, 4),
+    rows("hnsw", 30000, 5),
+    rows("exact", 100000, 40),
+    rows("hnsw", 100000, 27),
+  ]);
+  assert.equal(s.figure8_crossover_n, 100000);
+  assert.equal(s.figure8_crossover_after_n, 30000);
+  const first = summarize([rows("exact", 3000, 3), rows("hnsw", 3000, 2)]);
+  assert.equal(first.figure8_crossover_n, 3000);
+  assert.equal(first.figure8_crossover_after_n, null);
+});
