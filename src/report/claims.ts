@@ -176,6 +176,8 @@ function scalingRows(scaling: Obj): Row[] {
   const rows: Row[] = [];
   for (const ds of ["figure8", "mnist"]) {
     const cross = num(scaling[`${ds}_crossover_n`]);
+    const before = num(scaling[`${ds}_last_exact_faster_n`]);
+    const nText = (n: number) => Math.round(n).toLocaleString("en-US");
     const exactSlope = num(scaling[`${ds}_exact_slope`]);
     const hnswSlope = num(scaling[`${ds}_hnsw_slope`]);
     if (cross === null && (exactSlope === null || hnswSlope === null)) continue;
@@ -185,7 +187,7 @@ function scalingRows(scaling: Obj): Row[] {
         const g = obj(v);
         return `N = ${Number(k.slice(11)).toLocaleString("en-US")}: ${
           interval(g.gapNats, g.ciLow, g.ciHigh)
-        }`;
+        }${typeof g.verdict === "string" ? ` (target |gap| <= 0.01 ${g.verdict})` : ""}`;
       });
     rows.push([
       "HNSW rows overtake exact rows as N grows; what they cost in the bound",
@@ -195,7 +197,10 @@ function scalingRows(scaling: Obj): Row[] {
       `${
         cross === null
           ? "no crossover within the N run"
-          : `HNSW first faster at the measured N = ${Math.round(cross).toLocaleString("en-US")}`
+          : before === null
+          ? `HNSW faster from the smallest N both ran, ${nText(cross)}`
+          : `crossover between N = ${nText(before)} (exact faster) and ${nText(cross)} (HNSW ` +
+            "faster)"
       }; time ~ N^${fmt(exactSlope, 2)} exact, N^${fmt(hnswSlope, 2)} HNSW${
         gaps.length ? `; bound gap HNSW - exact (nats/point, 95% interval) ${gaps.join(", ")}` : ""
       }`,

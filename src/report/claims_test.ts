@@ -58,18 +58,22 @@ Deno.test("claimsTable: where HNSW overtakes exact rows and the bound gap it cos
       figure8_exact_slope: 1.42,
       figure8_hnsw_slope: 1.23,
       figure8_crossover_n: 100000,
+      figure8_last_exact_faster_n: 30000,
       mnist_exact_slope: 1.5,
       mnist_hnsw_slope: 1.1,
       mnist_crossover_n: null,
-      bound_gap_n3000: { gapNats: -0.3, ciLow: -0.34, ciHigh: -0.27 },
+      bound_gap_n3000: { gapNats: -0.3, ciLow: -0.34, ciHigh: -0.27, verdict: "missed" },
     },
   })!;
   assert.deepEqual(t.rows.map((r) => [r[2], r[3]]), [["figure8", "measured"], [
     "mnist",
     "not resolved",
   ]]);
-  assert.match(String(t.rows[0][4]), /first faster at the measured N = 100,000/);
-  assert.match(String(t.rows[0][4]), /N = 3,000: -0\.300 \[-0\.340, -0\.270\]/);
+  assert.match(String(t.rows[0][4]), /crossover between N = 30,000 \(exact faster\) and 100,000/);
+  assert.match(
+    String(t.rows[0][4]),
+    /N = 3,000: -0\.300 \[-0\.340, -0\.270\] \(target \|gap\| <= 0\.01 missed\)/,
+  );
   assert.match(String(t.rows[1][4]), /no crossover within the N run/);
   assert.deepEqual(t.sections, ["scaling", "scaling"]);
 });

@@ -90,7 +90,8 @@ export interface ConvergenceRow {
   /**
    * Judged on the interval: true when its upper end is at or below
    * {@linkcode TAIL_OVERFIT_TOLERANCE}, false when its lower end is above it,
-   * null when the interval straddles it or the case reports no figure.
+   * null when the interval straddles it or the case reports no figure (on the
+   * point estimate alone for runs that recorded no standard error).
    */
   tailOk: boolean | null;
   /** tailOverfitNats alone (the point estimate) <= the tolerance; null when not reported. */
@@ -114,9 +115,14 @@ export function convergenceRows(results: CaseResult[], kind: string): Convergenc
       required: CONVERGENCE_REQUIRED.includes(method),
       tailOverfitNats: tail,
       tailOverfitCiHigh: high,
-      tailOk: high !== null && high <= TAIL_OVERFIT_TOLERANCE
+      // Runs that recorded no standard error are judged on the point estimate, as they were.
+      tailOk: tail === null
+        ? null
+        : high === null || low === null
+        ? tail <= TAIL_OVERFIT_TOLERANCE
+        : high <= TAIL_OVERFIT_TOLERANCE
         ? true
-        : low !== null && low > TAIL_OVERFIT_TOLERANCE
+        : low > TAIL_OVERFIT_TOLERANCE
         ? false
         : null,
       tailPointOk: tail === null ? null : tail <= TAIL_OVERFIT_TOLERANCE,

@@ -244,7 +244,8 @@ export function reportPasses(
           eq!.decoder.k
         }, S = ${eq!.decoder.s} against IWAE with ${eq!.decoder.iwaeSamples} samples, as the ` +
           `budget suite pairs them) MAPA's decoder passes run from ${ends("decoder")} of ` +
-          `IWAE's and cannot pass 1 (N/B (1 - exp(-B(K+S)/N)) < K + S); counting encoder ` +
+          `IWAE's and cannot pass 1 (a step has at most B (K + S) distinct codes, IWAE's passes); ` +
+          `counting encoder ` +
           `passes too they run from ${ends("encoder_decoder")}${
             e.crossover === "crossed"
               ? `, crossing 1 at N ≈ ${fmtN(Math.round(e.crossoverN as number))}`
@@ -277,7 +278,11 @@ export function reportPasses(
     return `${method}${k ? ` (K=${k}, S=${s})` : s > 1 ? ` (S=${s})` : ""}: tfjs ${
       ms(tfjs)
     }, PyTorch CPU ${ms(torch)}, ratio ${fmt(ratio)}${
-      minRatio === null ? "" : ` (fastest step against fastest step: ${fmt(minRatio)})`
+      minRatio === null
+        ? ""
+        : ` (fastest step against fastest step: ${fmt(minRatio)}; median over fastest: tfjs ${
+          fmt((a as number) / fa!)
+        }, PyTorch ${fmt((b as number) / fb!)})`
     }`;
   });
   const blas = results.find((r) => r.params.peer === "pytorch" && r.status === "ok")?.metrics.blas;
@@ -285,8 +290,8 @@ export function reportPasses(
     `Training step (batch ${BATCH}, 2-50-50 MLPs, N = ${STEP_N}, median over the timed steps, PyTorch on one thread in the same run): ${
       stepRows.join("; ")
     }. The two sides run one after the other on a shared machine, so load on either moves ` +
-      "the median ratio (by up to 1.7x between runs); the fastest steps, which load cannot make " +
-      "faster, give the steadier ratio." +
+      "the median ratio (median over fastest step per side shows how much); load cannot make a " +
+      "step faster, so the fastest steps give the steadier ratio." +
       (blas === "generic"
         ? " This PyTorch is built on the generic reference BLAS (Debian's python3-torch): its " +
           "matmuls run several times slower than an MKL or OpenBLAS build, so these ratios " +

@@ -213,7 +213,7 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
     budgetRatio[cm] = medianOrNull(v);
   }
   // The same pairing over N: MAPA (K, S) against IWAE with K + S samples (equal terms per
-  // point). Its decoder ratio stays below 1 at every N (N/B (1 - exp(-B T/N)) < T); the
+  // point). Its decoder ratio cannot pass 1 (a step has at most B (K + S) distinct codes); the
   // headline crossovers above pair MAPA (K, S) with IWAE S, as the issue frames Fig. 2b.
   const equalTerms: Record<string, JsonValue> = {};
   if (budget) {

@@ -290,6 +290,8 @@ async function runTrend(
     ...withInterval("tvToGtBandwidthSigma2", tvSigma2),
     ...withInterval("tvToGtUniform", tvUniform),
     ...withInterval("tvToGtNearestUniform", tvNearest),
+    // Paired over points: how much farther (> 0) the nearest-uniform q is than MAPA's.
+    tvNearestUniformMinusMapa: spread(tvNearest.map((v, i) => v - tv[i])),
     // Paired over points: how much worse (> 0) h = sigma2 is than the default 2 sigma2.
     tvSigma2MinusDefault: spread(tvSigma2.map((v, i) => v - tv[i])),
     spearmanTopMass: spread(spearmanTop),

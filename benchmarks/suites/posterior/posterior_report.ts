@@ -80,7 +80,9 @@ export function reportPosterior(
           : ` A uniform q over MAPA's nearest points (as many as its perplexity), which knows ` +
             `the neighbourhood but not the kernel's weights, scores ${
               fmt(s.tvToGtNearestUniform)
-            }: MAPA's weighting ${
+            } (paired difference to MAPA ${fmt(s.tvNearestUniformMinusMapa)} [${
+              fmt(s.tvNearestUniformMinusMapaCiLow)
+            }, ${fmt(s.tvNearestUniformMinusMapaCiHigh)}]): MAPA's weighting ${
               s.beatsNearestUniform === null
                 ? "is not resolved against it"
                 : s.beatsNearestUniform

@@ -82,12 +82,13 @@ export function summarizePosterior(results: CaseResult[]): Record<string, JsonVa
       : lo > uniHigh
       ? false
       : null;
-    const nearLow = num(m.tvToGtNearestUniformCiLow), nearHigh = num(m.tvToGtNearestUniformCiHigh);
-    const beatsNearest = hi === null || nearLow === null || lo === null || nearHigh === null
+    // Both TVs are over the same points: judged on their paired difference.
+    const near = m.tvNearestUniformMinusMapa as Spread | undefined;
+    const beatsNearest = !near || near.ciLow === null || near.ciHigh === null
       ? null
-      : hi < nearLow
+      : near.ciLow > 0
       ? true
-      : lo > nearHigh
+      : near.ciHigh < 0
       ? false
       : null;
     trend[String(r.params.dataset)] = {
@@ -101,6 +102,9 @@ export function summarizePosterior(results: CaseResult[]): Record<string, JsonVa
       tvToGtUniform: m.tvToGtUniform,
       // Runs before this baseline lack it (null).
       tvToGtNearestUniform: m.tvToGtNearestUniform ?? null,
+      tvNearestUniformMinusMapa: near?.mean ?? null,
+      tvNearestUniformMinusMapaCiLow: near?.ciLow ?? null,
+      tvNearestUniformMinusMapaCiHigh: near?.ciHigh ?? null,
       beatsNearestUniform: beatsNearest,
       spearmanTopMass: m.spearmanTopMassMean,
       spearmanPosteriorTopMass: m.spearmanPosteriorTopMassMean,
@@ -127,8 +131,9 @@ export function summarizePosterior(results: CaseResult[]): Record<string, JsonVa
       spearmanTopMassVae: m.spearmanTopMassVaeMean,
       equallyGood: equal,
       samePx: premise,
-      // Judged only when the VAE's p(x) matches the truth's, as the paper's premise needs.
-      agreesWithPaper: premise ? equal : null,
+      // Not judged when the VAE's p(x) is not the truth's, as the paper's premise needs (runs
+      // before the premise check, without vaeTestKl, are judged as they were).
+      agreesWithPaper: premise === false ? null : equal,
       vaeTestKl: m.vaeTestKl,
       vaeResidualOverSigma2: m.vaeResidualOverSigma2,
     };

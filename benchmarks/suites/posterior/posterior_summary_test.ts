@@ -36,3 +36,31 @@ Deno.test("§6.4 is judged only when the VAE's p(x) matches the truth's", () => 
   assert.equal(at(SAME_PX_KL + 0.1).equallyGood, false);
   assert.equal(at(SAME_PX_KL + 0.1).agreesWithPaper, null);
 });
+
+Deno.test("the nearest-uniform baseline is judged on the paired difference over points", () => {
+  const trend = (ciLow: number, ciHigh: number) => ({
+    suite: "posterior",
+    name: "trend/clusters",
+    params: { study: "trend", dataset: "clusters" },
+    status: "ok" as const,
+    seconds: 0,
+    metrics: {
+      tvToGt: 0.28,
+      tvToGtCiLow: 0.24,
+      tvToGtCiHigh: 0.32,
+      tvToGtUniformCiLow: 0.8,
+      tvToGtUniformCiHigh: 0.9,
+      tvSigma2MinusDefault: { mean: 0.1, ciLow: 0.05, ciHigh: 0.15, n: 32 },
+      // Overlapping intervals of the two TVs, yet a clear paired difference either way.
+      tvToGtNearestUniform: 0.25,
+      tvNearestUniformMinusMapa: { mean: (ciLow + ciHigh) / 2, ciLow, ciHigh, n: 32 },
+    },
+  });
+  const at = (lo: number, hi: number) =>
+    (summarizePosterior([trend(lo, hi)]).trend as Record<string, Record<string, unknown>>)
+      .clusters;
+  assert.equal(at(-0.05, -0.01).beatsNearestUniform, false);
+  assert.equal(at(0.01, 0.05).beatsNearestUniform, true);
+  assert.equal(at(-0.02, 0.03).beatsNearestUniform, null);
+  assert.equal(at(-0.05, -0.01).capturesTrend, true);
+});

@@ -55,7 +55,7 @@ function crossoverText(
   ds: string,
   fmt: (v: JsonValue | undefined) => JsonValue,
 ): string {
-  const at = summary[`${ds}_crossover_n`], after = summary[`${ds}_crossover_after_n`];
+  const at = summary[`${ds}_crossover_n`], after = summary[`${ds}_last_exact_faster_n`];
   if (typeof at !== "number") return "HNSW was not faster at any N where both ran";
   return typeof after === "number"
     ? `crossover between N = ${fmt(after)} (exact rows faster) and N = ${fmt(at)} (HNSW ` +
@@ -80,7 +80,7 @@ export function summarize(results: CaseResult[]): Record<string, JsonValue> {
     const before = cross
       ? hn.filter((p) => p.n < cross.n && ex.some((e) => e.n === p.n && e.v <= p.v)).at(-1)
       : undefined;
-    out[`${ds}_crossover_after_n`] = before ? before.n : null;
+    out[`${ds}_last_exact_faster_n`] = before ? before.n : null;
     const e1 = ex.find((p) => p.n === 100000), h1 = hn.find((p) => p.n === 100000);
     if (e1 && h1) out[`${ds}_speedup_n100000`] = e1.v / h1.v;
     // Where exact rows stop early (high D), the largest N where both ran.
@@ -195,7 +195,9 @@ function boundNote(results: CaseResult[], fmt: (v: JsonValue | undefined) => Jso
       `the index's misses and its normaliser estimate cost. ${gaps("boundGapSameEstimator")}.`
     : " (This run predates the one-estimator comparison.)";
   return `Bound gap (figure8_bound_*): L_{K,S} with HNSW rows minus with exact rows at the true ` +
-    `decoder and codes, S = ${BOUND_S}, ${BOUND_ROUNDS} rounds of fresh draws per row on up to ` +
+    `decoder and codes, S = ${BOUND_S}, ${
+      cases[0]?.metrics.boundRounds ?? BOUND_ROUNDS
+    } rounds of fresh draws per row on up to ` +
     `${BOUND_ROWS} rows, each row and round on one random stream for both. "bound gap" (issue ` +
     `12's, target |gap| <= 0.01 nats, met when the whole interval lies within it): each kind with its own tail estimator, the mixture ` +
     `proposal for HNSW rows, the paper's draws from q~ (a scan of all N) for exact rows. Both ` +

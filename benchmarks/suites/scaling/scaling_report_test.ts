@@ -29,8 +29,8 @@ Deno.test("the crossover is reported with the grid point before it", () => {
     rows("hnsw", 100000, 27),
   ]);
   assert.equal(s.figure8_crossover_n, 100000);
-  assert.equal(s.figure8_crossover_after_n, 30000);
+  assert.equal(s.figure8_last_exact_faster_n, 30000);
   const first = summarize([rows("exact", 3000, 3), rows("hnsw", 3000, 2)]);
   assert.equal(first.figure8_crossover_n, 3000);
-  assert.equal(first.figure8_crossover_after_n, null);
+  assert.equal(first.figure8_last_exact_faster_n, null);
 });
