@@ -106,6 +106,26 @@ export function ratioCurve(
   return out;
 }
 
+/** A data set's crossover as a number to take medians of: "beyond" sorts above every N, "never" below. */
+function crossingKey(x: Crossover): number {
+  return x.status === "crossed" ? x.n! : x.status === "beyond" ? Infinity : 0;
+}
+
+/** The median over data sets of {@linkcode crossingKey}s, read back as a status and an N. */
+function medianCrossing(
+  keys: number[],
+): { status: "none" | "beyond" | "never" | "crossed"; n: number | null } {
+  const med = medianOrNull(keys);
+  const status = med === null
+    ? "none"
+    : med === Infinity
+    ? "beyond"
+    : med === 0
+    ? "never"
+    : "crossed";
+  return { status, n: status === "crossed" ? med : null };
+}
+
 /** The median, or null for no values. */
 export function medianOrNull(v: number[]): number | null {
   return v.length === 0 ? null : median(v);
@@ -170,29 +190,21 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
         if (curve.length === 0) continue;
         const x = findCrossover(curve);
         perDataset[ds] = { status: x.status, n: x.n };
-        values.push(x.status === "crossed" ? x.n! : x.status === "beyond" ? Infinity : 0);
+        values.push(crossingKey(x));
         at.smallest.push(curve[0].ratio);
         at.largest.push(curve[curve.length - 1].ratio);
         const b = budget && curve.find((q) => q.n === budget.n);
         if (b) at.budget.push(b.ratio);
       }
-      // "beyond" sorts above every N and "never" below, so the median says which side most are on.
-      const med = medianOrNull(values);
-      const status = med === null
-        ? "none"
-        : med === Infinity
-        ? "beyond"
-        : med === 0
-        ? "never"
-        : "crossed";
+      const { status, n: med } = medianCrossing(values);
       crossover[key] = {
         status,
-        n: status === "crossed" ? med : null,
+        n: med,
         smallestN: c.ns[0] ?? null,
         largestN: c.ns[c.ns.length - 1] ?? null,
         perDataset,
       };
-      out[`crossoverNS${s}${CM_KEY[cm]}`] = status === "crossed" ? med : null;
+      out[`crossoverNS${s}${CM_KEY[cm]}`] = med;
       ratios[key] = {
         smallestN: medianOrNull(at.smallest),
         budgetN: medianOrNull(at.budget),
@@ -230,22 +242,16 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
         });
         for (const q of curve) perN.set(q.n, [...(perN.get(q.n) ?? []), q.ratio]);
         const x = findCrossover(curve);
-        crossings.push(x.status === "crossed" ? x.n! : x.status === "beyond" ? Infinity : 0);
+        crossings.push(crossingKey(x));
       }
-      const med = medianOrNull(crossings);
+      const med = medianCrossing(crossings);
       equalTerms[cm] = {
         k,
         s: budget.s,
         iwaeSamples: k + budget.s,
         ratioByN: [...perN].map(([n, v]) => ({ n, ratio: medianOrNull(v) })),
-        crossoverN: med === null || med === 0 || med === Infinity ? null : med,
-        crossover: med === null
-          ? "none"
-          : med === Infinity
-          ? "beyond"
-          : med === 0
-          ? "never"
-          : "crossed",
+        crossoverN: med.n,
+        crossover: med.status,
       };
     }
   }
