@@ -23,9 +23,17 @@ export type { LoadMnistOptions, MnistData, MnistSplit } from "./src/data/mnist.t
 export { normalCdf, normalQuantile } from "./src/data/normal.ts";
 export type { KernelName, MapaRows, RowMethod, TailPool } from "./src/mapa/types.ts";
 export { exactRows, exactRowsFor, exactRowsWithStats } from "./src/mapa/exact/mod.ts";
-export type { ExactOptions, ExactResult, ExactStats, RowBlock } from "./src/mapa/exact/mod.ts";
+export type {
+  CoreOutput,
+  CutoffMode,
+  ExactOptions,
+  ExactResult,
+  ExactStats,
+  RowBlock,
+} from "./src/mapa/exact/mod.ts";
 export { hnswRows, hnswRowsWithStats } from "./src/mapa/hnsw.ts";
 export type { HnswOptions, HnswResult, LeftOutMass, NormalizerError } from "./src/mapa/hnsw.ts";
+export type { RestCells } from "./src/mapa/rest_cells.ts";
 export { findBuilder } from "./src/mapa/row_builder.ts";
 export type {
   BuilderInfo,

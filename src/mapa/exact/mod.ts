@@ -33,6 +33,8 @@ import {
 import type { PairJob, PairReply } from "./_pair_tiles_worker.ts";
 import { makePartial, mergePartials, PairScan, partialBytes, tileCount } from "./_pair_tiles.ts";
 import type { ExactJob, ExactReply } from "./_row_scan_worker.ts";
+
+export type { CoreOutput, CutoffMode } from "./_row_scan.ts";
 import { checkData, checkK, type Kernel, type KernelOptions, resolveKernel } from "../kernel.ts";
 import type { MapaRows } from "../types.ts";
 
