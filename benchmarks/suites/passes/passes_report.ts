@@ -22,6 +22,7 @@ import {
   collect,
   costOf,
   countedCases,
+  fastestStepSeconds,
   medianOrNull,
   ratioCurve,
 } from "./passes_summary.ts";
@@ -263,11 +264,7 @@ export function reportPasses(
     const secs = (r?: CaseResult) => r?.status === "ok" ? r.metrics.stepSeconds : undefined;
     const a = secs(tfjs), b = secs(torch);
     const ratio = typeof a === "number" && typeof b === "number" ? a / b : null;
-    const fastest = (r?: CaseResult) => {
-      const xs = r?.status === "ok" ? r.metrics.stepSecondsSamples : undefined;
-      return Array.isArray(xs) && xs.length ? Math.min(...(xs as number[])) : null;
-    };
-    const fa = fastest(tfjs), fb = fastest(torch);
+    const fa = fastestStepSeconds(tfjs), fb = fastestStepSeconds(torch);
     const minRatio = fa !== null && fb !== null ? fa / fb : null;
     const ms = (r: CaseResult | undefined) =>
       r === undefined

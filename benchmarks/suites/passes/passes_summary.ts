@@ -126,6 +126,17 @@ function medianCrossing(
   return { status, n: status === "crossed" ? med : null };
 }
 
+/**
+ * A step case's fastest timed step in seconds, or null when it did not run
+ * or recorded no samples. On a shared machine load only ever adds time, so
+ * the minimum is the least disturbed figure; a median ratio moves with
+ * whichever side ran while the machine was busy.
+ */
+export function fastestStepSeconds(r: CaseResult | undefined): number | null {
+  const xs = r?.status === "ok" ? r.metrics.stepSecondsSamples : undefined;
+  return Array.isArray(xs) && xs.length ? Math.min(...(xs as number[])) : null;
+}
+
 /** The median, or null for no values. */
 export function medianOrNull(v: number[]): number | null {
   return v.length === 0 ? null : median(v);
@@ -259,13 +270,7 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
     results.find((r) => r.params.method === method && r.params.peer === peer && r.status === "ok");
   const step = (method: string, peer: string) =>
     stepCase(method, peer)?.metrics.stepSeconds as number | undefined;
-  // The fastest step of each side: on a shared machine load only ever adds time, so the
-  // minimum is the least disturbed figure; the median ratio moves with whichever side ran
-  // while the machine was busy.
-  const fastest = (method: string, peer: string) => {
-    const xs = stepCase(method, peer)?.metrics.stepSecondsSamples;
-    return Array.isArray(xs) && xs.length ? Math.min(...(xs as number[])) : undefined;
-  };
+  const fastest = (method: string, peer: string) => fastestStepSeconds(stepCase(method, peer));
   const steps: Record<string, JsonValue> = {};
   for (const { method } of STEP_METHODS) {
     const tfjs = step(method, "tfjs"), torch = step(method, "pytorch");
