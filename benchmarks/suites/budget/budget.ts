@@ -158,6 +158,8 @@ async function drawRun(
     seed: draw.seed,
     validation: draw.validation,
     marks,
+    // The diagnostics are read from the marks at budget's end; the result's would be a third probe.
+    finalDiagnostics: false,
     signal: ctx.signal,
     onProgress: (q) => onFraction(q.fraction),
   });

@@ -314,6 +314,8 @@ export async function runDensity(
     // trainSeed 0 is the draw's own seed, as in the budget suite.
     seed: draw.seed + p.trainSeed,
     validation: draw.validation,
+    // Not reported by this study, and on exact rows the tail probe scans all N per draw.
+    finalDiagnostics: false,
     signal: ctx.signal,
     onProgress: (q) => ctx.progress(0.1 + 0.8 * q.fraction, "training"),
   });
