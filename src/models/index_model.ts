@@ -89,6 +89,9 @@ export interface TailProbe {
  */
 export const TAIL_PROBE_ROUNDS = 32;
 
+/** Rows per batch of the tail probe (fewer, larger batches dispatch fewer kernels). */
+const PROBE_CHUNK = 1000;
+
 /**
  * Visits a {@linkcode DrawMemory} keeps per row for `n` rows of `s` draws:
  * {@linkcode TAIL_PROBE_ROUNDS}, fewer where that would pass 64 MiB (large N),
@@ -206,7 +209,7 @@ export function buildIndexModel(
   const tailOverfit = async (probe: TailProbe, rng: Rng) => {
     const all = probe.rows(), rounds = probe.visits();
     let sum = 0, sumSq = 0;
-    for (const [a, e] of chunks(rounds > 0 ? all.length : 0, 200)) {
+    for (const [a, e] of chunks(rounds > 0 ? all.length : 0, PROBE_CHUNK)) {
       const batch = all.subarray(a, e);
       let diff = tf.zeros([batch.length]) as tf.Tensor1D;
       for (let v = 0; v < rounds; v++) {
