@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { InputError } from "../errors.ts";
 import { exactRows } from "./exact/mod.ts";
-import { makeTailPool } from "./tail.ts";
+import { makeTailPool, sampleTail } from "./tail.ts";
+import { Rng } from "../rng.ts";
 import { randomData } from "./test_util.ts";
 
 Deno.test("tail pool", async (t) => {
@@ -99,4 +100,72 @@ Deno.test("tail pool", async (t) => {
     }
     assert.throws(() => makeTailPool(randomData(12, 1, 99), rows, { s: 1 }), InputError);
   });
+});
+
+Deno.test("without replacement, the exponential jumps draw the Gumbel-top-S law", () => {
+  // Weights over four orders of magnitude and some zero, so that jumps skip long runs.
+  const len = 40, s = 4, rounds = 30000;
+  const logw = Float64Array.from({ length: len }, (_, i) => i % 7 === 3 ? -Infinity : -0.25 * i);
+  const tailSum = logw.reduce((a, v) => a + Math.exp(v), 0);
+  const cand = Int32Array.from({ length: len }, (_, i) => i);
+  const out = {
+    indices: new Int32Array(rounds * s),
+    logWeight: new Float64Array(rounds * s),
+    base: 0,
+  };
+  const rng = Rng.stream(9, "jumps");
+  sampleTail(
+    cand,
+    logw,
+    len,
+    -1,
+    { s, rounds, scheme: "without_replacement", rng },
+    out,
+    new Float64Array(len),
+  );
+  // The reference: perturb every candidate, keep the S + 1 largest keys.
+  const ref = Rng.stream(9, "brute");
+  const counts = new Float64Array(len), refCounts = new Float64Array(len);
+  let ht = 0, htSq = 0, refHt = 0, refHtSq = 0;
+  for (let r = 0; r < rounds; r++) {
+    let sum = 0;
+    for (let t = 0; t < s; t++) {
+      const j = out.indices[r * s + t];
+      counts[j]++;
+      sum += Math.exp(out.logWeight[r * s + t] + logw[j]);
+    }
+    ht += sum;
+    htSq += sum * sum;
+    const keyed = Array.from(logw, (v, i) => ({ i, key: v + ref.gumbel() }))
+      .filter((e) => e.key > -Infinity)
+      .sort((a, b) => b.key - a.key);
+    const kappa = keyed[s].key;
+    let refSum = 0;
+    for (const e of keyed.slice(0, s)) {
+      refCounts[e.i]++;
+      refSum += Math.exp(logw[e.i]) / -Math.expm1(-Math.exp(logw[e.i] - kappa));
+    }
+    refHt += refSum;
+    refHtSq += refSum * refSum;
+  }
+  for (let i = 0; i < len; i++) {
+    if (logw[i] === -Infinity) {
+      assert.equal(counts[i], 0, `drew zero-weight candidate ${i}`);
+      continue;
+    }
+    // Two binomial counts of the same p: their difference has variance <= 2 rounds p (1 - p).
+    const p = (counts[i] + refCounts[i]) / (2 * rounds);
+    const sd = Math.sqrt(2 * rounds * p * (1 - p)) + 1e-9;
+    assert.ok(
+      Math.abs(counts[i] - refCounts[i]) < 5 * sd,
+      `candidate ${i}: ${counts[i]} vs ${refCounts[i]}`,
+    );
+  }
+  // The estimate MAPA uses, sum of w / pi over the draws, is unbiased for the tail sum only
+  // when kappa, the (S + 1)-th key, has the right law; its spread should match the reference's.
+  const mean = ht / rounds, se = Math.sqrt((htSq / rounds - mean * mean) / rounds);
+  assert.ok(Math.abs(mean - tailSum) < 5 * se, `${mean} +- ${se} vs ${tailSum}`);
+  const refMean = refHt / rounds;
+  const refSd = Math.sqrt(refHtSq / rounds - refMean * refMean), sd = se * Math.sqrt(rounds);
+  assert.ok(Math.abs(sd / refSd - 1) < 0.05, `spread ${sd} vs ${refSd}`);
 });

@@ -18,7 +18,7 @@ Deno.test("tailOverfitNats: a fixed pool is fitted by training, fresh draws are 
     encoder: { hidden: [16], activation: "tanh" as const },
     decoder: { hidden: [16], activation: "tanh" as const },
   };
-  const run = async (tailDraws: "fresh" | "pool") => {
+  const run = async (tailDraws: "fresh" | "pool", seed: number) => {
     const r = await train(mapa, data, {
       ...nets,
       rows,
@@ -30,12 +30,20 @@ Deno.test("tailOverfitNats: a fixed pool is fitted by training, fresh draws are 
       maxSteps: 600,
       batchSize: 20,
       learningRate: 1e-2,
-      seed: 4,
+      seed,
     });
     return r.metrics.tailOverfitNats;
   };
-  const fresh = await run("fresh"), pool = await run("pool");
-  assert.ok(Number.isFinite(fresh) && Number.isFinite(pool), `${fresh} ${pool}`);
+  // One run's probe has a standard error of 0.05-0.15 nats at N = 40 (one seed gave a pool
+  // overfit of 0.008, another 0.22), so the effect is judged on the mean over four seeds.
+  const seeds = [1, 2, 3, 4];
+  let fresh = 0, pool = 0;
+  for (const seed of seeds) {
+    const f = await run("fresh", seed), p = await run("pool", seed);
+    assert.ok(Number.isFinite(f) && Number.isFinite(p), `seed ${seed}: ${f} ${p}`);
+    fresh += f / seeds.length;
+    pool += p / seeds.length;
+  }
   // A pool of one round is the decoder's training set for the tail: it scores higher.
   assert.ok(pool > 0.05, `pool overfit ${pool}`);
   assert.ok(Math.abs(fresh) < pool / 3, `fresh ${fresh} vs pool ${pool}`);
