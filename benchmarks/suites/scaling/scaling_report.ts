@@ -146,6 +146,10 @@ export function summarize(results: CaseResult[]): Record<string, JsonValue> {
       sameEstimatorGapNats: m.boundGapSameEstimatorNats ?? null,
       sameEstimatorCiLow: m.boundGapSameEstimatorCiLow ?? null,
       sameEstimatorCiHigh: m.boundGapSameEstimatorCiHigh ?? null,
+      // Issue 12 asks for the gap on the same draws, which only one estimator for both gives.
+      sameEstimatorVerdict: m.boundGapSameEstimatorNats === undefined
+        ? null
+        : boundTarget(m.boundGapSameEstimatorCiLow, m.boundGapSameEstimatorCiHigh).verdict,
     };
   }
   Object.assign(out, summarizeDensity(results), summarizeSweep(results));
@@ -179,31 +183,33 @@ export function boundTarget(
 /** The bound study's note: both gaps, what each measures, and the figures. */
 function boundNote(results: CaseResult[], fmt: (v: JsonValue | undefined) => JsonValue): string {
   const cases = results.filter((r) => r.params.study === "bound" && r.status === "ok");
-  // Only issue 12's own gap is judged against its target.
+  // Both gaps are judged against issue 12's +-0.01; they answer different questions.
   const gaps = (key: string) =>
     cases.map((r) => {
       const [lo, hi] = [r.metrics[`${key}CiLow`], r.metrics[`${key}CiHigh`]];
-      const judged = key === "boundGap" ? ` (target ${boundTarget(lo, hi).verdict})` : "";
       return `N = ${r.params.n}: ${fmt(r.metrics[`${key}Nats`])} nats [${fmt(lo)}, ${fmt(hi)}]` +
-        judged;
+        ` (target ${boundTarget(lo, hi).verdict})`;
     }).join("; ");
   const same = cases.some((r) => r.metrics.boundGapSameEstimatorNats !== undefined)
-    ? ` "one-estimator gap" gives exact rows the HNSW rows' mixture estimator too (exact rows ` +
-      `computed with K = k' and split into top K and extras), so the draws coincide wherever ` +
-      `both rows hold the same k' neighbours and split S the same way between the extras and ` +
-      `the rest (the split uses each row's rest sum, estimated for HNSW rows): it isolates what ` +
-      `the index's misses and its normaliser estimate cost. ${gaps("boundGapSameEstimator")}.`
+    ? ` The "one-estimator gap" is issue 12's gap as it defines it, on the same draws: exact ` +
+      `rows get the HNSW rows' mixture estimator too (computed with K = k' and split into top K ` +
+      `and extras), so the draws coincide wherever both rows hold the same k' neighbours and ` +
+      `split S the same way between the extras and the rest (the split uses each row's rest ` +
+      `sum, estimated for HNSW rows): it isolates what the index's misses and its normaliser ` +
+      `estimate cost the bound, and is 0 up to rounding where every scored row's found set ` +
+      `and split agree. ${gaps("boundGapSameEstimator")}.`
     : " (This run predates the one-estimator comparison.)";
   return `Bound gap (figure8_bound_*): L_{K,S} with HNSW rows minus with exact rows at the true ` +
     `decoder and codes, S = ${BOUND_S}, ${
       cases[0]?.metrics.boundRounds ?? BOUND_ROUNDS
     } rounds of fresh draws per row on up to ` +
-    `${BOUND_ROWS} rows, each row and round on one random stream for both. "bound gap" (issue ` +
-    `12's, target |gap| <= 0.01 nats, met when the whole interval lies within it): each kind with its own tail estimator, the mixture ` +
-    `proposal for HNSW rows, the paper's draws from q~ (a scan of all N) for exact rows. Both ` +
-    `are unbiased for the same tail sum, so the gap is the difference of their variances (a ` +
-    `lower-variance estimate of log p sits higher) plus any top-K neighbour the index missed; ` +
-    `positive means the HNSW bound is the tighter. ${gaps("boundGap")}.${same}`;
+    `${BOUND_ROWS} rows, each row and round on one random stream for both; target |gap| <= ` +
+    `0.01 nats, met when the whole interval lies within it.${same} The "bound gap" against the ` +
+    `paper's estimator gives each kind its own tail estimator, the mixture proposal for HNSW ` +
+    `rows, the paper's draws from q~ (a scan of all N) for exact rows; the draws differ. Both ` +
+    `are unbiased for the same tail sum, so this gap is the difference of the two estimators' ` +
+    `variances (a lower-variance estimate of log p sits higher) plus any top-K neighbour the ` +
+    `index missed; positive means the HNSW bound is the tighter. ${gaps("boundGap")}.`;
 }
 
 function lineChart(
@@ -329,8 +335,8 @@ export function report(results: CaseResult[], summary: Record<string, JsonValue>
           "recall@K (ties)",
           "log Z err mean",
           "log Z err p99",
-          "bound gap nats",
-          "one-estimator gap",
+          "bound gap vs paper's estimator",
+          "one-estimator (same-draws) gap",
           "mean TV",
           "pairs/s",
         ],

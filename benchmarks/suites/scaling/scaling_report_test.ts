@@ -34,3 +34,38 @@ Deno.test("the crossover is reported with the grid point before it", () => {
   assert.equal(first.figure8_crossover_n, 3000);
   assert.equal(first.figure8_last_exact_faster_n, null);
 });
+
+Deno.test("both bound gaps are judged: the one-estimator (same-draws) gap beside the paper-estimator gap", () => {
+  const bound = (n: number, metrics: Record<string, number>) => ({
+    suite: "scaling",
+    name: `figure8_bound_n${n}`,
+    params: {
+      study: "bound",
+      dataset: "figure8",
+      method: "hnsw",
+      n,
+      d: 2,
+      k: 16,
+      s: 16,
+      restProposal: "cells",
+    },
+    status: "ok" as const,
+    seconds: 0,
+    metrics,
+  });
+  const s = summarize([
+    bound(20000, {
+      boundGapNats: 0.029,
+      boundGapCiLow: 0.021,
+      boundGapCiHigh: 0.037,
+      boundGapSameEstimatorNats: 0,
+      boundGapSameEstimatorCiLow: -0.001,
+      boundGapSameEstimatorCiHigh: 0.001,
+    }),
+    bound(3000, { boundGapNats: 0, boundGapCiLow: -0.014, boundGapCiHigh: 0.003 }),
+  ]) as Record<string, Record<string, unknown>>;
+  assert.equal(s.bound_gap_n20000.verdict, "missed");
+  assert.equal(s.bound_gap_n20000.sameEstimatorVerdict, "met");
+  // A run before the one-estimator comparison has no verdict for it.
+  assert.equal(s.bound_gap_n3000.sameEstimatorVerdict, null);
+});
