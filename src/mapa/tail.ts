@@ -69,12 +69,12 @@ export function sampleTail(
   }
   if (scheme === "iid") {
     // Inverse CDF over cumulative weights relative to the largest one.
-    const logZ = logSumExp(logw, 0, len);
     let acc = 0;
     for (let i = 0; i < len; i++) {
       acc += Math.exp(logw[i] - max);
       scratch[i] = acc;
     }
+    const logZ = max + Math.log(acc);
     const logS = Math.log(s);
     for (let t = 0; t < total; t++) {
       const u = rng.uniform() * acc;
