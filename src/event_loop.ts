@@ -16,7 +16,7 @@ export interface YieldOptions {
 let lastYield = performance.now();
 
 /**
- * Yields to the event loop (one macrotask turn) when at least `everyMs` have
+ * Yields to the event loop (five macrotask turns) when at least `everyMs` have
  * passed since the last yield anywhere in the process, so signal listeners
  * and timers run; otherwise returns at once. Resolves to the milliseconds
  * spent yielding (0 when it did not), which a timed loop can leave out of its

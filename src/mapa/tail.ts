@@ -122,7 +122,9 @@ export function sampleTail(
  * The `keys.length` largest perturbed keys logw[i] + G_i (G_i i.i.d.
  * Gumbel) over `logw[0..len)` into the min-heap `heap`, with the same joint
  * law as perturbing every candidate, in O(len) additions and one exp per
- * candidate but only O(cap log(len / cap)) random draws: once the heap is
+ * candidate but far fewer random draws (O(cap log(len / cap)) for weights in
+ * random order; while kappa lies over 709 nats below the largest weight,
+ * where exp(max - kappa) overflows, candidates are perturbed one by one): once the heap is
  * full, a candidate enters only when its key passes the heap's smallest,
  * kappa, which it does with probability 1 - exp(-w_i T) (w_i = exp(logw_i -
  * max), T = exp(max - kappa)), independently of the others. The gaps of
@@ -148,6 +150,18 @@ function gumbelTopKeys(
   let t = Math.exp(max - keys[0]);
   let jump = -Math.log(rng.uniformOpen()) / t, acc = 0;
   for (; i < len; i++) {
+    if (t === Infinity) {
+      // kappa lies over 709 nats below the largest weight: T overflows, and w may underflow,
+      // so perturb each candidate directly until the threshold rises into range.
+      if (logw[i] === -Infinity) continue;
+      size = offerTopKey(heap, size, { key: logw[i] + rng.gumbel(), index: i });
+      t = Math.exp(max - keys[0]);
+      if (t < Infinity) {
+        jump = -Math.log(rng.uniformOpen()) / t;
+        acc = 0;
+      }
+      continue;
+    }
     const w = Math.exp(logw[i] - max);
     acc += w;
     if (acc < jump) continue;

@@ -89,8 +89,14 @@ export interface TailProbe {
  */
 export const TAIL_PROBE_ROUNDS = 32;
 
-/** Rows per batch of the tail probe (fewer, larger batches dispatch fewer kernels). */
-const PROBE_CHUNK = 1000;
+/**
+ * Rows per batch of the tail probe for `n` training points: up to 1,000
+ * (fewer, larger batches dispatch fewer kernels), fewer when the batch's
+ * [rows, distinct codes] matrices (up to n codes) would pass 4e6 entries.
+ */
+function probeChunk(n: number): number {
+  return Math.max(1, Math.min(1000, Math.floor(4e6 / n)));
+}
 
 /**
  * Visits a {@linkcode DrawMemory} keeps per row for `n` rows of `s` draws:
@@ -209,7 +215,7 @@ export function buildIndexModel(
   const tailOverfit = async (probe: TailProbe, rng: Rng) => {
     const all = probe.rows(), rounds = probe.visits();
     let sum = 0, sumSq = 0;
-    for (const [a, e] of chunks(rounds > 0 ? all.length : 0, PROBE_CHUNK)) {
+    for (const [a, e] of chunks(rounds > 0 ? all.length : 0, probeChunk(n))) {
       const batch = all.subarray(a, e);
       let diff = tf.zeros([batch.length]) as tf.Tensor1D;
       for (let v = 0; v < rounds; v++) {

@@ -19,9 +19,10 @@
  * the top-K mass error, and meanTv (kept for comparison; it mostly measures
  * the mass outside the k' found). Cases with `params.study = "bound"` take
  * figure8's ground truth (true decoder and codes) and report `boundGapNats`:
- * the MAPA bound L_{K,S} with HNSW rows minus with exact rows, same draws
- * (one seeded stream per row and round for both), nats per point, with a
- * 95% interval over rows (scaling_bound.ts). Case params are typed by
+ * the MAPA bound L_{K,S} with HNSW rows minus with exact rows, each with its
+ * own tail estimator on one seeded stream per row and round for both, and
+ * `boundGapSameEstimatorNats`, both under one estimator so that the draws
+ * coincide; nats per point, with a 95% interval over rows (scaling_bound.ts). Case params are typed by
  * scaling_params.ts; the summary and report page are scaling_report.ts.
  *
  * @module

@@ -3,20 +3,22 @@
  * L_{K,S} at figure8's true decoder and codes, per row, on the same seeded
  * stream per row and round for every estimator (common random numbers):
  *
- * - `boundGapNats` (issue 12's bound gap): HNSW rows minus exact rows, each
+ * - `boundGapNats` (the metric issue 12 names): HNSW rows minus exact rows, each
  *   with its own tail estimator: the mixture proposal of methods.md
  *   section 11 for HNSW rows, the paper's draws from q~ by a scan of all N
  *   for exact rows. Both are unbiased for the same tail sum, so the gap is
  *   the difference between their variances (a lower-variance estimate of
  *   log p sits higher: Jensen) plus any top-K neighbour the index missed;
  *   positive means HNSW's bound is the tighter one.
- * - `boundGapSameEstimatorNats`: HNSW rows minus exact rows under the one
+ * - `boundGapSameEstimatorNats` (issue 12's "same draws", which only one
+ *   estimator for both can give): HNSW rows minus exact rows under the one
  *   mixture estimator (exact rows computed with K = k' and split by
  *   src/mapa/split_extras.ts). The draws coincide wherever both rows hold
  *   the same k' neighbours and split S the same way between the extras and
  *   the rest (the split uses each row's rest sum, estimated for HNSW rows,
- *   exact for the split rows), so this isolates what the index's misses and
- *   its normaliser estimate cost.
+ *   exact for the split rows), so this isolates what the index's misses
+ *   cost; the normaliser's estimate enters only through the split (a common
+ *   offset in log q cancels in the inclusion probabilities).
  *
  * Both are nats per point with a 95% interval over rows.
  *
