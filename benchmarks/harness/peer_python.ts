@@ -64,3 +64,89 @@ export async function runPeer(
   }
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
+
+/** A Python peer kept running to answer requests, one JSON line each. */
+export interface PeerSession {
+  /** The first line the peer printed once ready (its versions). */
+  ready: Record<string, unknown>;
+  /** Sends `line` and returns the peer's JSON answer to it. */
+  request(line: string): Promise<Record<string, unknown>>;
+  /** Closes the peer's stdin and waits for it to exit. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the Python script `script` as a long-lived peer that prints one
+ * JSON line when ready and one per line it reads. A missing Python or
+ * module skips the case (throws {@linkcode CaseSkipped}) as
+ * {@linkcode runPeer} does; a peer that exits early throws with its last
+ * error line.
+ */
+export async function openPeer(
+  script: URL,
+  options: RunPeerOptions,
+): Promise<PeerSession> {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(peerPython(), {
+      args: [script.pathname, ...options.args],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch {
+    throw new CaseSkipped(`python3 not found (peer ${options.peer})`);
+  }
+  const stderr = new Response(child.stderr).text();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(lineSplitter())
+    .getReader();
+  const writer = child.stdin.getWriter();
+  const encoder = new TextEncoder();
+  const next = async (): Promise<Record<string, unknown>> => {
+    const { value, done } = await lines.read();
+    if (!done) return JSON.parse(value);
+    const err = await stderr;
+    await child.status;
+    if (new RegExp(`No module named .?${options.module}`).test(err)) {
+      throw new CaseSkipped(
+        `${options.debianPackage} not installed (apt-get install -y ${options.debianPackage})`,
+      );
+    }
+    throw new Error(`${options.peer} peer failed: ${err.trim().split("\n").pop()}`);
+  };
+  const close = async () => {
+    await writer.close().catch(() => {});
+    await lines.cancel().catch(() => {});
+    await child.status;
+    await stderr;
+  };
+  try {
+    const ready = await next();
+    return {
+      ready,
+      request: async (line) => {
+        await writer.write(encoder.encode(line + "\n"));
+        return await next();
+      },
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** Splits a text stream into lines (without their "\n"), dropping empty ones. */
+function lineSplitter(): TransformStream<string, string> {
+  let rest = "";
+  return new TransformStream({
+    transform(chunk, out) {
+      const parts = (rest + chunk).split("\n");
+      rest = parts.pop()!;
+      for (const p of parts) if (p.trim()) out.enqueue(p);
+    },
+    flush(out) {
+      if (rest.trim()) out.enqueue(rest);
+    },
+  });
+}

@@ -26,7 +26,7 @@ export interface StepMeasurement {
  * Runs `options.steps` Adam steps of method `name` on batches of
  * `options.batchSize` random rows (after one untimed warm-up step) and
  * returns the passes per point per step, counted by the method's own
- * counters, and the seconds per step.
+ * counters, and the seconds per step (samples in step order).
  */
 export async function measureSteps(
   name: string,
@@ -36,6 +36,13 @@ export async function measureSteps(
     seed: number;
     batchSize?: number;
     signal?: AbortSignal;
+    /**
+     * Called after every `roundSteps` timed steps with the round's index,
+     * outside the timed steps (a peer can time its own block there).
+     */
+    betweenRounds?: (round: number) => Promise<void>;
+    /** Timed steps per round of `betweenRounds`; default all of them. */
+    roundSteps?: number;
   },
 ): Promise<StepMeasurement> {
   const rng = Rng.stream(options.seed, `passes/${name}`);
@@ -54,7 +61,13 @@ export async function measureSteps(
       if (step === 0) {
         model.passes.encoder = 0;
         model.passes.decoder = 0;
-      } else samples.push((performance.now() - t0 - pausedMs) / 1000);
+      } else {
+        samples.push((performance.now() - t0 - pausedMs) / 1000);
+        const round = options.roundSteps ?? options.steps;
+        if (options.betweenRounds && step % round === 0) {
+          await options.betweenRounds(step / round - 1);
+        }
+      }
     }
     const per = options.steps * batchSize;
     return {

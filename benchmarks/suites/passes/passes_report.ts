@@ -13,6 +13,7 @@ import {
   type CostModelName,
   HEADLINE_S,
   MAPA_K,
+  PAIRED_ROUNDS,
   S_VALUES,
   STEP_METHODS,
   STEP_N,
@@ -272,9 +273,15 @@ export function reportPasses(
         : r.status === "ok"
         ? `${fmt((r.metrics.stepSeconds as number) * 1000)} ms`
         : r.status;
-    return `${method}${k ? ` (K=${k}, S=${s})` : s > 1 ? ` (S=${s})` : ""}: tfjs ${
+    const paired = tfjs?.status === "ok" ? tfjs.metrics : {};
+    const pairedText = typeof paired.pairedRatio === "number"
+      ? `paired ratio ${fmt(paired.pairedRatio)} (rounds ${fmt(paired.pairedRatioMin as number)}-${
+        fmt(paired.pairedRatioMax as number)
+      }), `
+      : "";
+    return `${method}${k ? ` (K=${k}, S=${s})` : s > 1 ? ` (S=${s})` : ""}: ${pairedText}tfjs ${
       ms(tfjs)
-    }, PyTorch CPU ${ms(torch)}, ratio ${fmt(ratio)}${
+    }, PyTorch CPU ${ms(torch)}, separate runs' ratio ${fmt(ratio)}${
       minRatio === null
         ? ""
         : ` (fastest step against fastest step: ${fmt(minRatio)}; median over fastest: tfjs ${
@@ -286,9 +293,13 @@ export function reportPasses(
   notes.push(
     `Training step (batch ${BATCH}, 2-50-50 MLPs, N = ${STEP_N}, median over the timed steps, PyTorch on one thread in the same run): ${
       stepRows.join("; ")
-    }. The two sides run one after the other on a shared machine, so load on either moves ` +
-      "the median ratio (median over fastest step per side shows how much); load cannot make a " +
-      "step faster, so the fastest steps give the steadier ratio." +
+    }. The paired ratio is the headline: the tfjs case splits its timed steps into ${PAIRED_ROUNDS} ` +
+      "rounds, each followed by as many steps of a PyTorch process kept running beside it, and " +
+      "takes the median over rounds of (median tfjs step / median PyTorch step), so load on this " +
+      "shared machine falls on both sides of a round. The separate runs' ratio times each side in " +
+      "its own case, one after the other, so load on either moves it (median over fastest step " +
+      "per side shows how much); load cannot make a step faster, so their fastest steps give " +
+      "the steadier of those two ratios." +
       (blas === "generic"
         ? " This PyTorch is built on the generic reference BLAS (Debian's python3-torch): its " +
           "matmuls run several times slower than an MKL or OpenBLAS build, so these ratios " +

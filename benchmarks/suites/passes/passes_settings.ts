@@ -78,6 +78,13 @@ export const STEP_METHODS: readonly { method: string; s: number; k?: number }[] 
   { method: "iwae", s: 20 },
   { method: "mapa", s: 10, k: 10 },
 ];
+/**
+ * Rounds the tfjs step case splits its timed steps into, each followed by
+ * as many PyTorch steps: load on a shared machine then falls on both sides
+ * of a round, and the median of the rounds' ratios is the paired figure.
+ */
+export const PAIRED_ROUNDS = 10;
+
 /** Training points of the step cases. */
 export const STEP_N = 1000;
 /** Observation noise of the step cases' standard normal data. */

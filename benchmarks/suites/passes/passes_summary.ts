@@ -137,6 +137,22 @@ export function fastestStepSeconds(r: CaseResult | undefined): number | null {
   return Array.isArray(xs) && xs.length ? Math.min(...(xs as number[])) : null;
 }
 
+/**
+ * The interleaved figures of a tfjs step case (median over rounds of the
+ * tfjs / PyTorch ratio, its least and largest round), nulls when the case
+ * ran unpaired.
+ */
+export function pairedOf(r: CaseResult | undefined): Record<string, JsonValue> {
+  const m = r?.metrics ?? {};
+  const n = (v: unknown) => typeof v === "number" && Number.isFinite(v) ? v : null;
+  return {
+    pairedTfjsOverPytorch: n(m.pairedRatio),
+    pairedRatioMin: n(m.pairedRatioMin),
+    pairedRatioMax: n(m.pairedRatioMax),
+    pairedRounds: n(m.pairedRounds),
+  };
+}
+
 /** The median, or null for no values. */
 export function medianOrNull(v: number[]): number | null {
   return v.length === 0 ? null : median(v);
@@ -282,6 +298,7 @@ export function summarizePasses(results: CaseResult[]): Record<string, JsonValue
       tfjsMinSeconds: tfjsMin ?? null,
       pytorchMinSeconds: torchMin ?? null,
       tfjsOverPytorchMin: tfjsMin && torchMin ? tfjsMin / torchMin : null,
+      ...pairedOf(stepCase(method, "tfjs")),
     };
   }
   const tfjs = step("iwae", "tfjs"), torch = step("iwae", "pytorch");

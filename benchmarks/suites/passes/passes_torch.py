@@ -11,7 +11,11 @@ N = 1000 standard-normal points. Methods:
   tail draws per row and step from the renormalised tail; one encoder and
   one decoder pass per distinct index of the batch, as in the tfjs model.
 
-Usage: passes_torch.py METHOD B S D L H STEPS [K]. Prints one JSON line.
+Usage: passes_torch.py METHOD B S D L H STEPS [K] [--serve]. Prints one JSON
+line. With --serve it warms up, prints one JSON line (versions), then for
+each line n read from stdin times n more steps and prints their seconds as
+one JSON line, until stdin closes: the tfjs step case interleaves blocks of
+its own steps with these, so load on a shared machine falls on both sides.
 """
 import json
 import math
@@ -21,9 +25,11 @@ import time
 
 import torch
 
-method = sys.argv[1]
-b, s, d, l, h, steps = (int(a) for a in sys.argv[2:8])
-k = int(sys.argv[8]) if len(sys.argv) > 8 else 0
+serve = "--serve" in sys.argv
+argv = [a for a in sys.argv if a != "--serve"]
+method = argv[1]
+b, s, d, l, h, steps = (int(a) for a in argv[2:8])
+k = int(argv[8]) if len(argv) > 8 else 0
 n = 1000
 sigma2 = 0.01
 torch.manual_seed(0)
@@ -92,19 +98,31 @@ def step():
     opt.step()
 
 
-for _ in range(5):
-    step()
-samples = []
-for _ in range(steps):
-    t0 = time.perf_counter()
-    step()
-    samples.append(time.perf_counter() - t0)
-samples.sort()
-print(json.dumps({
-    "stepSeconds": samples[len(samples) // 2],
-    "stepSecondsSamples": samples,
+def timed(count):
+    samples = []
+    for _ in range(count):
+        t0 = time.perf_counter()
+        step()
+        samples.append(time.perf_counter() - t0)
+    return samples
+
+
+versions = {
     "torch": torch.__version__,
     # Debian's python3-torch is built on the generic reference BLAS, several times slower at
     # these matmuls than MKL or OpenBLAS: a ratio against it flatters tfjs.
     "blas": (re.search(r"BLAS_INFO=(\w+)", torch.__config__.show()) or [None, "unknown"])[1],
+}
+for _ in range(5):
+    step()
+if serve:
+    print(json.dumps(versions), flush=True)
+    for line in sys.stdin:
+        print(json.dumps({"stepSecondsSamples": timed(int(line))}), flush=True)
+    sys.exit(0)
+samples = sorted(timed(steps))
+print(json.dumps({
+    "stepSeconds": samples[len(samples) // 2],
+    "stepSecondsSamples": samples,
+    **versions,
 }))
