@@ -207,7 +207,7 @@ export function reportPasses(
         crossoverText(e)
       } when encoder and decoder both count (${
         perDatasetText(e)
-      }); the crossover is interpolated on log N, median over data sets. MAPA / IWAE decoder passes run from ${
+      }); the crossover is interpolated on log N, median over data sets (the lower middle one for an even count). MAPA / IWAE decoder passes run from ${
         fmt(r.smallestN)
       } at N = ${fmtN(nMin)} to ${fmt(r.largestN)} at N = ${fmtN(nMax)}.`,
     );

@@ -111,11 +111,18 @@ function crossingKey(x: Crossover): number {
   return x.status === "crossed" ? x.n! : x.status === "beyond" ? Infinity : 0;
 }
 
-/** The median over data sets of {@linkcode crossingKey}s, read back as a status and an N. */
-function medianCrossing(
+/**
+ * The median over data sets of {@linkcode crossingKey}s, read back as a
+ * status and an N. With an even count it is the lower of the two middle
+ * keys, never their mean: the mean of "never" and a crossing would be an N
+ * no data set crossed at, and the mean of a crossing and "beyond" reads as
+ * "beyond" for both.
+ */
+export function medianCrossing(
   keys: number[],
 ): { status: "none" | "beyond" | "never" | "crossed"; n: number | null } {
-  const med = medianOrNull(keys);
+  const sorted = keys.toSorted((a, b) => a - b);
+  const med = sorted.length === 0 ? null : sorted[Math.floor((sorted.length - 1) / 2)];
   const status = med === null
     ? "none"
     : med === Infinity

@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import type { CaseResult, JsonValue } from "../../harness/suite.ts";
 import { reportPasses } from "./passes_report.ts";
 import { BATCH, S_VALUES } from "./passes_settings.ts";
-import { findCrossover, summarizePasses, uniformOccupancy } from "./passes_summary.ts";
+import {
+  findCrossover,
+  medianCrossing,
+  summarizePasses,
+  uniformOccupancy,
+} from "./passes_summary.ts";
 
 Deno.test("findCrossover: interpolates on log N; says beyond or never when the ratio does not cross", () => {
   const x = findCrossover([{ n: 1e5, ratio: 1.2 }, { n: 1e3, ratio: 0.5 }, { n: 1e4, ratio: 0.8 }]);
@@ -180,4 +185,11 @@ Deno.test("summarizePasses: the equal-terms pairing over N (MAPA K, S against IW
   const f = (1 - 16 / 21) / (38 / 21 - 16 / 21);
   assert.ok(Math.abs((eq.encoder_decoder.crossoverN as number) - 1000 * 10 ** f) < 1e-6);
   assert.equal(eq.decoder.iwaeSamples, 20);
+});
+
+Deno.test("medianCrossing: an even count takes the lower middle data set, never a mean of two", () => {
+  assert.deepEqual(medianCrossing([0, 5000]), { status: "never", n: null });
+  assert.deepEqual(medianCrossing([5000, Infinity]), { status: "crossed", n: 5000 });
+  assert.deepEqual(medianCrossing([Infinity, 3000, 0]), { status: "crossed", n: 3000 });
+  assert.deepEqual(medianCrossing([]), { status: "none", n: null });
 });
