@@ -30,6 +30,7 @@
 
 import { MANIFOLD_NAME, MANIFOLD_SPEC } from "../../../src/data/manifold.ts";
 import { findBuilder } from "../../../src/mapa/row_builder.ts";
+import { runFaissPaired } from "./scaling_faiss_pair.ts";
 import type { CaseContext, CaseSpec, JsonValue, Profile, Suite } from "../../harness/suite.ts";
 import { BOUND_S, runBound } from "./scaling_bound.ts";
 import { densityCases, runDensity } from "./scaling_density.ts";
@@ -146,6 +147,7 @@ async function run(spec: CaseSpec, ctx: CaseContext): Promise<Record<string, Jso
     case "sweep":
       return await runSweep(p, ctx);
     case "rows": {
+      if (p.method === "faiss_flat") return await runFaissPaired(p, ctx);
       const knn = SCALING_KNN_BUILDERS.find((b) => b.name === p.method);
       if (knn) return await runKnnCase(knn, p, ctx.seed);
       return await runRowsCase(findBuilder(SCALING_ROW_BUILDERS, p.method), p, ctx);

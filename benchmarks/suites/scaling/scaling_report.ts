@@ -100,6 +100,16 @@ export function summarize(results: CaseResult[]): Record<string, JsonValue> {
   out.faiss_pairs_per_second_n20000 = faiss?.status === "ok"
     ? faiss.metrics.pairsPerSecond as number
     : `skipped: ${faiss?.error ?? "not run"}`;
+  const fm = faiss?.status === "ok" ? faiss.metrics : {};
+  out.exact_vs_faiss_paired_n20000 = typeof fm.pairedRatio === "number"
+    ? {
+      ratio: fm.pairedRatio,
+      min: fm.pairedRatioMin as number,
+      max: fm.pairedRatioMax as number,
+      rounds: fm.pairedRounds as number,
+      exactPairsPerSecond: fm.pairedExactPairsPerSecond as number,
+    }
+    : null;
   const knn = results.find((r) => r.params.method === "hnsw_knn" && r.status === "ok");
   const py = results.find((r) => r.params.method === "hnswlib_py" && r.status === "ok");
   out.hnsw_knn_vs_hnswlib_py = knn && py
@@ -299,7 +309,8 @@ export function report(results: CaseResult[], summary: Record<string, JsonValue>
       }, ` +
       `hnsw ${fmt(summary.figure8_hnsw_slope)}; ${crossoverText(summary, "figure8", fmt)}. ` +
       `Exact pairs/s at N=20,000: ${fmt(summary.exact_pairs_per_second_n20000)}; faiss ` +
-      `IndexFlatL2: ${fmt(summary.faiss_pairs_per_second_n20000)}.`,
+      `IndexFlatL2: ${fmt(summary.faiss_pairs_per_second_n20000)}.` +
+      pairedFaissNote(summary.exact_vs_faiss_paired_n20000),
       knnNote(summary.hnsw_knn_vs_hnswlib_py),
       densityNote(results, summary, fmt),
       sweepNote(results, summary),
@@ -368,4 +379,15 @@ export function report(results: CaseResult[], summary: Record<string, JsonValue>
       sweepTable(results, fmt),
     ].filter((t): t is TableSpec => t !== null),
   };
+}
+
+/** The paired exact-rows / faiss sentence, empty when the case ran unpaired. */
+function pairedFaissNote(v: JsonValue | undefined): string {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return "";
+  const r = v as Record<string, number>;
+  return ` Paired (the faiss case times ${r.rounds} alternating rounds of faiss and our exact ` +
+    `rows, so load falls on both): exact rows at ${r.ratio.toFixed(2)}x faiss's pairs/s, median ` +
+    `over rounds (rounds ${r.min.toFixed(2)}-${r.max.toFixed(2)}; our rows ${
+      (r.exactPairsPerSecond / 1e6).toFixed(0)
+    } M pairs/s there). The figures before this sentence are single timings from separate cases.`;
 }
