@@ -65,6 +65,9 @@ export async function runPeer(
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
+/** Milliseconds a peer has to exit once its input closes before it is killed. */
+const CLOSE_MS = 5000;
+
 /** A Python peer kept running to answer requests, one JSON line each. */
 export interface PeerSession {
   /** The first line the peer printed once ready (its versions). */
@@ -84,7 +87,10 @@ export interface PeerSession {
  */
 export async function openPeer(
   script: URL,
-  options: RunPeerOptions,
+  options: RunPeerOptions & {
+    /** Milliseconds the peer has to exit once its input closes before it is killed; default 5000. */
+    closeMs?: number;
+  },
 ): Promise<PeerSession> {
   let child: Deno.ChildProcess;
   try {
@@ -104,7 +110,15 @@ export async function openPeer(
   const encoder = new TextEncoder();
   const next = async (): Promise<Record<string, unknown>> => {
     const { value, done } = await lines.read();
-    if (!done) return JSON.parse(value);
+    if (!done) {
+      try {
+        return JSON.parse(value);
+      } catch {
+        throw new Error(
+          `${options.peer} peer printed a line that is not JSON: ${value.slice(0, 80)}`,
+        );
+      }
+    }
     const err = await stderr;
     await child.status;
     if (new RegExp(`No module named .?${options.module}`).test(err)) {
@@ -117,6 +131,17 @@ export async function openPeer(
   const close = async () => {
     await writer.close().catch(() => {});
     await lines.cancel().catch(() => {});
+    // A peer that ignores the end of its input is killed rather than left to hang the run.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((done) =>
+      timer = setTimeout(() => done("late"), options.closeMs ?? CLOSE_MS)
+    );
+    if (await Promise.race([child.status, late]) === "late") {
+      try {
+        child.kill();
+      } catch { /* it exited meanwhile */ }
+    }
+    clearTimeout(timer);
     await child.status;
     await stderr;
   };
@@ -125,7 +150,8 @@ export async function openPeer(
     return {
       ready,
       request: async (line) => {
-        await writer.write(encoder.encode(line + "\n"));
+        // A peer that died is read to its end, for its error line, rather than "broken pipe".
+        await writer.write(encoder.encode(line + "\n")).catch(() => {});
         return await next();
       },
       close,

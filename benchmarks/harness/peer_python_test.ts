@@ -48,3 +48,32 @@ Deno.test("openPeer: a missing module skips the case; any other early exit throw
   await Deno.remove(missing.pathname);
   await Deno.remove(broken.pathname);
 });
+
+Deno.test("openPeer: a peer that ignores the end of its input is killed on close", async () => {
+  const url = await script(
+    "import json, time\nprint(json.dumps({}), flush=True)\nwhile True:\n    time.sleep(1)\n",
+  );
+  const peer = await openPeer(url, {
+    args: [],
+    peer: "stuck",
+    module: "json",
+    debianPackage: "-",
+    closeMs: 200,
+  });
+  const t0 = performance.now();
+  await peer.close();
+  assert.ok(performance.now() - t0 < 3000, "close returned without waiting for the peer");
+  await Deno.remove(url.pathname);
+});
+
+Deno.test("openPeer: a peer that dies mid-run fails the request with its last error line", async () => {
+  const url = await script(
+    "import json, sys\nprint(json.dumps({}), flush=True)\nsys.stdin.readline()\n" +
+      'raise SystemExit("died mid-run")\n',
+  );
+  const peer = await openPeer(url, { args: [], peer: "p", module: "json", debianPackage: "-" });
+  await assert.rejects(peer.request("1"), /p peer failed: died mid-run/);
+  await assert.rejects(peer.request("1"), /p peer failed/);
+  await peer.close();
+  await Deno.remove(url.pathname);
+});

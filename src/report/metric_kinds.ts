@@ -9,6 +9,7 @@
  * | other `*Samples` (number[])        | `samples`       | shown as a median, never flagged |
  * | `*Seconds`, `*SecondsPer<X>` (number) | `time`       | one timing: ratio shown, never flagged (one sample cannot be tested) |
  * | `*PerSecond` (number)              | `throughput`    | ratio shown, never flagged |
+ * | `paired*Ratio`, `paired*RatioMin`, `paired*RatioMax` (number) | `time` | a ratio of two sides' timings in one run (tfjs against a peer): ratio shown, never flagged |
  * | `*Bytes` (number)                  | `memory`        | flagged when it grows past the memory threshold (default 1.5x) and by more than 256 MiB (process-wide RSS moved by 100 MB between two runs of the same code) |
  * | boolean                            | `deterministic` | flagged when it differs |
  * | other numbers                      | `deterministic` | flagged when `abs(current - baseline) > absTol + relTol * abs(baseline)` in either direction (see {@linkcode TOLERANCES}) |
@@ -95,6 +96,7 @@ export function metricKind(name: string, value: JsonValue): MetricKind {
   if (typeof value === "boolean") return "deterministic";
   if (typeof value !== "number") return "ignored";
   if (/Seconds($|Per[A-Z])/.test(name) || name === "seconds") return "time";
+  if (/^paired.*Ratio(Min|Max)?$/.test(name)) return "time";
   if (/PerSecond$/.test(name)) return "throughput";
   if (/Bytes$/.test(name)) return "memory";
   return "deterministic";

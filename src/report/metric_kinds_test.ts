@@ -10,6 +10,11 @@ Deno.test("metricKind follows the naming convention", () => {
   assert.equal(metricKind("seconds", 1), "time");
   assert.equal(metricKind("pairsPerSecond", 1), "throughput");
   assert.equal(metricKind("peakRssBytes", 1), "memory");
+  // Ratios of two sides' timings in one run move with load: shown, never gated as exact.
+  assert.equal(metricKind("pairedRatio", 0.8), "time");
+  assert.equal(metricKind("pairedBuildRatio", 2), "time");
+  assert.equal(metricKind("pairedRatioMax", 1.2), "time");
+  assert.equal(metricKind("pairedRounds", 10), "deterministic");
   assert.equal(metricKind("recallAtK", 0.9), "deterministic");
   assert.equal(metricKind("met", true), "deterministic");
   assert.equal(metricKind("label", "x"), "ignored");

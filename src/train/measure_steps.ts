@@ -37,12 +37,13 @@ export async function measureSteps(
     batchSize?: number;
     signal?: AbortSignal;
     /**
-     * Called after every `roundSteps` timed steps with the round's index,
-     * outside the timed steps (a peer can time its own block there).
+     * Called after each round of timed steps (see `roundSizes`) with the
+     * round's index, outside the timed steps (a peer can time its own
+     * blocks there).
      */
     betweenRounds?: (round: number) => Promise<void>;
-    /** Timed steps per round of `betweenRounds`; default all of them. */
-    roundSteps?: number;
+    /** Timed steps of each round of `betweenRounds`; default one round of all of them. */
+    roundSizes?: number[];
   },
 ): Promise<StepMeasurement> {
   const rng = Rng.stream(options.seed, `passes/${name}`);
@@ -51,6 +52,8 @@ export async function measureSteps(
   const n = data.x.rows;
   const batchSize = options.batchSize ?? 100;
   const samples: number[] = [];
+  const sizes = options.roundSizes ?? [options.steps];
+  let round = 0, roundEnd = sizes[0];
   try {
     for (let step = 0; step <= options.steps; step++) {
       const batch = new Int32Array(batchSize);
@@ -63,9 +66,9 @@ export async function measureSteps(
         model.passes.decoder = 0;
       } else {
         samples.push((performance.now() - t0 - pausedMs) / 1000);
-        const round = options.roundSteps ?? options.steps;
-        if (options.betweenRounds && step % round === 0) {
-          await options.betweenRounds(step / round - 1);
+        if (options.betweenRounds && step === roundEnd) {
+          await options.betweenRounds(round);
+          roundEnd += sizes[++round] ?? 0;
         }
       }
     }

@@ -13,7 +13,6 @@ import {
   type CostModelName,
   HEADLINE_S,
   MAPA_K,
-  PAIRED_ROUNDS,
   S_VALUES,
   STEP_METHODS,
   STEP_N,
@@ -290,16 +289,25 @@ export function reportPasses(
     }`;
   });
   const blas = results.find((r) => r.params.peer === "pytorch" && r.status === "ok")?.metrics.blas;
+  const tfjsCases = results.filter((r) => r.params.peer === "tfjs" && r.status === "ok");
+  const rounds = tfjsCases.map((r) => r.metrics.pairedRounds).find((v) => typeof v === "number");
+  const unpaired = tfjsCases.map((r) => r.metrics.pairedPeer).find((v) => typeof v === "string");
+  const pairing = typeof rounds === "number"
+    ? ` The paired ratio is the headline: the tfjs case splits its timed steps into ${rounds} ` +
+      "rounds and times as many steps of a PyTorch process kept running beside it next to each " +
+      "(each side first in every other round), and takes the median over rounds of (median tfjs " +
+      "step / median PyTorch step), so load on this shared machine falls on both sides of a " +
+      "round. The separate runs' ratio times each side in its own case, one after the other, so " +
+      "load on either moves it (median over fastest step per side shows how much); load cannot " +
+      "make a step faster, so their fastest steps give the steadier of those two ratios."
+    : ` The two sides ran one after the other${
+      typeof unpaired === "string" ? ` (${unpaired})` : ""
+    }, so load on either moves the median ratio (median over fastest step per side shows how ` +
+      "much); load cannot make a step faster, so the fastest steps give the steadier ratio.";
   notes.push(
     `Training step (batch ${BATCH}, 2-50-50 MLPs, N = ${STEP_N}, median over the timed steps, PyTorch on one thread in the same run): ${
       stepRows.join("; ")
-    }. The paired ratio is the headline: the tfjs case splits its timed steps into ${PAIRED_ROUNDS} ` +
-      "rounds, each followed by as many steps of a PyTorch process kept running beside it, and " +
-      "takes the median over rounds of (median tfjs step / median PyTorch step), so load on this " +
-      "shared machine falls on both sides of a round. The separate runs' ratio times each side in " +
-      "its own case, one after the other, so load on either moves it (median over fastest step " +
-      "per side shows how much); load cannot make a step faster, so their fastest steps give " +
-      "the steadier of those two ratios." +
+    }.` + pairing +
       (blas === "generic"
         ? " This PyTorch is built on the generic reference BLAS (Debian's python3-torch): its " +
           "matmuls run several times slower than an MKL or OpenBLAS build, so these ratios " +
@@ -332,7 +340,12 @@ export function reportPasses(
     tables: [
       {
         title: "N beyond which MAPA stops saving passes against IWAE",
-        columns: ["S", "cost model", "crossover (median over data sets)", "per data set"],
+        columns: [
+          "S",
+          "cost model",
+          "crossover (median over data sets; lower middle for an even count)",
+          "per data set",
+        ],
         rows: crossRows,
       },
       {

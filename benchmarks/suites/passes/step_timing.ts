@@ -9,7 +9,6 @@
 
 import { useBackend } from "../../harness/tfjs_backend.ts";
 import { openPeer, type PeerSession, runPeer } from "../../harness/peer_python.ts";
-import { CaseSkipped } from "../../harness/suite.ts";
 import { median } from "../../../src/eval/stats.ts";
 import type { TrainingData } from "../../../src/models/method.ts";
 import { getMethod } from "../../../src/models/registry.ts";
@@ -35,17 +34,33 @@ export async function torchStep(p: StepParams): Promise<Record<string, JsonValue
 }
 
 /**
+ * The timed steps of each round when `steps` are split into
+ * {@linkcode PAIRED_ROUNDS} rounds: equal rounds, the last one shorter
+ * when they do not divide.
+ */
+export function roundSizes(steps: number): number[] {
+  const per = Math.max(1, Math.ceil(steps / PAIRED_ROUNDS));
+  const sizes: number[] = [];
+  for (let done = 0; done < steps; done += per) sizes.push(Math.min(per, steps - done));
+  return sizes;
+}
+
+/**
  * The paired figures of interleaved rounds: per round, the median tfjs
- * step over the median PyTorch step of the block that followed it.
+ * step of the round over the median PyTorch step of the block timed beside
+ * it (`options.sizes[r]` tfjs steps each, in step order).
  */
 export function pairedRatios(
   tfjs: number[],
   torch: number[][],
-  roundSteps: number,
+  options: { sizes: number[] },
 ): Record<string, JsonValue> {
-  const ratios = torch.map((block, r) =>
-    median(tfjs.slice(r * roundSteps, (r + 1) * roundSteps)) / median(block)
-  );
+  let at = 0;
+  const ratios = torch.map((block, r) => {
+    const own = tfjs.slice(at, at + options.sizes[r]);
+    at += options.sizes[r];
+    return median(own) / median(block);
+  });
   return {
     pairedRounds: ratios.length,
     pairedRatio: median(ratios),
@@ -59,6 +74,12 @@ export function pairedRatios(
 /**
  * Seconds per tfjs gradient step on the same model and data shape as the
  * PyTorch peer; the method prepares its own inputs from the case's K and S.
+ * When PyTorch runs here the steps are also timed against it in
+ * {@linkcode PAIRED_ROUNDS} rounds, in the order T0 P0 P1 T1 T2 P2 P3 T3 ...
+ * (round r pairs tfjs block T_r with PyTorch block P_r, each side first in
+ * every other round, so a steady drift in load does not favour one side).
+ * A PyTorch that is missing or fails leaves the tfjs figures unpaired, with
+ * the reason in `pairedPeer`.
  */
 export async function tfjsStep(
   p: StepParams,
@@ -72,14 +93,28 @@ export async function tfjsStep(
   const net = { hidden: [hidden, hidden], activation: "tanh" as const };
   const prepared = await getMethod(p.method).prepare(data, { k: p.k ?? 0, s: p.s });
   let peer: PeerSession | undefined, peerNote: string | undefined;
+  const unpaired = async (why: string) => {
+    if (ctx.signal?.aborted) return;
+    peerNote = `not paired: ${why}`;
+    const closing = peer;
+    peer = undefined;
+    await closing?.close();
+  };
   try {
     peer = await openPeer(TORCH_SCRIPT, { args: [...torchArgs(p), "--serve"], ...TORCH_PEER });
   } catch (e) {
-    if (!(e instanceof CaseSkipped)) throw e;
-    peerNote = `not paired: ${e.message}`;
+    await unpaired((e as Error).message);
   }
-  const roundSteps = Math.max(1, Math.floor(p.steps / PAIRED_ROUNDS));
+  const sizes = roundSizes(p.steps);
   const torchBlocks: number[][] = [];
+  const block = async (r: number) => {
+    const reply = await peer!.request(String(sizes[r]));
+    const samples = reply.stepSecondsSamples;
+    if (!Array.isArray(samples) || samples.length !== sizes[r]) {
+      throw new Error(`PyTorch peer answered ${JSON.stringify(reply).slice(0, 80)}`);
+    }
+    torchBlocks.push(samples as number[]);
+  };
   try {
     const measured = await measureSteps(p.method, data, {
       encoder: net,
@@ -91,15 +126,21 @@ export async function tfjsStep(
       seed: ctx.seed,
       batchSize: p.batch,
       signal: ctx.signal,
-      roundSteps,
-      betweenRounds: peer && (async () => {
-        const reply = await peer!.request(String(roundSteps));
-        torchBlocks.push(reply.stepSecondsSamples as number[]);
-      }),
+      roundSizes: sizes,
+      betweenRounds: async (r) => {
+        if (!peer || r % 2 === 1) return;
+        try {
+          await block(r);
+          if (r + 1 < sizes.length) await block(r + 1);
+        } catch (e) {
+          await unpaired(`PyTorch failed in round ${r}: ${(e as Error).message}`);
+        }
+      },
     });
     return {
       ...measured,
-      ...(peer ? pairedRatios(measured.stepSecondsSamples, torchBlocks, roundSteps) : {}),
+      ...(peer ? pairedRatios(measured.stepSecondsSamples, torchBlocks, { sizes }) : {}),
+      ...(peer ? { pairedPeerBlas: String(peer.ready.blas ?? "unknown") } : {}),
       ...(peerNote ? { pairedPeer: peerNote } : {}),
       backend: info.backend,
     };

@@ -30,7 +30,7 @@
 
 import { MANIFOLD_NAME, MANIFOLD_SPEC } from "../../../src/data/manifold.ts";
 import { findBuilder } from "../../../src/mapa/row_builder.ts";
-import { runFaissPaired } from "./scaling_faiss_pair.ts";
+import { runFaissPaired, runKnnPaired } from "./scaling_paired.ts";
 import type { CaseContext, CaseSpec, JsonValue, Profile, Suite } from "../../harness/suite.ts";
 import { BOUND_S, runBound } from "./scaling_bound.ts";
 import { densityCases, runDensity } from "./scaling_density.ts";
@@ -148,6 +148,7 @@ async function run(spec: CaseSpec, ctx: CaseContext): Promise<Record<string, Jso
       return await runSweep(p, ctx);
     case "rows": {
       if (p.method === "faiss_flat") return await runFaissPaired(p, ctx);
+      if (p.method === "hnsw_knn") return await runKnnPaired(p, ctx);
       const knn = SCALING_KNN_BUILDERS.find((b) => b.name === p.method);
       if (knn) return await runKnnCase(knn, p, ctx.seed);
       return await runRowsCase(findBuilder(SCALING_ROW_BUILDERS, p.method), p, ctx);
