@@ -10,6 +10,7 @@
 import { useBackend } from "../../harness/tfjs_backend.ts";
 import { openPeer, type PeerSession, runPeer } from "../../harness/peer_python.ts";
 import { median } from "../../../src/eval/stats.ts";
+import { pairedRoundsSummary } from "../../harness/paired_rounds.ts";
 import type { TrainingData } from "../../../src/models/method.ts";
 import { getMethod } from "../../../src/models/registry.ts";
 import { measureSteps } from "../../../src/train/measure_steps.ts";
@@ -61,14 +62,7 @@ export function pairedRatios(
     at += options.sizes[r];
     return median(own) / median(block);
   });
-  return {
-    pairedRounds: ratios.length,
-    pairedRatio: median(ratios),
-    pairedRatioMin: Math.min(...ratios),
-    pairedRatioMax: Math.max(...ratios),
-    pairedRatios: ratios,
-    pairedPeerStepSeconds: median(torch.flat()),
-  };
+  return { ...pairedRoundsSummary(ratios), pairedPeerStepSeconds: median(torch.flat()) };
 }
 
 /**

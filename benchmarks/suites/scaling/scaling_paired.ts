@@ -19,6 +19,7 @@ import { kernelFor, KNN, loadData } from "./scaling_rows.ts";
 import { CaseSkipped } from "../../harness/suite.ts";
 import { hnswKnnBuilder } from "../../../src/mapa/row_builders.ts";
 import { median } from "../../../src/eval/stats.ts";
+import { pairedRoundsSummary } from "../../harness/paired_rounds.ts";
 
 /** Rounds of (exact rows, faiss) the paired case times. */
 export const FAISS_PAIR_ROUNDS = 5;
@@ -36,11 +37,7 @@ export function pairedPairsRatio(
   const n = options.n;
   const ratios = ourSeconds.map((s, r) => (n * n / s) / peerPairsPerSecond[r]);
   return {
-    pairedRounds: ratios.length,
-    pairedRatio: median(ratios),
-    pairedRatioMin: Math.min(...ratios),
-    pairedRatioMax: Math.max(...ratios),
-    pairedRatios: ratios,
+    ...pairedRoundsSummary(ratios),
     pairedExactPairsPerSecond: median(ourSeconds.map((s) => n * n / s)),
   };
 }
@@ -98,11 +95,7 @@ export function pairedKnnRatios(ours: KnnTiming[], peer: KnnTiming[]): Record<st
   const total = (t: KnnTiming) => t.buildSeconds + t.querySeconds;
   const ratios = ours.map((t, r) => total(t) / total(peer[r]));
   return {
-    pairedRounds: ratios.length,
-    pairedRatio: median(ratios),
-    pairedRatioMin: Math.min(...ratios),
-    pairedRatioMax: Math.max(...ratios),
-    pairedRatios: ratios,
+    ...pairedRoundsSummary(ratios),
     pairedBuildRatio: median(ours.map((t, r) => t.buildSeconds / peer[r].buildSeconds)),
     pairedQueryRatio: median(ours.map((t, r) => t.querySeconds / peer[r].querySeconds)),
     pairedPeerSeconds: median(peer.map(total)),
