@@ -4,7 +4,7 @@
  *     deno task mapa --data FILE.csv --sigma2 X --k K [--bandwidth H]
  *       [--method exact|hnsw] [--kernel gaussian|bernoulli] [--eps E] [--out FILE.json]
  *       [--workers N] [--seed N] [--k-prime K'] [--m M] [--ef-construction E] [--ef E]
- *       [--rest-proposal cells|uniform]
+ *       [--shards S] [--rest-proposal cells|uniform]
  *
  * Writes {"n", "k", "method", "kernel", "bandwidth" (Gaussian) or "eps"
  * (Bernoulli), "rows": [{"neighbors", "logq", "logNormalizer"}]} with rows in
@@ -61,6 +61,9 @@ HNSW only (--method hnsw):
   --m M                  graph degree (default 16)
   --ef-construction E    build-time beam width (default 200)
   --ef E                 query-time beam width (default max(2K', 64))
+  --shards S             indexes the points are split into, built side by side (hnswlib-node
+                         builds on one thread); every query searches all of them
+                         (default 2 from N = 10,000, else 1)
   --rest-proposal NAME   how the normaliser's sum over the points not found is sampled: cells
                          (default; importance draws near each point) or uniform (methods.md as
                          written; needs several times more draws for the same error)`;
@@ -72,6 +75,7 @@ const HNSW_FLAGS = {
   "m": "m",
   "ef-construction": "efConstruction",
   "ef": "ef",
+  "shards": "shards",
 } as const;
 
 /** The value flags, for negative numbers such as `--k -5`. */
@@ -156,6 +160,7 @@ export async function main(args: string[]): Promise<number> {
         m: { type: "string" },
         "ef-construction": { type: "string" },
         ef: { type: "string" },
+        shards: { type: "string" },
         "rest-proposal": { type: "string" },
         help: { type: "boolean" },
       },

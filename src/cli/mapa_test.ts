@@ -106,6 +106,10 @@ Deno.test("mapa CLI", async (t) => {
         ["--data", good, "--sigma2", "1", "--k", "1", "--method", "hnsw", "--ef", "1.5"],
         /--ef must be an integer/,
       ],
+      [
+        ["--data", good, "--sigma2", "1", "--k", "1", "--method", "hnsw", "--shards", "99"],
+        /shards must be an integer in \[1, N/,
+      ],
       [["--data", good, "--sigma2", "1", "--k", "1", "--workers", "-2"], /--workers must be >= 0/],
     ];
     for (const [args, re] of cases) {
@@ -182,7 +186,10 @@ Deno.test("mapa CLI", async (t) => {
     const base = ["--data", many, "--sigma2", "0.005", "--k", "2", "--method", "hnsw"];
     const a = run([...base, "--k-prime", "6", "--seed", "3"]);
     assert.equal(a.code, 0, a.stderr);
-    assert.match(a.stderr, /k'=6, M=16, efConstruction=200, ef=64, seed=3,.* cells draws per row/);
+    assert.match(
+      a.stderr,
+      /k'=6, M=16, efConstruction=200, ef=64, seed=3, shards=1,.* cells draws per row/,
+    );
     const again = run([...base, "--k-prime", "6", "--seed", "3"]);
     assert.equal(again.stdout, a.stdout);
     const rows = (r: CliRun) => JSON.parse(r.stdout).rows as { logNormalizerSe: number }[];
@@ -191,7 +198,10 @@ Deno.test("mapa CLI", async (t) => {
     assert.notDeepEqual(rows(seeded), rows(a));
     const tuned = run([...base, "--m", "8", "--ef-construction", "40", "--ef", "70"]);
     assert.equal(tuned.code, 0, tuned.stderr);
-    assert.match(tuned.stderr, /k'=34, M=8, efConstruction=40, ef=70, seed=0,/);
+    assert.match(tuned.stderr, /k'=34, M=8, efConstruction=40, ef=70, seed=0, shards=1,/);
+    const sharded = run([...base, "--shards", "2"]);
+    assert.equal(sharded.code, 0, sharded.stderr);
+    assert.match(sharded.stderr, /shards=2,/);
     const uniform = run([...base, "--rest-proposal", "uniform", "--workers", "0"]);
     assert.equal(uniform.code, 0, uniform.stderr);
     assert.match(uniform.stderr, / uniform draws per row/);

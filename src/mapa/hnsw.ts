@@ -7,10 +7,12 @@
  * points R from U importance-sampled draws on R (the cell proposal of
  * rest_cells.ts by default, or uniform), with its standard error per row.
  *
- * hnswlib-node has no threads and its index is built single-threaded; from
- * N = 10,000 the queries (and the normaliser's rest draws, most of their
- * cost) run on one Worker per core, each on a copy of the saved index
- * (src/mapa/hnsw_query.ts forms the rows, the same bits on any thread).
+ * hnswlib-node has no threads and builds an index on one thread; from
+ * N = 10,000 the points are split into two shards built side by side on
+ * Workers (src/mapa/hnsw_shards.ts), and the queries (and the normaliser's
+ * rest draws, most of their cost) run on one Worker per core, each on the
+ * saved shards (src/mapa/hnsw_query.ts forms the rows, the same bits on
+ * any thread).
  *
  * @module
  */
@@ -20,76 +22,13 @@ import { matrixChecksum } from "../io/checksum.ts";
 import type { Matrix } from "../types.ts";
 import { checkData, checkK, type KernelOptions, resolveKernel } from "./kernel.ts";
 import type { MapaRows } from "./types.ts";
-import type { HnswJob, HnswReply } from "./hnsw_worker.ts";
-import {
-  type HnswIndex,
-  loadHnswlib,
-  makeRowArrays,
-  type RowArrays,
-  RowFormer,
-  type RowParams,
-} from "./hnsw_query.ts";
-import { runWorkers } from "./worker_pool.ts";
+import { loadHnswlib, makeRowArrays, RowFormer, type RowParams } from "./hnsw_query.ts";
+import { buildShard, shardCount, shardedSearch } from "./hnsw_shards.ts";
+import { buildShardFiles, queryInWorkers, sharedData, withShardDir } from "./hnsw_run.ts";
 import { buildRestCells, type RestCells } from "./rest_cells.ts";
 
 /** Rows below which the queries run inline: a Worker's start and index load cost more. */
 const INLINE_ROWS = 10_000;
-
-/**
- * Saves the index, starts `workers` Workers that each load it and form
- * blocks of rows into the shared `out`, and removes the file.
- */
-async function queryInWorkers(
-  index: HnswIndex,
-  x: Matrix,
-  opts: {
-    params: RowParams;
-    ef: number;
-    workers: number;
-    out: RowArrays;
-    progress: (fraction: number, label: string) => void;
-    knnOnly?: boolean;
-    cells?: RestCells;
-  },
-): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "mapa-hnsw-" });
-  try {
-    const indexPath = `${dir}/index.bin`;
-    index.writeIndexSync(indexPath);
-    const data = new SharedArrayBuffer(Math.max(8, x.data.byteLength));
-    new Float64Array(data).set(x.data);
-    const buffers = Object.fromEntries(
-      Object.entries(opts.out).map(([name, a]) => [name, (a as Int32Array).buffer]),
-    ) as Record<keyof RowArrays, SharedArrayBuffer>;
-    const job: HnswJob = {
-      indexPath,
-      data,
-      n: x.rows,
-      d: x.cols,
-      ef: opts.ef,
-      params: opts.params,
-      buffers,
-      counter: new SharedArrayBuffer(4),
-      knnOnly: opts.knnOnly,
-      cells: opts.cells,
-    };
-    let done = 0;
-    await runWorkers<HnswJob, HnswReply>(
-      new URL("./hnsw_worker.ts", import.meta.url),
-      Array.from({ length: opts.workers }, () => job),
-      {
-        what: "HNSW query",
-        onReply: (r) => {
-          if (r.type !== "progress") return;
-          done += r.rows;
-          opts.progress(done / x.rows, "query");
-        },
-      },
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 /** Options for {@linkcode hnswRows}. */
 export interface HnswOptions extends KernelOptions {
@@ -136,6 +75,13 @@ export interface HnswOptions extends KernelOptions {
   cells?: RestCells;
   /** Seed of the index's level generator and of the rest-of-normaliser draws; default 0. */
   seed?: number;
+  /**
+   * Shards the points are split into, one index each, built side by side on
+   * Workers (hnswlib-node builds on one thread; src/mapa/hnsw_shards.ts);
+   * every query searches all shards. Default 2 from N = 10,000, else 1: a
+   * fixed count, so the rows are the same on any machine.
+   */
+  shards?: number;
   /**
    * Worker threads that answer the queries, each on a copy of the saved
    * index; default: one per core from N = 10,000 (below that, inline). The
@@ -200,6 +146,8 @@ export interface HnswResult {
     /** How the rest's draws were proposed. */
     restProposal: "cells" | "uniform";
     seed: number;
+    /** Shards the index was built as. */
+    shards: number;
   };
   /** Estimated posterior mass left out of the sparse rows. */
   leftOut: LeftOutMass;
@@ -252,21 +200,15 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
   const HNSW = await loadHnswlib();
   const progress = options.onProgress ?? (() => {});
 
-  const t0 = performance.now();
-  const index = new HNSW("l2", d);
-  index.initIndex({ maxElements: n, m, efConstruction, randomSeed: seed >>> 0 });
-  const point = new Array<number>(d);
-  const rowOf = (i: number) => {
-    for (let t = 0; t < d; t++) point[t] = x.data[i * d + t];
-    return point;
-  };
-  for (let i = 0; i < n; i++) {
-    index.addPoint(rowOf(i), i);
-    if ((i & 4095) === 4095) progress((i + 1) / n, "build");
+  const shards = shardCount(n, options.shards);
+  const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
+  const workers = Math.min(
+    options.workers ?? (n >= INLINE_ROWS ? hw : 0),
+    RowFormer.blocks(n),
+  );
+  if (!Number.isInteger(workers) || workers < 0) {
+    throw new InputError(`workers must be an integer >= 0, got ${options.workers}`);
   }
-  const buildSeconds = (performance.now() - t0) / 1000;
-
-  const t1 = performance.now();
   const params: RowParams = {
     k,
     kPrime,
@@ -277,27 +219,42 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     restTolerance,
     restProposal,
   };
-  // Cells built here are part of the rows' cost, so they are timed with the queries.
-  const cells = restProposal === "cells" ? options.cells ?? buildRestCells(x) : undefined;
-  const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
-  const workers = Math.min(
-    options.workers ?? (n >= INLINE_ROWS ? hw : 0),
-    RowFormer.blocks(n),
-  );
-  if (!Number.isInteger(workers) || workers < 0) {
-    throw new InputError(`workers must be an integer >= 0, got ${options.workers}`);
-  }
+  const settings = { m, efConstruction, seed };
+  let added = 0;
+  const onRows = (rows: number) => {
+    added += rows;
+    progress(added / n, "build");
+  };
   const out = makeRowArrays(n, params, workers > 0);
+  let buildSeconds: number, t1: number;
   if (workers === 0) {
-    index.setEf(Math.max(ef, kPrime));
-    const former = new RowFormer(x, (p, kk) => index.searchKnn(p, kk), { params, out, cells });
+    const t0 = performance.now();
+    const indices = Array.from(
+      { length: shards },
+      (_, shard) => buildShard(HNSW, x, { ...settings, shard, shards, onRows }),
+    );
+    buildSeconds = (performance.now() - t0) / 1000;
+    t1 = performance.now();
+    for (const index of indices) index.setEf(Math.max(ef, kPrime));
+    // Cells built here are part of the rows' cost, so they are timed with the queries.
+    const cells = restProposal === "cells" ? options.cells ?? buildRestCells(x) : undefined;
+    const former = new RowFormer(x, shardedSearch(indices), { params, out, cells });
     let done = 0;
     for (let b = 0; b < RowFormer.blocks(n); b++) {
       done += former.block(b);
       if ((b & 3) === 3) progress(done / n, "query");
     }
   } else {
-    await queryInWorkers(index, x, { params, ef, workers, out, progress, cells });
+    const data = sharedData(x);
+    [buildSeconds, t1] = await withShardDir(async (dir) => {
+      const t0 = performance.now();
+      const paths = await buildShardFiles(x, { ...settings, shards, workers, dir, data, onRows });
+      const built = (performance.now() - t0) / 1000;
+      const t1 = performance.now();
+      const cells = restProposal === "cells" ? options.cells ?? buildRestCells(x) : undefined;
+      await queryInWorkers(paths, x, { data, params, ef, workers, out, progress, cells });
+      return [built, t1];
+    });
   }
   const extraK = kPrime - k;
   let boundSum = 0, boundMax = 0, fracSum = 0, seSum = 0, seMax = 0, drawSum = 0;
@@ -351,6 +308,7 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
       restTolerance,
       restProposal,
       seed,
+      shards,
     },
     leftOut: {
       boundMean: boundSum / n,
@@ -374,39 +332,28 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
  */
 export async function hnswKnnSeconds(
   x: Matrix,
-  options: Pick<HnswOptions, "k" | "m" | "efConstruction" | "ef" | "seed" | "workers"> & {
-    kPrime: number;
-  },
+  options:
+    & Pick<HnswOptions, "k" | "m" | "efConstruction" | "ef" | "seed" | "workers" | "shards">
+    & {
+      kPrime: number;
+    },
 ): Promise<{
   buildSeconds: number;
   querySeconds: number;
   workers: number;
-  params: { m: number; efConstruction: number; kPrime: number; ef: number };
+  params: { m: number; efConstruction: number; kPrime: number; ef: number; shards: number };
 }> {
-  const n = x.rows, d = x.cols;
+  const n = x.rows;
   checkK(options.kPrime, n, "k'");
   const { m = 16, efConstruction = 200, kPrime } = options;
   const used = { m, efConstruction, kPrime, ef: options.ef ?? Math.max(2 * kPrime, 64) };
-  const HNSW = await loadHnswlib();
-  const t0 = performance.now();
-  const index = new HNSW("l2", d);
-  index.initIndex({
-    maxElements: n,
-    m: used.m,
-    efConstruction: used.efConstruction,
-    randomSeed: (options.seed ?? 0) >>> 0,
-  });
-  const point = new Array<number>(d);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < d; t++) point[t] = x.data[i * d + t];
-    index.addPoint(point, i);
-  }
-  const buildSeconds = (performance.now() - t0) / 1000;
+  const shards = shardCount(n, options.shards);
   const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
   const workers = options.workers ?? hw;
   if (!Number.isInteger(workers) || workers < 1) {
     throw new InputError(`workers must be an integer >= 1, got ${options.workers}`);
   }
+  await loadHnswlib();
   const params: RowParams = {
     k: options.k,
     kPrime: options.kPrime,
@@ -417,16 +364,36 @@ export async function hnswKnnSeconds(
     restTolerance: 1,
     restProposal: "uniform",
   };
-  const t1 = performance.now();
-  await queryInWorkers(index, x, {
-    params,
-    ef: used.ef,
-    workers,
-    out: makeRowArrays(1, params, true),
-    progress: () => {},
-    knnOnly: true,
+  const data = sharedData(x);
+  return await withShardDir(async (dir) => {
+    const t0 = performance.now();
+    const paths = await buildShardFiles(x, {
+      m: used.m,
+      efConstruction: used.efConstruction,
+      seed: options.seed ?? 0,
+      shards,
+      workers,
+      dir,
+      data,
+    });
+    const buildSeconds = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    await queryInWorkers(paths, x, {
+      data,
+      params,
+      ef: used.ef,
+      workers,
+      out: makeRowArrays(1, params, true),
+      progress: () => {},
+      knnOnly: true,
+    });
+    return {
+      buildSeconds,
+      querySeconds: (performance.now() - t1) / 1000,
+      workers,
+      params: { ...used, shards },
+    };
   });
-  return { buildSeconds, querySeconds: (performance.now() - t1) / 1000, workers, params: used };
 }
 
 /** HNSW MAPA rows (see {@linkcode hnswRowsWithStats}); needs the built hnswlib-node addon. */

@@ -28,6 +28,8 @@ export interface HnswIndex {
   addPoint(point: number[], label: number): void;
   /** The `k` nearest labels found. */
   searchKnn(point: number[], k: number): { distances: number[]; neighbors: number[] };
+  /** Points added so far. */
+  getCurrentCount(): number;
   /** Sets the query beam. */
   setEf(ef: number): void;
   /** Saves the index. */

@@ -1,5 +1,5 @@
 /**
- * Worker side of the HNSW queries (src/mapa/hnsw.ts): loads the saved index,
+ * Worker side of the HNSW queries (src/mapa/hnsw.ts): loads the saved shards,
  * claims blocks of rows from a shared atomic counter and forms them into the
  * shared row arrays.
  *
@@ -15,11 +15,12 @@ import {
   type RowParams,
 } from "./hnsw_query.ts";
 import type { RestCells } from "./rest_cells.ts";
+import { shardedSearch } from "./hnsw_shards.ts";
 
 /** The one message an HNSW query worker receives. */
 export interface HnswJob {
-  /** The index saved by the main thread. */
-  indexPath: string;
+  /** The shards saved by the build Workers (src/mapa/hnsw_shards.ts), in shard order. */
+  indexPaths: string[];
   /** Shared N x D data. */
   data: SharedArrayBuffer;
   n: number;
@@ -53,9 +54,13 @@ scope.onmessage = async (e: MessageEvent<HnswJob>) => {
   const job = e.data;
   try {
     const HNSW = await loadHnswlib();
-    const index = new HNSW("l2", job.d);
-    index.readIndexSync(job.indexPath);
-    index.setEf(Math.max(job.ef, job.params.kPrime));
+    const shards = job.indexPaths.map((path) => {
+      const index = new HNSW("l2", job.d);
+      index.readIndexSync(path);
+      index.setEf(Math.max(job.ef, job.params.kPrime));
+      return index;
+    });
+    const search = shardedSearch(shards);
     const b = job.buffers;
     const out: RowArrays = {
       neighbors: new Int32Array(b.neighbors),
@@ -71,7 +76,7 @@ scope.onmessage = async (e: MessageEvent<HnswJob>) => {
       draws: new Int32Array(b.draws),
     };
     const x = { rows: job.n, cols: job.d, data: new Float64Array(job.data) };
-    const former = new RowFormer(x, (p, k) => index.searchKnn(p, k), {
+    const former = new RowFormer(x, search, {
       params: job.params,
       out,
       cells: job.cells,
@@ -86,7 +91,7 @@ scope.onmessage = async (e: MessageEvent<HnswJob>) => {
         const from = block * REST_BLOCK, to = Math.min(job.n, from + REST_BLOCK);
         for (let i = from; i < to; i++) {
           for (let t = 0; t < job.d; t++) point[t] = x.data[i * job.d + t];
-          index.searchKnn(point, job.params.kPrime);
+          search(point, job.params.kPrime);
         }
         scope.postMessage({ type: "progress", rows: to - from });
       } else scope.postMessage({ type: "progress", rows: former.block(block) });

@@ -43,6 +43,8 @@ export interface RowBuildOptions extends KernelOptions {
   efConstruction?: number;
   /** Query-time beam width of an index. */
   ef?: number;
+  /** Shards an index is built as, side by side (HNSW, see `HnswOptions`). */
+  shards?: number;
   /**
    * How an approximate builder samples the normaliser's sum over the points
    * it did not find (HNSW: `"cells"` or `"uniform"`, see `HnswOptions`).

@@ -57,7 +57,7 @@ export const exactBuilder: RowBuilder = {
 function hnswSummary(r: HnswResult): string {
   const p = r.params;
   return `hnsw: k'=${p.kPrime}, M=${p.m}, efConstruction=${p.efConstruction}, ef=${p.ef}, ` +
-    `seed=${p.seed}, left-out posterior mass: bound ${
+    `seed=${p.seed}, shards=${p.shards}, left-out posterior mass: bound ${
       r.leftOut.boundMean.toExponential(2)
     } mean / ${r.leftOut.boundMax.toExponential(2)} max (assumes the index found the true ` +
     `k' nearest), estimate ${r.leftOut.sampledMean.toExponential(2)} ` +
@@ -89,6 +89,7 @@ export const hnswBuilder: RowBuilder = {
         hnswM: h.params.m,
         efConstruction: h.params.efConstruction,
         ef: h.params.ef,
+        shards: h.params.shards,
         leftOutBoundMean: h.leftOut.boundMean,
         leftOutBoundMax: h.leftOut.boundMax,
         leftOutSampledMean: h.leftOut.sampledMean,
@@ -99,8 +100,8 @@ export const hnswBuilder: RowBuilder = {
 };
 
 /**
- * hnswlib-node's build plus k'-NN of every point (build on one thread,
- * queries on one Worker per core), at `options.kPrime` (default K).
+ * hnswlib-node's build plus k'-NN of every point (shards built side by
+ * side, queries on one Worker per core), at `options.kPrime` (default K).
  */
 export const hnswKnnBuilder: KnnBuilder = {
   name: "hnsw_knn",

@@ -45,13 +45,20 @@ Deno.test("hnsw builder: the rows of hnswRowsWithStats, its settings and a summa
   assert.equal(built.stats.leftOutSampledMean, direct.leftOut.sampledMean);
   assert.match(
     built.summary!,
-    /^hnsw: k'=30, M=16, efConstruction=200, ef=64, seed=3, left-out posterior mass/,
+    /^hnsw: k'=30, M=16, efConstruction=200, ef=64, seed=3, shards=1, left-out posterior mass/,
   );
 });
 
 Deno.test("hnsw k-NN builder reports the index settings it used", async () => {
   const x = randomData(500, 2, 6);
   const t = await hnswKnnBuilder.knn(x, { k: 4, kPrime: 10, workers: 1 });
-  assert.deepEqual(t.stats, { queryWorkers: 1, m: 16, efConstruction: 200, kPrime: 10, ef: 64 });
+  assert.deepEqual(t.stats, {
+    queryWorkers: 1,
+    m: 16,
+    efConstruction: 200,
+    kPrime: 10,
+    ef: 64,
+    shards: 1,
+  });
   assert.ok(t.buildSeconds > 0 && t.querySeconds > 0);
 });
