@@ -83,9 +83,10 @@ export interface HnswOptions extends KernelOptions {
    */
   shards?: number;
   /**
-   * Worker threads that answer the queries, each on a copy of the saved
-   * index; default: one per core from N = 10,000 (below that, inline). The
-   * rows are the same bits for any count.
+   * Worker threads that build the shards (at most one per shard) and answer
+   * the queries (each loads every shard); default: one per core from
+   * N = 10,000 (below that, inline). The rows are the same bits for any
+   * count.
    */
   workers?: number;
   /** Called with a fraction in [0, 1] and a phase label. */

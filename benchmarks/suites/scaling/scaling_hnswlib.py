@@ -4,7 +4,8 @@ Usage: python3 scaling_hnswlib.py DATA N D M EF_CONSTRUCTION K_PRIME EF THREADS 
 DATA is N x D little-endian float32 (the case's own data draw). The same work as the
 suite's `hnsw_knn` case: build the index (M, efConstruction), then the K_PRIME nearest
 neighbours of every point with beam EF. Python hnswlib builds and queries on THREADS
-threads; hnswlib-node can only build on one (its queries run on Workers), which is part of
+threads; hnswlib-node builds each index on one thread (the suite builds two shards side by
+side on Workers and searches both per query; its queries run on Workers), which is part of
 what the ratio measures. Prints one JSON line.
 """
 import json

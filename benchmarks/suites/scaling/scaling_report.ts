@@ -26,10 +26,19 @@ function knnNote(v: JsonValue | undefined): string {
   const f = (x: number) => x.toFixed(2);
   return `HNSW build + k'-NN of every point (figure8, N = ${o.n.toLocaleString("en-US")}, M ` +
     `${KNN.m}, efConstruction ${KNN.efConstruction}, k' ${KNN.kPrime}, ef ${KNN.ef}): ` +
-    `hnswlib-node ${f(o.seconds)} s (build on one thread, queries on one Worker per core) ` +
+    `hnswlib-node ${f(o.seconds)} s (${
+      o.shards > 1
+        ? `${o.shards} shards built side by side on Workers, every query searching all`
+        : "one index built on one thread"
+    }; queries on one Worker per core) ` +
     `against Python hnswlib ${f(o.peerSeconds)} s on as many threads: ${f(o.ratio)}x ` +
     `(build ${f(o.buildRatio)}x, queries ${f(o.queryRatio)}x; one timing each from separate ` +
-    `cases, not gated; the queries include saving the index and loading it in each Worker).` +
+    `cases, not gated; ${
+      o.shards > 1
+        ? "the build includes starting its Workers and saving the shards, the queries " +
+          "starting theirs and loading the shards in each"
+        : "the queries include saving the index and loading it in each Worker"
+    }).` +
     (typeof o.pairedRatio === "number"
       ? ` Paired (the hnsw_knn case times ${o.pairedRounds} alternating rounds of Python ` +
         `hnswlib and hnswlib-node, so load falls on both): ${f(o.pairedRatio)}x, median over ` +
@@ -122,6 +131,7 @@ export function summarize(results: CaseResult[]): Record<string, JsonValue> {
     ? {
       n: paramsOf(knn.params, "rows")?.n ?? null,
       seconds: knn.metrics.totalSeconds as number,
+      shards: typeof knn.metrics.shards === "number" ? knn.metrics.shards : 1,
       peerSeconds: py.metrics.totalSeconds as number,
       ratio: (knn.metrics.totalSeconds as number) / (py.metrics.totalSeconds as number),
       buildRatio: (knn.metrics.buildSeconds as number) / (py.metrics.buildSeconds as number),
@@ -310,7 +320,9 @@ export function report(results: CaseResult[], summary: Record<string, JsonValue>
       `normaliser error is tiny whatever the index finds; recall@K is the telling figure.`,
       "Exact rows: streaming top-K and log normaliser over every unordered pair once (symmetric " +
       "tiles over 2 Workers, exact per-row sums); throughput is N^2 / seconds (effective " +
-      "pairs/s), the same measure as faiss's N^2 kNN pairs. HNSW: hnswlib-node, single thread, " +
+      "pairs/s), the same measure as faiss's N^2 kNN pairs. HNSW: hnswlib-node (no threads of " +
+      "its own; from N = 10,000 two shards built side by side on Workers, every query " +
+      "searching both, queries on one Worker per core), " +
       "normaliser = sum over the k' neighbours found + an unbiased estimate of the rest from " +
       "importance-sampled draws per row (restProposal: cells by default, near x_m where the " +
       "rest's kernel mass is; a pilot sizes the draws for a 0.03-nat standard error, at most " +

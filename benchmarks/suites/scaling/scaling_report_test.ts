@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { boundTarget, summarize } from "./scaling_report.ts";
+import { boundTarget, report, summarize } from "./scaling_report.ts";
 
 Deno.test("the bound-gap target is judged on the interval, not the point estimate", () => {
   assert.equal(boundTarget(-0.004, 0.008).verdict, "met");
@@ -68,4 +68,25 @@ Deno.test("both bound gaps are judged: the one-estimator (same-draws) gap beside
   assert.equal(s.bound_gap_n20000.sameEstimatorVerdict, "met");
   // A run before the one-estimator comparison has no verdict for it.
   assert.equal(s.bound_gap_n3000.sameEstimatorVerdict, null);
+});
+
+Deno.test("the k'-NN line says how hnswlib-node built its index: shards or one thread", () => {
+  const knnCase = (method: string, metrics: Record<string, number>) => ({
+    suite: "scaling",
+    name: `figure8_${method}_n20000`,
+    params: { dataset: "figure8", method, n: 20000, d: 2, k: 16 },
+    status: "ok" as const,
+    seconds: 0,
+    metrics: { buildSeconds: 1, querySeconds: 1, totalSeconds: 2, ...metrics },
+  });
+  const py = knnCase("hnswlib_py", {});
+  const text = (shards?: number) => {
+    const cases = [knnCase("hnsw_knn", shards === undefined ? {} : { shards }), py];
+    return JSON.stringify(report(cases, summarize(cases)));
+  };
+  assert.match(text(2), /2 shards built side by side on Workers, every query searching all/);
+  // A case from before shards existed: one index.
+  assert.match(text(), /one index built on one thread/);
+  assert.match(text(), /one thread; queries on one Worker per core\) against Python/);
+  assert.doesNotMatch(text(), /shards built side by side on Workers, every query searching all/);
 });
