@@ -60,7 +60,7 @@ HNSW only (--method hnsw):
                          (default min(N, max(2K, K + 32)))
   --m M                  graph degree (default 16)
   --ef-construction E    build-time beam width (default 200)
-  --ef E                 query-time beam width (default max(2K', 64))
+  --ef E                 query-time beam width, per shard (default max(2K', 64))
   --shards S             indexes the points are split into, built side by side (hnswlib-node
                          builds on one thread); every query searches all of them
                          (default 2 from N = 10,000, else 1)

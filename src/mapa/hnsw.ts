@@ -27,7 +27,10 @@ import { buildShard, shardCount, shardedSearch } from "./hnsw_shards.ts";
 import { buildShardFiles, queryInWorkers, sharedData, withShardDir } from "./hnsw_run.ts";
 import { buildRestCells, type RestCells } from "./rest_cells.ts";
 
-/** Rows below which the queries run inline: a Worker's start and index load cost more. */
+/**
+ * Rows below which the build and the queries run inline: a Worker's start
+ * and the shards' save and load cost more.
+ */
 const INLINE_ROWS = 10_000;
 
 /** Options for {@linkcode hnswRows}. */
@@ -40,7 +43,7 @@ export interface HnswOptions extends KernelOptions {
   m?: number;
   /** Build-time beam width; default 200. */
   efConstruction?: number;
-  /** Query-time beam width (>= k'); default max(2k', 64). */
+  /** Query-time beam width (>= k'), per shard; default max(2k', 64). */
   ef?: number;
   /**
    * Most draws U per row on the points R outside the k' found, for the
@@ -130,9 +133,15 @@ export interface NormalizerError {
 export interface HnswResult {
   /** The sparse rows. */
   rows: MapaRows;
-  /** Index build seconds. */
+  /**
+   * Index build seconds; on Workers including their start and saving the
+   * shards for the query Workers (inline: the build alone).
+   */
   buildSeconds: number;
-  /** Query (and row forming) seconds. */
+  /**
+   * Query (and row forming) seconds, including the cells of the rest
+   * proposal and, on Workers, their start and loading the shards.
+   */
   querySeconds: number;
   /** The parameters used. */
   params: {
@@ -320,81 +329,6 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     },
     normalizerError: { seMean: seSum / n, seMax },
   };
-}
-
-/**
- * Seconds to build the index and to run the k'-NN search of every row (on
- * `options.workers` Workers, default one per core), forming no rows: the
- * same work as another HNSW binding's build and batch query, for a
- * like-for-like timing (the scaling suite's Python hnswlib peer). The query
- * seconds include what running queries on Workers costs here: saving the
- * index, starting the Workers and loading the index in each. `params` are
- * the index settings used, defaults filled in.
- */
-export async function hnswKnnSeconds(
-  x: Matrix,
-  options:
-    & Pick<HnswOptions, "k" | "m" | "efConstruction" | "ef" | "seed" | "workers" | "shards">
-    & {
-      kPrime: number;
-    },
-): Promise<{
-  buildSeconds: number;
-  querySeconds: number;
-  workers: number;
-  params: { m: number; efConstruction: number; kPrime: number; ef: number; shards: number };
-}> {
-  const n = x.rows;
-  checkK(options.kPrime, n, "k'");
-  const { m = 16, efConstruction = 200, kPrime } = options;
-  const used = { m, efConstruction, kPrime, ef: options.ef ?? Math.max(2 * kPrime, 64) };
-  const shards = shardCount(n, options.shards);
-  const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
-  const workers = options.workers ?? hw;
-  if (!Number.isInteger(workers) || workers < 1) {
-    throw new InputError(`workers must be an integer >= 1, got ${options.workers}`);
-  }
-  await loadHnswlib();
-  const params: RowParams = {
-    k: options.k,
-    kPrime: options.kPrime,
-    scale: 1,
-    seed: 0,
-    restDraws: 1,
-    restDrawsMin: 1,
-    restTolerance: 1,
-    restProposal: "uniform",
-  };
-  const data = sharedData(x);
-  return await withShardDir(async (dir) => {
-    const t0 = performance.now();
-    const paths = await buildShardFiles(x, {
-      m: used.m,
-      efConstruction: used.efConstruction,
-      seed: options.seed ?? 0,
-      shards,
-      workers,
-      dir,
-      data,
-    });
-    const buildSeconds = (performance.now() - t0) / 1000;
-    const t1 = performance.now();
-    await queryInWorkers(paths, x, {
-      data,
-      params,
-      ef: used.ef,
-      workers,
-      out: makeRowArrays(1, params, true),
-      progress: () => {},
-      knnOnly: true,
-    });
-    return {
-      buildSeconds,
-      querySeconds: (performance.now() - t1) / 1000,
-      workers,
-      params: { ...used, shards },
-    };
-  });
 }
 
 /** HNSW MAPA rows (see {@linkcode hnswRowsWithStats}); needs the built hnswlib-node addon. */

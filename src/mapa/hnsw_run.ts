@@ -112,13 +112,30 @@ export function sharedData(x: Matrix): SharedArrayBuffer {
 
 /**
  * Runs `work` with a fresh temporary directory for saved shards, removed
- * afterwards whatever happens.
+ * afterwards whatever happens, also when the process exits mid-build (a
+ * second Ctrl-C): the shards of a large N are hundreds of MB.
  */
 export async function withShardDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "mapa-hnsw-" });
+  const onExit = () => {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch {
+      // Exiting anyway: nothing left to report it to.
+    }
+  };
+  globalThis.addEventListener("unload", onExit);
+  let result: T;
   try {
-    return await work(dir);
+    result = await work(dir);
+  } catch (e) {
+    // A Worker stopped inside a native save or load may still hold a file, so the removal
+    // can fail; the work's own error is the one to report.
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw e;
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    globalThis.removeEventListener("unload", onExit);
   }
+  await Deno.remove(dir, { recursive: true });
+  return result;
 }

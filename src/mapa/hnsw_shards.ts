@@ -8,7 +8,7 @@
  * (reports/perf/hnsw_shards.md has the measured trade).
  *
  * Shard s is built from its range in row order with level seed
- * `seed + s`, so the shards, and the rows formed from them, are the same
+ * {@linkcode shardSeed}(seed, s), so the shards, and the rows formed from them, are the same
  * whichever thread builds them; one shard is the plain single index.
  *
  * @module
@@ -43,6 +43,18 @@ export function shardRange(n: number, options: { shard: number; shards: number }
   return { lo: Math.floor(shard * n / shards), hi: Math.floor((shard + 1) * n / shards) };
 }
 
+/**
+ * The level seed of shard `shard`: `seed` itself for shard 0 (so one shard
+ * is the plain index), a hash of both for the others, so that shard 1 of
+ * seed s does not reuse shard 0's levels of seed s + 1.
+ */
+export function shardSeed(seed: number, shard: number): number {
+  if (shard === 0) return seed >>> 0;
+  let h = Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(shard, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
 /** Index settings of every shard. */
 export interface ShardSettings {
   /** Graph degree M. */
@@ -69,7 +81,7 @@ export function buildShard(
     maxElements: Math.max(1, hi - lo),
     m: options.m,
     efConstruction: options.efConstruction,
-    randomSeed: (options.seed + options.shard) >>> 0,
+    randomSeed: shardSeed(options.seed, options.shard),
   });
   const point = new Array<number>(d);
   for (let i = lo; i < hi; i++) {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { exactRows } from "./exact/mod.ts";
-import { hnswKnnSeconds, hnswRowsWithStats } from "./hnsw.ts";
-import { mergeNearest, SHARD_ROWS, shardCount, shardRange } from "./hnsw_shards.ts";
+import { hnswRowsWithStats } from "./hnsw.ts";
+import { hnswKnnSeconds } from "./hnsw_knn.ts";
+import { mergeNearest, SHARD_ROWS, shardCount, shardRange, shardSeed } from "./hnsw_shards.ts";
 import { randomData } from "./test_util.ts";
 
 Deno.test("shard ranges cover every row once, in order", () => {
@@ -74,4 +75,26 @@ Deno.test("hnswKnnSeconds searches every shard and says how many", async () => {
   assert.equal(r.params.shards, 2);
   assert.equal(r.workers, 2);
   assert.ok(r.buildSeconds > 0 && r.querySeconds > 0);
+});
+
+Deno.test("shards smaller than k' answer with all their points, the same inline and on Workers", async () => {
+  const x = randomData(60, 2, 2);
+  for (const shards of [6, 60]) {
+    const opts = { k: 5, kPrime: 20, sigma2: 0.05, seed: 1, shards };
+    const inline = await hnswRowsWithStats(x, { ...opts, workers: 0 });
+    const w = await hnswRowsWithStats(x, { ...opts, workers: 2 });
+    assert.deepEqual(w.rows, inline.rows, `${shards} shards`);
+    // With every point found, each row's top K is the exact one.
+    const exact = await exactRows(x, { k: 5, sigma2: 0.05 });
+    assert.deepEqual(inline.rows.neighbors, exact.neighbors);
+  }
+});
+
+Deno.test("shard seeds: shard 0 keeps the seed, the others do not collide with nearby seeds", () => {
+  assert.equal(shardSeed(7, 0), 7);
+  const seen = new Set<number>();
+  for (let seed = 0; seed < 50; seed++) {
+    for (let shard = 0; shard < 4; shard++) seen.add(shardSeed(seed, shard));
+  }
+  assert.equal(seen.size, 200);
 });

@@ -8,7 +8,8 @@
  */
 
 import { exactRowsFor, exactRowsWithStats } from "./exact/mod.ts";
-import { hnswKnnSeconds, type HnswResult, hnswRowsWithStats } from "./hnsw.ts";
+import { type HnswResult, hnswRowsWithStats } from "./hnsw.ts";
+import { hnswKnnSeconds } from "./hnsw_knn.ts";
 import type { KnnBuilder, RowBuilder } from "./row_builder.ts";
 
 /** Rows probed to predict the time of exact rows. */

@@ -1,6 +1,6 @@
 /**
  * One Worker per job, for the row builders that split their work over
- * cores (exact rows, HNSW queries).
+ * cores (exact rows, the HNSW shards' build and queries).
  *
  * @module
  */

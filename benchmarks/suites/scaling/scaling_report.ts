@@ -25,7 +25,9 @@ function knnNote(v: JsonValue | undefined): string {
   }
   const f = (x: number) => x.toFixed(2);
   return `HNSW build + k'-NN of every point (figure8, N = ${o.n.toLocaleString("en-US")}, M ` +
-    `${KNN.m}, efConstruction ${KNN.efConstruction}, k' ${KNN.kPrime}, ef ${KNN.ef}): ` +
+    `${KNN.m}, efConstruction ${KNN.efConstruction}, k' ${KNN.kPrime}, ef ${KNN.ef}${
+      o.shards > 1 ? " per shard" : ""
+    }): ` +
     `hnswlib-node ${f(o.seconds)} s (${
       o.shards > 1
         ? `${o.shards} shards built side by side on Workers, every query searching all`

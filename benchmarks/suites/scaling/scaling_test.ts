@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { hnswKnnSeconds } from "../../../src/mapa/hnsw.ts";
+import { hnswKnnSeconds } from "../../../src/mapa/hnsw_knn.ts";
 import { randomData } from "../../../src/mapa/test_util.ts";
 import { scalingSuite } from "./scaling.ts";
 import { paramsOf, scalingParams } from "./scaling_params.ts";
