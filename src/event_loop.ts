@@ -30,7 +30,8 @@ export async function yieldToEventLoop(options: YieldOptions = {}): Promise<numb
   // and read the signal at all (a message port's turn is ready at once, so with port turns
   // alone a SIGINT was never seen); the further turns go through a message port, a macrotask
   // without the timer's millisecond floor: five timer turns cost about 11 ms, 11% of a
-  // training run that yields every 100 ms; one timer and four port turns 2.7 ms (reports/perf/levers.txt).
+  // training run that yields every 100 ms; one timer and four port turns 2.7 ms
+  // (reports/perf/levers.txt).
   await new Promise((resolve) => setTimeout(resolve, 0));
   const { port1, port2 } = new MessageChannel();
   try {
