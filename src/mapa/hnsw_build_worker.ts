@@ -6,9 +6,9 @@
  * @module
  */
 
-import { InputError } from "../errors.ts";
 import { loadHnswlib } from "./hnsw_query.ts";
 import { buildShard, shardPath, type ShardSettings } from "./hnsw_shards.ts";
+import { type RowsReply, serveRowsJob } from "./worker_serve.ts";
 
 /** The one message a build Worker receives. */
 export interface HnswBuildJob {
@@ -29,38 +29,18 @@ export interface HnswBuildJob {
 }
 
 /** What a build Worker posts: rows added, then `done`. */
-export type HnswBuildReply =
-  | { type: "progress"; rows: number }
-  | { type: "done" }
-  | { type: "error"; message: string; input: boolean };
+export type HnswBuildReply = RowsReply;
 
-const scope = self as unknown as {
-  onmessage: ((e: MessageEvent<HnswBuildJob>) => void) | null;
-  postMessage(m: HnswBuildReply): void;
-  close(): void;
-};
-
-scope.onmessage = async (e: MessageEvent<HnswBuildJob>) => {
-  const job = e.data;
-  try {
-    const HNSW = await loadHnswlib();
-    const x = { rows: job.n, cols: job.d, data: new Float64Array(job.data) };
-    for (const s of job.mine) {
-      const index = buildShard(HNSW, x, {
-        ...job.settings,
-        shard: s,
-        shards: job.shards,
-        onRows: (rows) => scope.postMessage({ type: "progress", rows }),
-      });
-      index.writeIndexSync(shardPath(job.dir, s));
-    }
-    scope.postMessage({ type: "done" });
-  } catch (err) {
-    scope.postMessage({
-      type: "error",
-      message: (err as Error).message,
-      input: err instanceof InputError,
+serveRowsJob<HnswBuildJob>(async (job, progress) => {
+  const HNSW = await loadHnswlib();
+  const x = { rows: job.n, cols: job.d, data: new Float64Array(job.data) };
+  for (const s of job.mine) {
+    const index = buildShard(HNSW, x, {
+      ...job.settings,
+      shard: s,
+      shards: job.shards,
+      onRows: progress,
     });
+    index.writeIndexSync(shardPath(job.dir, s));
   }
-  scope.close();
-};
+});

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { InputError } from "../errors.ts";
 import {
   loadHnswlib,
   REST_BLOCK,
@@ -16,6 +15,7 @@ import {
 } from "./hnsw_query.ts";
 import type { RestCells } from "./rest_cells.ts";
 import { shardedSearch } from "./hnsw_shards.ts";
+import { type RowsReply, serveRowsJob } from "./worker_serve.ts";
 
 /** The one message an HNSW query worker receives. */
 export interface HnswJob {
@@ -39,70 +39,50 @@ export interface HnswJob {
 }
 
 /** What a query worker posts: rows done per block, then `done`. */
-export type HnswReply =
-  | { type: "progress"; rows: number }
-  | { type: "done" }
-  | { type: "error"; message: string; input: boolean };
+export type HnswReply = RowsReply;
 
-const scope = self as unknown as {
-  onmessage: ((e: MessageEvent<HnswJob>) => void) | null;
-  postMessage(m: HnswReply): void;
-  close(): void;
-};
-
-scope.onmessage = async (e: MessageEvent<HnswJob>) => {
-  const job = e.data;
-  try {
-    const HNSW = await loadHnswlib();
-    const shards = job.indexPaths.map((path) => {
-      const index = new HNSW("l2", job.d);
-      index.readIndexSync(path);
-      index.setEf(Math.max(job.ef, job.params.kPrime));
-      return index;
-    });
-    const search = shardedSearch(shards);
-    const b = job.buffers;
-    const out: RowArrays = {
-      neighbors: new Int32Array(b.neighbors),
-      logq: new Float64Array(b.logq),
-      sqdist: new Float64Array(b.sqdist),
-      logNormalizer: new Float64Array(b.logNormalizer),
-      logNormalizerSe: new Float64Array(b.logNormalizerSe),
-      logRestSum: new Float64Array(b.logRestSum),
-      extraNeighbors: new Int32Array(b.extraNeighbors),
-      extraLogq: new Float64Array(b.extraLogq),
-      boundFrac: new Float64Array(b.boundFrac),
-      sampledFrac: new Float64Array(b.sampledFrac),
-      draws: new Int32Array(b.draws),
-    };
-    const x = { rows: job.n, cols: job.d, data: new Float64Array(job.data) };
-    const former = new RowFormer(x, search, {
-      params: job.params,
-      out,
-      cells: job.cells,
-    });
-    const counter = new Int32Array(job.counter);
-    const blocks = RowFormer.blocks(job.n);
-    const point = new Array<number>(job.d);
-    for (;;) {
-      const block = Atomics.add(counter, 0, 1);
-      if (block >= blocks) break;
-      if (job.knnOnly) {
-        const from = block * REST_BLOCK, to = Math.min(job.n, from + REST_BLOCK);
-        for (let i = from; i < to; i++) {
-          for (let t = 0; t < job.d; t++) point[t] = x.data[i * job.d + t];
-          search(point, job.params.kPrime);
-        }
-        scope.postMessage({ type: "progress", rows: to - from });
-      } else scope.postMessage({ type: "progress", rows: former.block(block) });
-    }
-    scope.postMessage({ type: "done" });
-  } catch (err) {
-    scope.postMessage({
-      type: "error",
-      message: (err as Error).message,
-      input: err instanceof InputError,
-    });
+serveRowsJob<HnswJob>(async (job, progress) => {
+  const HNSW = await loadHnswlib();
+  const shards = job.indexPaths.map((path) => {
+    const index = new HNSW("l2", job.d);
+    index.readIndexSync(path);
+    index.setEf(Math.max(job.ef, job.params.kPrime));
+    return index;
+  });
+  const search = shardedSearch(shards);
+  const b = job.buffers;
+  const out: RowArrays = {
+    neighbors: new Int32Array(b.neighbors),
+    logq: new Float64Array(b.logq),
+    sqdist: new Float64Array(b.sqdist),
+    logNormalizer: new Float64Array(b.logNormalizer),
+    logNormalizerSe: new Float64Array(b.logNormalizerSe),
+    logRestSum: new Float64Array(b.logRestSum),
+    extraNeighbors: new Int32Array(b.extraNeighbors),
+    extraLogq: new Float64Array(b.extraLogq),
+    boundFrac: new Float64Array(b.boundFrac),
+    sampledFrac: new Float64Array(b.sampledFrac),
+    draws: new Int32Array(b.draws),
+  };
+  const x = { rows: job.n, cols: job.d, data: new Float64Array(job.data) };
+  const former = new RowFormer(x, search, {
+    params: job.params,
+    out,
+    cells: job.cells,
+  });
+  const counter = new Int32Array(job.counter);
+  const blocks = RowFormer.blocks(job.n);
+  const point = new Array<number>(job.d);
+  for (;;) {
+    const block = Atomics.add(counter, 0, 1);
+    if (block >= blocks) break;
+    if (job.knnOnly) {
+      const from = block * REST_BLOCK, to = Math.min(job.n, from + REST_BLOCK);
+      for (let i = from; i < to; i++) {
+        for (let t = 0; t < job.d; t++) point[t] = x.data[i * job.d + t];
+        search(point, job.params.kPrime);
+      }
+      progress(to - from);
+    } else progress(former.block(block));
   }
-  scope.close();
-};
+});

@@ -1,0 +1,43 @@
+/**
+ * The Worker side of {@linkcode runWorkers} for Workers that count rows
+ * (the HNSW build and queries): one job, progress in rows, then `done`, or
+ * the error, an InputError marked so the caller keeps its kind.
+ *
+ * @module
+ */
+
+import { InputError } from "../errors.ts";
+
+/** What such a Worker posts: rows done, then `done`; or an error. */
+export type RowsReply =
+  | { type: "progress"; rows: number }
+  | { type: "done" }
+  | { type: "error"; message: string; input: boolean };
+
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent) => void) | null;
+  postMessage(m: RowsReply): void;
+  close(): void;
+};
+
+/**
+ * Serves the one job this Worker receives with `work`, which reports rows
+ * through `progress`; posts `done` or the error, then closes the Worker.
+ */
+export function serveRowsJob<J>(
+  work: (job: J, progress: (rows: number) => void) => Promise<void>,
+): void {
+  scope.onmessage = async (e: MessageEvent<J>) => {
+    try {
+      await work(e.data, (rows) => scope.postMessage({ type: "progress", rows }));
+      scope.postMessage({ type: "done" });
+    } catch (err) {
+      scope.postMessage({
+        type: "error",
+        message: (err as Error).message,
+        input: err instanceof InputError,
+      });
+    }
+    scope.close();
+  };
+}
