@@ -254,6 +254,15 @@ export async function main(args: string[]): Promise<number> {
     const bar = Deno.stderr.isTerminal() ? new Progress(1) : null;
     bar?.startCase(`mapa --method ${method}, N = ${csv.matrix.rows}`);
     let built;
+    // HNSW rows on Workers save their shards to a temporary directory that only an exit through
+    // Deno.exit removes; the main thread only waits meanwhile, so this listener answers at once.
+    const onInterrupt = () => {
+      bar?.endCase("interrupted");
+      console.error("mapa: interrupted; no output written");
+      Deno.exit(130);
+    };
+    const listen = method === "hnsw" && options.workers !== 0;
+    if (listen) Deno.addSignalListener("SIGINT", onInterrupt);
     try {
       built = await builder.build(csv.matrix, {
         ...options,
@@ -263,6 +272,8 @@ export async function main(args: string[]): Promise<number> {
     } catch (e) {
       bar?.endCase("failed");
       throw e;
+    } finally {
+      if (listen) Deno.removeSignalListener("SIGINT", onInterrupt);
     }
     const json = rowsToJson(built.rows);
     // Approximate rows say what they left out; exact rows have nothing to add.

@@ -222,3 +222,40 @@ Deno.test("exactRows rejects a kernel scale that overflows instead of looping", 
   const x = { rows: 3, cols: 2, data: new Float64Array([1, 2, 3, 4, 5, 6]) };
   await assert.rejects(() => exactRows(x, { k: 2, sigma2: 1e-309 }), /kernel scale/);
 });
+
+Deno.test("Ctrl-C while HNSW shards are built on Workers: exit 130, no output, no shards left", async () => {
+  const dir = await Deno.makeTempDir();
+  const tmp = `${dir}/tmp`;
+  Deno.mkdirSync(tmp);
+  // 20,000 points: two shards on Workers, a build of about a second here.
+  const lines = ["x0,x1"];
+  for (let i = 0; i < 20_000; i++) {
+    lines.push(`${Math.sin(i * 0.37) + (i % 97) * 1e-3},${Math.cos(i * 0.11) + (i % 89) * 1e-3}`);
+  }
+  const data = `${dir}/pts.csv`, out = `${dir}/rows.json`;
+  Deno.writeTextFileSync(data, lines.join("\n") + "\n");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./mapa.ts", import.meta.url).pathname,
+      ...["--data", data, "--sigma2", "0.01", "--k", "8", "--method", "hnsw", "--out", out],
+    ],
+    env: { TMPDIR: tmp },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  // Interrupt once the shards' directory exists (the build has started).
+  for (let waited = 0; [...Deno.readDirSync(tmp)].length === 0; waited += 20) {
+    if (waited > 60_000) throw new Error("the build never started");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill("SIGINT");
+  const result = await child.output();
+  const stderr = new TextDecoder().decode(result.stderr);
+  assert.equal(result.code, 130, stderr);
+  assert.match(stderr, /interrupted/);
+  assert.deepEqual([...Deno.readDirSync(tmp)].map((e) => e.name), []);
+  assert.throws(() => Deno.statSync(out), Deno.errors.NotFound);
+  Deno.removeSync(dir, { recursive: true });
+});

@@ -140,7 +140,8 @@ export interface HnswResult {
   buildSeconds: number;
   /**
    * Query (and row forming) seconds, including the cells of the rest
-   * proposal and, on Workers, their start and loading the shards.
+   * proposal and, on Workers, their start, loading the shards and removing
+   * the saved shards afterwards.
    */
   querySeconds: number;
   /** The parameters used. */

@@ -20,7 +20,8 @@ import { buildShardFiles, queryInWorkers, sharedData, withShardDir } from "./hns
  * like-for-like timing (the scaling suite's Python hnswlib peer). The
  * shards (default as in {@linkcode HnswOptions.shards}) are built on
  * Workers and saved, which the build seconds include; the query seconds
- * include starting the query Workers and loading the shards in each. ef is
+ * include starting the query Workers and loading the shards in each (not
+ * removing the saved shards afterwards). ef is
  * per shard, so with S shards a query does about S times one index's
  * search. `params` are the index settings used, defaults filled in.
  */

@@ -112,8 +112,10 @@ export function sharedData(x: Matrix): SharedArrayBuffer {
 
 /**
  * Runs `work` with a fresh temporary directory for saved shards, removed
- * afterwards whatever happens, also when the process exits mid-build (a
- * second Ctrl-C): the shards of a large N are hundreds of MB.
+ * afterwards whatever happens: the shards of a large N are hundreds of MB.
+ * A process that ends by `Deno.exit` mid-build (the bench's second Ctrl-C,
+ * the mapa CLI's Ctrl-C) removes it on `unload`; one killed by a signal
+ * it does not handle cannot.
  */
 export async function withShardDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "mapa-hnsw-" });
@@ -129,13 +131,19 @@ export async function withShardDir<T>(work: (dir: string) => Promise<T>): Promis
   try {
     result = await work(dir);
   } catch (e) {
-    // A Worker stopped inside a native save or load may still hold a file, so the removal
-    // can fail; the work's own error is the one to report.
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    try {
+      await Deno.remove(dir, { recursive: true });
+      globalThis.removeEventListener("unload", onExit);
+    } catch (removal) {
+      // A Worker stopped inside a native save or load may still hold a file. The work's own
+      // error is the one to throw; the leftover is named, and exit tries again.
+      console.error(
+        `warning: could not remove the HNSW shards at ${dir} (${(removal as Error).message})`,
+      );
+    }
     throw e;
-  } finally {
-    globalThis.removeEventListener("unload", onExit);
   }
+  globalThis.removeEventListener("unload", onExit);
   await Deno.remove(dir, { recursive: true });
   return result;
 }

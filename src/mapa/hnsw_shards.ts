@@ -61,7 +61,7 @@ export interface ShardSettings {
   m: number;
   /** Build-time beam width. */
   efConstruction: number;
-  /** Level seed of shard 0 (shard s uses seed + s). */
+  /** Level seed of shard 0 (shard s uses {@linkcode shardSeed}(seed, s)). */
   seed: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The Worker side of {@linkcode runWorkers} for Workers that count rows
+ * The Worker side of `runWorkers` (worker_pool.ts) for Workers that count rows
  * (the HNSW build and queries): one job, progress in rows, then `done`, or
  * the error, an InputError marked so the caller keeps its kind.
  *
