@@ -15,6 +15,8 @@
  * Bad input, an output that cannot be written, or rows that would not be
  * finite: `error: <message>` on stderr, exit 1, no output written. On a
  * terminal, stderr shows a progress bar while the rows are computed.
+ * Ctrl-C: exit 130, no output written (HNSW rows built on Workers also
+ * remove the shards they saved).
  *
  * @module
  */
