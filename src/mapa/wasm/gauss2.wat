@@ -23,7 +23,7 @@
     (result i32)
     (local $j i32) (local $np i32) (local $si f64) (local $a0 v128) (local $a1 v128)
     (local $p0 v128) (local $p1 v128) (local $e0 v128) (local $e1 v128) (local $d2 v128)
-    (local $v v128) (local $c i32) (local $ns v128)
+    (local $v v128) (local $c i32) (local $ns v128) (local $wv v128) (local $cand v128)
     (local $inv v128) (local $round v128) (local $hi v128) (local $lo v128)
     (local $c6 v128) (local $c24 v128) (local $c120 v128)
     (local $x v128) (local $t v128) (local $r v128) (local $n v128) (local $p v128)
@@ -31,6 +31,7 @@
     (local.set $a0 (f64x2.splat (f64.load (i32.add (local.get $data) (i32.shl (local.get $i) (i32.const 4))))))
     (local.set $a1 (f64x2.splat (f64.load offset=8 (i32.add (local.get $data) (i32.shl (local.get $i) (i32.const 4))))))
     (local.set $ns (f64x2.splat (local.get $negScale)))
+    (local.set $wv (f64x2.splat (local.get $wi)))
     (local.set $inv (v128.load64_splat offset=9312 (local.get $tab)))
     (local.set $round (v128.load64_splat offset=9320 (local.get $tab)))
     (local.set $hi (v128.load64_splat offset=9328 (local.get $tab)))
@@ -74,7 +75,8 @@
               (local.get $x)
               (f64x2.mul (local.get $t) (local.get $hi)))
             (f64x2.mul (local.get $t) (local.get $lo))))
-        ;; p = 1 + r * (1 + r * (0.5 + r * (1/6 + r * (1/24 + r * (1/120 + r / 720)))))
+        ;; p = 1 + r * (1 + r * (0.5 + r * (1/6 + r * (1/24 + r * (1/120 + r * (1/720))))))
+        ;; (1/720 as JavaScript rounds it: 0x1.6c16c16c16c17p-10)
         (local.set $p
           (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $r)
           (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $r)
@@ -82,7 +84,7 @@
           (f64x2.add (local.get $c6) (f64x2.mul (local.get $r)
           (f64x2.add (local.get $c24) (f64x2.mul (local.get $r)
           (f64x2.add (local.get $c120)
-            (f64x2.div (local.get $r) (v128.const f64x2 720 720))))))))))))))
+            (f64x2.mul (local.get $r) (v128.const f64x2 0x1.6c16c16c16c17p-10 0x1.6c16c16c16c17p-10))))))))))))))
         (local.set $n (i32x4.trunc_sat_f64x2_s_zero (local.get $t)))
         ;; 2^-k with k = -(n >> 6), and 2^((n & 63) / 64), per lane from the tables
         (local.set $a (i32x4.extract_lane 0 (local.get $n)))
@@ -114,12 +116,18 @@
           (f64x2.mul (f64x2.mul (local.get $pn) (local.get $pf)) (local.get $p))
           (f64x2.gt (local.get $x) (v128.const f64x2 -745.2 -745.2))))
         (local.set $c (i32.add (local.get $col) (i32.shl (i32.sub (local.get $j) (local.get $j0)) (i32.const 3))))
+        ;; Both lanes' column sums at once (lane by lane the same adds). With one
+        ;; row left, lane 1 lands in the slot after the block's last, which the
+        ;; column array pads and nothing reads.
+        (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $v)))
+        ;; Neither lane a candidate (the common case once the heaps fill): skip both.
+        (local.set $cand
+          (v128.or
+            (f64x2.le (local.get $d2) (local.get $wv))
+            (f64x2.le (local.get $d2)
+              (v128.load (i32.add (local.get $worst) (i32.shl (local.get $j) (i32.const 3)))))))
         (local.set $si (f64.add (local.get $si) (f64x2.extract_lane 0 (local.get $v))))
-        (f64.store (local.get $c) (f64.add (f64.load (local.get $c)) (f64x2.extract_lane 0 (local.get $v))))
-        (if (f64.le (f64x2.extract_lane 0 (local.get $d2))
-              (select (local.get $wi)
-                      (f64.load (i32.add (local.get $worst) (i32.shl (local.get $j) (i32.const 3))))
-                      (f64.le (f64x2.extract_lane 0 (local.get $d2)) (local.get $wi))))
+        (if (i32x4.extract_lane 0 (local.get $cand))
           (then
             (f64.store (i32.add (local.get $pendD) (i32.shl (local.get $np) (i32.const 3)))
               (f64x2.extract_lane 0 (local.get $d2)))
@@ -128,12 +136,7 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br_if $done (i32.ge_s (local.get $j) (local.get $j1)))
         (local.set $si (f64.add (local.get $si) (f64x2.extract_lane 1 (local.get $v))))
-        (f64.store offset=8 (local.get $c)
-          (f64.add (f64.load offset=8 (local.get $c)) (f64x2.extract_lane 1 (local.get $v))))
-        (if (f64.le (f64x2.extract_lane 1 (local.get $d2))
-              (select (local.get $wi)
-                      (f64.load (i32.add (local.get $worst) (i32.shl (local.get $j) (i32.const 3))))
-                      (f64.le (f64x2.extract_lane 1 (local.get $d2)) (local.get $wi))))
+        (if (i32x4.extract_lane 2 (local.get $cand))
           (then
             (f64.store (i32.add (local.get $pendD) (i32.shl (local.get $np) (i32.const 3)))
               (f64x2.extract_lane 1 (local.get $d2)))
