@@ -31,34 +31,88 @@ export function isBinary(data: ArrayLike<number>): boolean {
   return true;
 }
 
-/** Distances from one packed row to a run of others. */
+type TileFn = (
+  i: number,
+  js: number,
+  j1: number,
+  j0: number,
+  w: number,
+  dist: number,
+  table: number,
+  wi: number,
+  worst: number,
+  col: number,
+  pend: number,
+  pendD: number,
+  siOut: number,
+) => number;
+
+/** The symmetric pass's per-row state that the WebAssembly tile reads and writes. */
+export interface HammingTileState {
+  /** Current worst heap distance per row (N). */
+  worst: Float64Array;
+  /** Column sums of the current J-block (block). */
+  col: Float64Array;
+  /** Pending candidates of the last row and their squared distances (block). */
+  pend: Int32Array;
+  pendD: Float64Array;
+}
+
+/**
+ * Distances from one packed row to a run of others; with `tile`, also the
+ * pair scan's whole per-pair step in WebAssembly ({@linkcode HammingRows.tileRow}).
+ */
 export class HammingRows {
   /** 64-bit words per row. */
   readonly words: number;
+  /** The tile's state, in the module's memory; present when built with `tile`. */
+  readonly state?: HammingTileState;
   readonly #row: (i: number, j0: number, j1: number, w: number, out: number) => void;
+  readonly #tile: TileFn;
+  /** 64-bit words per packed row: `words`, padded to an even count. */
+  readonly #stride: number;
   readonly #out: number;
-  readonly #memory: WebAssembly.Memory;
-  #view: Int32Array;
+  readonly #view: Int32Array;
+  readonly #at = { table: 0, worst: 0, col: 0, pend: 0, pendD: 0, si: 0 };
+  #si?: Float64Array;
 
   /**
    * Packs the N x D 0/1 matrix `data` (row-major) and reserves room for
-   * `maxRun` distances per call.
+   * `maxRun` distances per call; `tile.table` (exp(-scale h) for every h in
+   * 0..D) makes room for {@linkcode HammingRows.tileRow} over N rows.
    */
-  constructor(data: ArrayLike<number>, opts: { n: number; d: number; maxRun: number }) {
+  constructor(
+    data: ArrayLike<number>,
+    opts: { n: number; d: number; maxRun: number; tile?: { table: Float64Array } },
+  ) {
     compiled ??= new WebAssembly.Module(decodeBase64(HAMMING_WASM_BASE64) as BufferSource);
     const instance = new WebAssembly.Instance(compiled, {});
     const exports = instance.exports as {
       mem: WebAssembly.Memory;
       row: (i: number, j0: number, j1: number, w: number, out: number) => void;
+      tile: TileFn;
     };
-    const { n, d } = opts;
+    const { n, d, maxRun } = opts;
     this.words = Math.max(1, Math.ceil(d / 64));
-    const packedBytes = n * this.words * 8;
-    const need = packedBytes + 4 * opts.maxRun;
+    // Rows padded with a zero word to whole 16-byte vectors take the kernel's four-row
+    // loop (not past 62 words, where its byte lanes could overflow).
+    this.#stride = this.words <= 62 ? this.words + (this.words & 1) : this.words;
+    const packedBytes = n * this.#stride * 8;
+    const pad = (b: number) => Math.ceil(b / 16) * 16;
+    const at = this.#at;
+    at.table = pad(packedBytes + 4 * maxRun);
+    at.worst = at.table + pad(opts.tile ? opts.tile.table.byteLength : 0);
+    at.col = at.worst + pad(opts.tile ? n * 8 : 0);
+    at.pend = at.col + pad(opts.tile ? maxRun * 8 : 0);
+    at.pendD = at.pend + pad(opts.tile ? maxRun * 4 : 0);
+    at.si = at.pendD + pad(opts.tile ? maxRun * 8 : 0);
+    const need = at.si + 16;
     const have = exports.mem.buffer.byteLength;
+    // The only growth: views made below stay valid for the object's life.
     if (need > have) exports.mem.grow(Math.ceil((need - have) / 65536));
-    const bits = new Uint32Array(exports.mem.buffer, 0, packedBytes / 4);
-    const w32 = 2 * this.words;
+    const buf = exports.mem.buffer;
+    const bits = new Uint32Array(buf, 0, packedBytes / 4);
+    const w32 = 2 * this.#stride;
     for (let r = 0; r < n; r++) {
       const o = r * d, base = r * w32;
       for (let t = 0; t < d; t++) {
@@ -66,9 +120,19 @@ export class HammingRows {
       }
     }
     this.#row = exports.row;
-    this.#memory = exports.mem;
+    this.#tile = exports.tile;
     this.#out = packedBytes;
-    this.#view = new Int32Array(exports.mem.buffer, packedBytes, opts.maxRun);
+    this.#view = new Int32Array(buf, packedBytes, maxRun);
+    if (opts.tile) {
+      new Float64Array(buf, at.table, opts.tile.table.length).set(opts.tile.table);
+      this.state = {
+        worst: new Float64Array(buf, at.worst, n),
+        col: new Float64Array(buf, at.col, maxRun),
+        pend: new Int32Array(buf, at.pend, maxRun),
+        pendD: new Float64Array(buf, at.pendD, maxRun),
+      };
+      this.#si = new Float64Array(buf, at.si, 1);
+    }
   }
 
   /**
@@ -76,10 +140,32 @@ export class HammingRows {
    * view that the next call overwrites.
    */
   run(i: number, j0: number, j1: number): Int32Array {
-    this.#row(i, j0, j1, this.words, this.#out);
-    if (this.#view.buffer !== this.#memory.buffer) {
-      this.#view = new Int32Array(this.#memory.buffer, this.#out, this.#view.length);
-    }
+    this.#row(i, j0, j1, this.#stride, this.#out);
     return this.#view;
+  }
+
+  /**
+   * Row `i` against rows `js .. j1 - 1` of the J-block starting at `j0`
+   * (needs `tile`): adds to `state.col`, fills `state.pend`/`state.pendD`;
+   * returns the number pending and the row's sum over these pairs (in j order).
+   */
+  tileRow(i: number, js: number, j1: number, j0: number): { pending: number; sum: number } {
+    const a = this.#at, st = this.state!;
+    const pending = this.#tile(
+      i,
+      js,
+      j1,
+      j0,
+      this.#stride,
+      this.#out,
+      a.table,
+      st.worst[i],
+      a.worst,
+      a.col,
+      a.pend,
+      a.pendD,
+      a.si,
+    );
+    return { pending, sum: this.#si![0] };
   }
 }

@@ -109,8 +109,11 @@ export class PairScan {
   /** Candidates of the current row that passed the stale bar, and their squared distances. */
   readonly #pend: Int32Array;
   readonly #pendD: Float64Array;
-  /** 0/1 data: packed rows, and exp(-scale h) for every Hamming distance h. */
-  readonly #bits?: { rows: HammingRows; table: Float64Array };
+  /**
+   * 0/1 data: the packed rows and their WebAssembly tile (which then owns
+   * #worst, #col, #pend and #pendD), with exp(-scale h) for every Hamming distance h.
+   */
+  readonly #bits?: HammingRows;
 
   /** A scan of `data` (N x D) writing into `partial` (made by {@linkcode makePartial}). */
   constructor(
@@ -127,7 +130,19 @@ export class PairScan {
     this.#nb = Math.ceil(opts.n / opts.block);
     this.#p = partial;
     this.#a = new Float64Array(opts.d);
-    if (opts.d === 2 && !usesBits(data, opts.d)) {
+    if (usesBits(data, opts.d)) {
+      const table = new Float64Array(opts.d + 1);
+      // The same function of the same squared distance as the float path: identical values.
+      for (let h = 0; h <= opts.d; h++) table[h] = expNonPositive(-opts.scale * h);
+      const rows = new HammingRows(data, {
+        n: opts.n,
+        d: opts.d,
+        maxRun: opts.block,
+        tile: { table },
+      });
+      this.#bits = rows;
+      ({ worst: this.#worst, col: this.#col, pend: this.#pend, pendD: this.#pendD } = rows.state!);
+    } else if (opts.d === 2) {
       this.#gauss2 = new Gauss2Tile(data, opts);
       this.#worst = this.#gauss2.worst;
       this.#col = this.#gauss2.col;
@@ -140,15 +155,6 @@ export class PairScan {
       this.#pendD = new Float64Array(opts.block);
     }
     this.#worst.fill(opts.k > 1 ? Infinity : -Infinity);
-    if (usesBits(data, opts.d)) {
-      const table = new Float64Array(opts.d + 1);
-      // The same function of the same squared distance as the float path: identical values.
-      for (let h = 0; h <= opts.d; h++) table[h] = expNonPositive(-opts.scale * h);
-      this.#bits = {
-        rows: new HammingRows(data, { n: opts.n, d: opts.d, maxRun: opts.block }),
-        table,
-      };
-    }
   }
 
   /** Whether this scan uses the bit-packed Hamming path (0/1 data, D >= 8). */
@@ -221,25 +227,14 @@ export class PairScan {
   }
 
   #tileBits(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
-    const { rows, table } = this.#bits!;
-    const col = this.#col, sums = this.#p.sums, worst = this.#worst;
-    const pend = this.#pend, pendD = this.#pendD;
+    const rows = this.#bits!, sums = this.#p.sums;
     for (let i = i0; i < i1; i++) {
-      const wi = worst[i];
       const js = diag ? i + 1 : j0;
       let si = 0, np = 0;
       if (js < j1) {
-        const h = rows.run(i, js, j1);
-        for (let j = js; j < j1; j++) {
-          const d2 = h[j - js];
-          const v = table[d2];
-          si += v;
-          col[j - j0] += v;
-          if (d2 <= wi || d2 <= worst[j]) {
-            pendD[np] = d2;
-            pend[np++] = j;
-          }
-        }
+        const r = rows.tileRow(i, js, j1, j0);
+        si = r.sum;
+        np = r.pending;
       }
       addExact(sums, i, si);
       if (np > 0) this.#offer(i, np);

@@ -44,7 +44,8 @@ export interface ExactOptions extends KernelOptions {
   k: number;
   /**
    * Worker threads; default `navigator.hardwareConcurrency`. 0 computes on
-   * the calling thread. Small jobs (under ~2M pairs) always run inline.
+   * the calling thread. Small jobs (under 3e7 ordered pairs, about N = 5,500 for all rows) run
+   * inline unless `workers` is given.
    */
   workers?: number;
   /**
@@ -100,7 +101,10 @@ export interface ExactResult {
   stats: ExactStats;
 }
 
-const INLINE_PAIRS = 2e6;
+// Below this many ordered pairs (N^2 for all rows, about N = 5,500) one thread beats Workers,
+// whose start costs 0.1-0.15 s: measured on 2 cores for D = 2 and bit-packed MNIST alike
+// (reports/perf/levers.txt). Rows are the same bits either way.
+const INLINE_PAIRS = 3e7;
 const CHUNK = 64;
 
 function newOutput(nq: number, k: number): CoreOutput {
