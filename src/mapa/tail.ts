@@ -23,6 +23,7 @@
  */
 
 import { offerTopKey } from "./top_keys.ts";
+import { expNonPositive } from "./fast_exp.ts";
 import { InputError } from "../errors.ts";
 import { matrixChecksum } from "../io/checksum.ts";
 import { logSumExp } from "../eval/stats.ts";
@@ -71,7 +72,7 @@ export function sampleTail(
     // Inverse CDF over cumulative weights relative to the largest one.
     let acc = 0;
     for (let i = 0; i < len; i++) {
-      acc += Math.exp(logw[i] - max);
+      acc += expNonPositive(logw[i] - max);
       scratch[i] = acc;
     }
     const logZ = max + Math.log(acc);
@@ -162,7 +163,7 @@ function gumbelTopKeys(
       }
       continue;
     }
-    const w = Math.exp(logw[i] - max);
+    const w = expNonPositive(logw[i] - max);
     acc += w;
     if (acc < jump) continue;
     // Enters: its key conditioned on passing kappa, via Exp(w) truncated to [0, T).

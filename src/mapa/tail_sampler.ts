@@ -163,6 +163,14 @@ export function rowsTailSampler(
     return hnswTailSampler(rows, options, { scheme, proposal });
   }
   return scanTailSampler(rows, (m, out) => {
+    if (d === 2) {
+      const a0 = data[2 * m], a1 = data[2 * m + 1];
+      for (let j = 0; j < rows.n; j++) {
+        const e0 = data[2 * j] - a0, e1 = data[2 * j + 1] - a1;
+        out[j] = -scale * (e0 * e0 + e1 * e1);
+      }
+      return;
+    }
     for (let j = 0; j < rows.n; j++) {
       let d2 = 0;
       for (let t = 0; t < d; t++) {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { expTables } from "./_fast_exp.ts";
+import { expTables } from "../fast_exp.ts";
 import { decodeBase64 } from "../wasm/base64.ts";
 import { GAUSS2_WASM_BASE64 } from "../wasm/gauss2_wasm.ts";
 

@@ -14,7 +14,7 @@
 
 import type { CoreOutput } from "./_row_scan.ts";
 import { addExact, exactTotal } from "./_exact_sum.ts";
-import { expNonPositive } from "./_fast_exp.ts";
+import { expNonPositive } from "../fast_exp.ts";
 import { Gauss2Tile } from "./_gauss2.ts";
 import { HammingRows, usesBits } from "./_hamming.ts";
 

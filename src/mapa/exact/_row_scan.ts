@@ -18,7 +18,7 @@
 
 import { InputError } from "../../errors.ts";
 import { addExact, exactTotal } from "./_exact_sum.ts";
-import { expNonPositive } from "./_fast_exp.ts";
+import { expNonPositive } from "../fast_exp.ts";
 
 /** Whether to use the spatial grid cutoff: `"auto"` uses it where it pays (D <= 3). */
 export type CutoffMode = "auto" | "on" | "off";

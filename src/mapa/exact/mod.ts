@@ -12,7 +12,7 @@
  *   and for the D <= 3 grid cutoff.
  *
  * Both add kernel sums order-independently (`_exact_sum.ts`) with the same
- * exp (`_fast_exp.ts`), so a run on any number of Workers sharing the data
+ * exp (`../fast_exp.ts`), so a run on any number of Workers sharing the data
  * through a SharedArrayBuffer gives the same rows. Files marked `_` are
  * internal to this folder; this module is its API.
  *

@@ -1,7 +1,7 @@
 ;; One row of a D = 2 tile of the symmetric pass (src/mapa/exact/_pair_tiles.ts,
 ;; #tile2) for the Gaussian kernel, two pairs at a time in 128-bit SIMD. It
 ;; performs the same float64 operations in the same order as the JavaScript
-;; loop and `expNonPositive` (src/mapa/exact/_fast_exp.ts): wasm has no fused
+;; loop and `expNonPositive` (src/mapa/fast_exp.ts): wasm has no fused
 ;; multiply-add, so each lane's result is bit-identical, and the row sum is
 ;; still added pair by pair in j order.
 ;;
@@ -59,7 +59,7 @@
           (local.get $a1)))
         (local.set $d2 (f64x2.add (f64x2.mul (local.get $e0) (local.get $e0))
                                   (f64x2.mul (local.get $e1) (local.get $e1))))
-        ;; v = expNonPositive(negScale * d2), inlined (_fast_exp.ts)
+        ;; v = expNonPositive(negScale * d2), inlined (fast_exp.ts)
         (local.set $x (f64x2.mul (local.get $ns) (local.get $d2)))
         ;; t = (x * INV_STEP + ROUND) - ROUND
         (local.set $t
