@@ -51,8 +51,9 @@ numeric cell).
   --method NAME          exact (default) or hnsw (approximate neighbours; normaliser = sum over
                          the k' found + estimate of the rest, with its error logNormalizerSe)
   --out FILE.json        output file (default: stdout)
-  --workers N            worker threads (default: one per core; 0 = this thread); the rows are
-                         the same bits for any count
+  --workers N            worker threads (default: one per core, but this thread alone for small
+                         jobs, e.g. N up to about 4,900 at D = 2; 0 = this thread); the rows
+                         are the same bits for any count
   --help                 this text
 
 HNSW only (--method hnsw):

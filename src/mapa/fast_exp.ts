@@ -1,8 +1,8 @@
 /**
  * exp(x) for x <= 0, about twice as fast as `Math.exp` in V8 and within
  * 2 ulp of it (checked in fast_exp_test.ts): the kernel sums of exact rows
- * spend most of their time here, and the tail draws of exact rows take one
- * per candidate.
+ * spend most of their time here, and the tail draws (`sampleTail`, for exact,
+ * HNSW and ground-truth rows) take one per candidate.
  *
  * x = (n / 64) ln 2 + r with |r| <= ln 2 / 128, so exp(x) = 2^(n >> 6) *
  * 2^((n & 63) / 64) * exp(r), the two powers of two from tables and exp(r)

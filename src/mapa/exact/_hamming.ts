@@ -1,8 +1,8 @@
 /**
  * Hamming distances between binary rows, bit-packed: 784 binary pixels are
- * 13 64-bit words, and a distance is 13 XORs and popcounts (WebAssembly
- * `i64.popcnt`, src/mapa/wasm/hamming.wat) instead of 784 float
- * subtractions. For 0/1 data the squared L2 distance is the Hamming distance
+ * 13 64-bit words (padded to 14), and a distance is XORs and popcounts in
+ * WebAssembly SIMD (src/mapa/wasm/hamming.wat) instead of 784 float
+ * subtractions; the module also runs the symmetric pass's per-pair step. For 0/1 data the squared L2 distance is the Hamming distance
  * exactly, so exact rows computed this way are bit-identical to the float
  * path, with either kernel.
  *
@@ -53,8 +53,9 @@ export interface HammingTileState {
   worst: Float64Array;
   /** Column sums of the current J-block (block). */
   col: Float64Array;
-  /** Pending candidates of the last row and their squared distances (block). */
+  /** Pending candidates of the last row (block). */
   pend: Int32Array;
+  /** Their squared (Hamming) distances (block). */
   pendD: Float64Array;
 }
 

@@ -30,6 +30,36 @@ Deno.test("HammingRows counts differing bits, any D, any run", () => {
   }
 });
 
+Deno.test("HammingRows at the byte-lane limit: 62 words, every bit different", () => {
+  // 62 words is the widest the four-row loop takes: a byte lane then counts 31 x 8 = 248 bits.
+  const d = 64 * 62, n = 9;
+  const data = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) if (r % 2) data.fill(1, r * d, (r + 1) * d);
+  const rows = new HammingRows(data, { n, d, maxRun: n });
+  for (let i = 0; i < n; i++) {
+    const want = Array.from({ length: n }, (_, j) => (i + j) % 2 ? d : 0);
+    assert.deepEqual(Array.from(rows.run(i, 0, n)), want, `i=${i}`);
+  }
+});
+
+Deno.test("a full-length run leaves the tile's table intact", () => {
+  // The distances of a run sit just before the tile's table: a write past the run would
+  // change table[0], which every row's own pair (distance 0) reads.
+  const rng = Rng.stream(3, "hamming-run-end");
+  const d = 128, n = 16;
+  const data = new Float64Array(n * d).map(() => rng.int(2));
+  const table = new Float64Array(d + 1).map((_, h) => Math.exp(-h / 7));
+  const rows = new HammingRows(data, { n, d, maxRun: n, tile: { table } });
+  rows.state!.worst.fill(-Infinity);
+  for (let i = 0; i < n; i++) {
+    const h = Array.from(rows.run(i, 0, n));
+    let want = 0;
+    for (const v of h) want += table[v];
+    rows.state!.col.fill(0);
+    assert.equal(rows.tileRow(i, 0, n, 0).sum, want, `i=${i}`);
+  }
+});
+
 Deno.test("the pair scan takes the bit path for 0/1 data with D >= 8 only", () => {
   const opts = { n: 4, k: 2, scale: 1, block: 4 };
   const bits = new Float64Array(4 * 8).map((_, i) => i % 3 === 0 ? 1 : 0);

@@ -32,6 +32,7 @@ import {
 } from "./_row_scan.ts";
 import type { PairJob, PairReply } from "./_pair_tiles_worker.ts";
 import { makePartial, mergePartials, PairScan, partialBytes, tileCount } from "./_pair_tiles.ts";
+import { usesBits } from "./_hamming.ts";
 import type { ExactJob, ExactReply } from "./_row_scan_worker.ts";
 
 export type { CoreOutput, CutoffMode } from "./_row_scan.ts";
@@ -44,8 +45,8 @@ export interface ExactOptions extends KernelOptions {
   k: number;
   /**
    * Worker threads; default `navigator.hardwareConcurrency`. 0 computes on
-   * the calling thread. Small jobs (under 3e7 ordered pairs, about N = 5,500 for all rows) run
-   * inline unless `workers` is given.
+   * the calling thread. Unless `workers` is given, small jobs run on the calling thread: all
+   * rows up to about N = 4,900 at D = 2, 5,500 for bit-packed 0/1 data, 1,800 at D = 64.
    */
   workers?: number;
   /**
@@ -101,10 +102,12 @@ export interface ExactResult {
   stats: ExactStats;
 }
 
-// Below this many ordered pairs (N^2 for all rows, about N = 5,500) one thread beats Workers,
-// whose start costs 0.1-0.15 s: measured on 2 cores for D = 2 and bit-packed MNIST alike
-// (reports/perf/levers.txt). Rows are the same bits either way.
-const INLINE_PAIRS = 3e7;
+// Below this much work one thread beats Workers, whose start costs 0.1-0.15 s. Work is ordered
+// pairs (N^2 for all rows) times 1 + D/8, or 1 for the pair pass over bit-packed rows (whose
+// pairs cost about a D = 2 pair; the row-wise scan does not pack). Measured on 2 cores (reports/perf/levers.txt): the crossover
+// was N = 5,000-8,000 at D = 2 and on bit-packed MNIST, about N = 2,000 at D = 64. Rows are the
+// same bits either way.
+const INLINE_WORK = 3e7;
 const CHUNK = 64;
 
 function newOutput(nq: number, k: number): CoreOutput {
@@ -116,10 +119,11 @@ function newOutput(nq: number, k: number): CoreOutput {
   };
 }
 
-function workerCount(options: ExactOptions, pairs: number): number {
+/** Threads for `pairs` pairs of relative cost `perPair` (see INLINE_WORK). */
+function workerCount(options: ExactOptions, pairs: number, perPair: number): number {
   const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
   const workers = Math.max(0, Math.floor(options.workers ?? hw));
-  return options.workers === undefined && pairs < INLINE_PAIRS ? 0 : workers;
+  return options.workers === undefined && pairs * perPair < INLINE_WORK ? 0 : workers;
 }
 
 const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
@@ -133,7 +137,7 @@ async function computePairs(
 ): Promise<CoreOutput & ExactStats> {
   const n = x.rows, d = x.cols, k = options.k;
   const tiles = tileCount(Math.ceil(n / block));
-  const workers = Math.min(workerCount(options, n * n), tiles);
+  const workers = Math.min(workerCount(options, n * n, usesBits(x.data, d) ? 1 : 1 + d / 8), tiles);
   const totalPairs = (n * (n - 1)) / 2;
   const out = newOutput(n, k);
   const dims = { n, d, k, scale: kernel.scale, block };
@@ -204,7 +208,7 @@ async function compute(
   if (queries === null && options.symmetric !== false && buildGrid(input, cutoff) === null) {
     return await computePairs(x, kernel, block, options);
   }
-  const workers = Math.min(workerCount(options, nq * n), Math.ceil(nq / CHUNK));
+  const workers = Math.min(workerCount(options, nq * n, 1 + d / 8), Math.ceil(nq / CHUNK));
   if (workers === 0) {
     const out = newOutput(nq, k);
     const core = new ExactCore(input, cutoff);
