@@ -104,9 +104,9 @@ export interface ExactResult {
 
 // Below this much work one thread beats Workers, whose start costs 0.1-0.15 s. Work is ordered
 // pairs (N^2 for all rows) times 1 + D/8, or 1 for the pair pass over bit-packed rows (whose
-// pairs cost about a D = 2 pair; the row-wise scan does not pack). Measured on 2 cores (reports/perf/levers.txt): the crossover
-// was N = 5,000-8,000 at D = 2 and on bit-packed MNIST, about N = 2,000 at D = 64. Rows are the
-// same bits either way.
+// pairs cost about a D = 2 pair; the row-wise scan does not pack). Measured on 2 cores
+// (reports/perf/levers.txt): the crossover was N = 5,000-8,000 at D = 2 and on bit-packed MNIST,
+// about N = 2,000 at D = 64. Rows are the same bits either way.
 const INLINE_WORK = 3e7;
 const CHUNK = 64;
 
