@@ -91,7 +91,7 @@ export class Gauss2Tile {
    * adds to `col`, fills `pend`/`pendD`; returns the number pending and the
    * row's sum over these pairs (in j order).
    */
-  row(i: number, js: number, j1: number, j0: number): { pending: number; sum: number } {
+  tileRow(i: number, js: number, j1: number, j0: number): { pending: number; sum: number } {
     const a = this.#at;
     const pending = this.#row2(
       i,

@@ -2,9 +2,10 @@
  * Hamming distances between binary rows, bit-packed: 784 binary pixels are
  * 13 64-bit words (padded to 14), and a distance is XORs and popcounts in
  * WebAssembly SIMD (src/mapa/wasm/hamming.wat) instead of 784 float
- * subtractions; the module also runs the symmetric pass's per-pair step. For 0/1 data the squared L2 distance is the Hamming distance
- * exactly, so exact rows computed this way are bit-identical to the float
- * path, with either kernel.
+ * subtractions; the module also runs the symmetric pass's per-pair step.
+ * For 0/1 data the squared L2 distance is the Hamming distance exactly, so
+ * exact rows computed this way are bit-identical to the float path, with
+ * either kernel.
  *
  * @module
  */

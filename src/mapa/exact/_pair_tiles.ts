@@ -89,6 +89,11 @@ export function tileBlocks(t: number, nBlocks: number): [number, number] {
   return [lo, lo + t - (lo * nBlocks - (lo * (lo - 1)) / 2)];
 }
 
+/** A WebAssembly tile's per-row step (Gauss2Tile, HammingRows with `tile`). */
+interface WasmTile {
+  tileRow(i: number, js: number, j1: number, j0: number): { pending: number; sum: number };
+}
+
 /** The tile loop with one thread's partial results. */
 export class PairScan {
   readonly #data: Float64Array;
@@ -101,19 +106,18 @@ export class PairScan {
   readonly #p: PairPartial;
   /** Cached worst distance per row (the heap root), -Infinity when K = 1 keeps no heap. */
   readonly #worst: Float64Array;
-  /** D = 2: the WebAssembly tile, which owns #worst, #col, #pend and #pendD. */
-  readonly #gauss2?: Gauss2Tile;
+  /**
+   * The WebAssembly tile, D = 2 Gaussian or bit-packed 0/1 rows (with exp(-scale h)
+   * for every Hamming distance h), which then owns #worst, #col, #pend and #pendD.
+   */
+  readonly #wasm?: WasmTile;
+  readonly #bitPacked: boolean;
   readonly #a: Float64Array;
   /** Per-tile sums of the J-block's columns, added exactly once the tile is done. */
   readonly #col: Float64Array;
   /** Candidates of the current row that passed the stale bar, and their squared distances. */
   readonly #pend: Int32Array;
   readonly #pendD: Float64Array;
-  /**
-   * 0/1 data: the packed rows and their WebAssembly tile (which then owns
-   * #worst, #col, #pend and #pendD), with exp(-scale h) for every Hamming distance h.
-   */
-  readonly #bits?: HammingRows;
 
   /** A scan of `data` (N x D) writing into `partial` (made by {@linkcode makePartial}). */
   constructor(
@@ -130,7 +134,8 @@ export class PairScan {
     this.#nb = Math.ceil(opts.n / opts.block);
     this.#p = partial;
     this.#a = new Float64Array(opts.d);
-    if (usesBits(data, opts.d)) {
+    this.#bitPacked = usesBits(data, opts.d);
+    if (this.#bitPacked) {
       const table = new Float64Array(opts.d + 1);
       // The same function of the same squared distance as the float path: identical values.
       for (let h = 0; h <= opts.d; h++) table[h] = expNonPositive(-opts.scale * h);
@@ -140,14 +145,12 @@ export class PairScan {
         maxRun: opts.block,
         tile: { table },
       });
-      this.#bits = rows;
+      this.#wasm = rows;
       ({ worst: this.#worst, col: this.#col, pend: this.#pend, pendD: this.#pendD } = rows.state!);
     } else if (opts.d === 2) {
-      this.#gauss2 = new Gauss2Tile(data, opts);
-      this.#worst = this.#gauss2.worst;
-      this.#col = this.#gauss2.col;
-      this.#pend = this.#gauss2.pend;
-      this.#pendD = this.#gauss2.pendD;
+      const tile = new Gauss2Tile(data, opts);
+      this.#wasm = tile;
+      ({ worst: this.#worst, col: this.#col, pend: this.#pend, pendD: this.#pendD } = tile);
     } else {
       this.#worst = new Float64Array(opts.n);
       this.#col = new Float64Array(opts.block);
@@ -159,7 +162,7 @@ export class PairScan {
 
   /** Whether this scan uses the bit-packed Hamming path (0/1 data, D >= 8). */
   get bitPacked(): boolean {
-    return this.#bits !== undefined;
+    return this.#bitPacked;
   }
 
   /** Number of tiles. */
@@ -176,8 +179,7 @@ export class PairScan {
     const diag = bi === bj;
     const col = this.#col, sums = this.#p.sums;
     col.fill(0);
-    if (this.#bits) this.#tileBits(i0, i1, j0, j1, diag);
-    else if (this.#gauss2) this.#tileWasm2(i0, i1, j0, j1, diag);
+    if (this.#wasm) this.#tileWasm(i0, i1, j0, j1, diag);
     else if (this.#d === 2) this.#tile2(i0, i1, j0, j1, diag);
     else this.#tileD(i0, i1, j0, j1, diag);
     // Each part is a plain sum in a fixed order: over j of the J-block for row i (j > i on the
@@ -211,28 +213,14 @@ export class PairScan {
     }
   }
 
-  #tileWasm2(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
-    const g = this.#gauss2!, sums = this.#p.sums;
+  /** A tile whose per-pair step runs in WebAssembly: D = 2 Gaussian or bit-packed rows. */
+  #tileWasm(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
+    const tile = this.#wasm!, sums = this.#p.sums;
     for (let i = i0; i < i1; i++) {
       const js = diag ? i + 1 : j0;
       let si = 0, np = 0;
       if (js < j1) {
-        const r = g.row(i, js, j1, j0);
-        si = r.sum;
-        np = r.pending;
-      }
-      addExact(sums, i, si);
-      if (np > 0) this.#offer(i, np);
-    }
-  }
-
-  #tileBits(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
-    const rows = this.#bits!, sums = this.#p.sums;
-    for (let i = i0; i < i1; i++) {
-      const js = diag ? i + 1 : j0;
-      let si = 0, np = 0;
-      if (js < j1) {
-        const r = rows.tileRow(i, js, j1, j0);
+        const r = tile.tileRow(i, js, j1, j0);
         si = r.sum;
         np = r.pending;
       }
