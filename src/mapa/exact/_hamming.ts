@@ -2,7 +2,8 @@
  * Hamming distances between binary rows, bit-packed: 784 binary pixels are
  * 13 64-bit words (padded to 14), and a distance is XORs and popcounts in
  * WebAssembly SIMD (src/mapa/wasm/hamming.wat) instead of 784 float
- * subtractions; the module also runs the symmetric pass's per-pair step.
+ * subtractions; the module also runs whole tiles of the symmetric pass
+ * (distances, kernel sums and top-K heaps).
  * For 0/1 data the squared L2 distance is the Hamming distance exactly, so
  * exact rows computed this way are bit-identical to the float path, with
  * either kernel.
@@ -23,6 +24,15 @@ export function usesBits(data: ArrayLike<number>, d: number): boolean {
   return d >= MIN_BITS_D && isBinary(data);
 }
 
+/**
+ * Bytes of one bit-packed row of `d` bits: whole 64-bit words, padded to an
+ * even count up to 62 words (the kernel's four-row loop; see HammingRows).
+ */
+export function packedRowBytes(d: number): number {
+  const words = Math.max(1, Math.ceil(d / 64));
+  return 8 * (words <= 62 ? words + (words & 1) : words);
+}
+
 /** Whether every value of `data` is 0 or 1. */
 export function isBinary(data: ArrayLike<number>): boolean {
   for (let i = 0; i < data.length; i++) {
@@ -31,6 +41,8 @@ export function isBinary(data: ArrayLike<number>): boolean {
   }
   return true;
 }
+
+type BlockFn = (i0: number, i1: number, j0: number, j1: number, diag: number) => void;
 
 type TileFn = (
   i: number,
@@ -58,6 +70,20 @@ export interface HammingTileState {
   pend: Int32Array;
   /** Their squared (Hamming) distances (block). */
   pendD: Float64Array;
+  /** The pass's partial row sums, three exact limbs per row (3N). */
+  sums: Float64Array;
+  /** Heaps of the K - 1 nearest others per row, distances (N x (K - 1)). */
+  heapD: Float64Array;
+  /** Their indices (N x (K - 1)). */
+  heapI: Int32Array;
+}
+
+/** The WebAssembly tile's inputs: the kernel of every Hamming distance, and K. */
+export interface HammingTileOptions {
+  /** exp(-scale h) for every h in 0..D. */
+  table: Float64Array;
+  /** Rows' top-K (the heaps keep K - 1 others). */
+  k: number;
 }
 
 /**
@@ -71,21 +97,33 @@ export class HammingRows {
   readonly state?: HammingTileState;
   readonly #row: (i: number, j0: number, j1: number, w: number, out: number) => void;
   readonly #tile: TileFn;
+  readonly #block: BlockFn;
   /** 64-bit words per packed row: `words`, padded to an even count. */
   readonly #stride: number;
   readonly #out: number;
   readonly #view: Int32Array;
-  readonly #at = { table: 0, worst: 0, col: 0, pend: 0, pendD: 0, si: 0 };
+  readonly #at = {
+    table: 0,
+    worst: 0,
+    col: 0,
+    pend: 0,
+    pendD: 0,
+    si: 0,
+    sums: 0,
+    heapD: 0,
+    heapI: 0,
+  };
   #si?: Float64Array;
 
   /**
    * Packs the N x D 0/1 matrix `data` (row-major) and reserves room for
-   * `maxRun` distances per call; `tile.table` (exp(-scale h) for every h in
-   * 0..D) makes room for {@linkcode HammingRows.tileRow} over N rows.
+   * `maxRun` distances per call; `tile` makes room for
+   * {@linkcode HammingRows.tileRow} and {@linkcode HammingRows.tileBlock}
+   * over N rows (`state`, zero until the caller fills it).
    */
   constructor(
     data: ArrayLike<number>,
-    opts: { n: number; d: number; maxRun: number; tile?: { table: Float64Array } },
+    opts: { n: number; d: number; maxRun: number; tile?: HammingTileOptions },
   ) {
     compiled ??= new WebAssembly.Module(decodeBase64(HAMMING_WASM_BASE64) as BufferSource);
     const instance = new WebAssembly.Instance(compiled, {});
@@ -93,22 +131,28 @@ export class HammingRows {
       mem: WebAssembly.Memory;
       row: (i: number, j0: number, j1: number, w: number, out: number) => void;
       tile: TileFn;
+      block: BlockFn;
+      setup: (...addresses: number[]) => void;
     };
     const { n, d, maxRun } = opts;
     this.words = Math.max(1, Math.ceil(d / 64));
     // Rows padded with a zero word to whole 16-byte vectors take the kernel's four-row
     // loop (not past 62 words, where its byte lanes could overflow).
-    this.#stride = this.words <= 62 ? this.words + (this.words & 1) : this.words;
+    this.#stride = packedRowBytes(d) / 8;
     const packedBytes = n * this.#stride * 8;
     const pad = (b: number) => Math.ceil(b / 16) * 16;
     const at = this.#at;
+    const tile = opts.tile, k1 = tile ? tile.k - 1 : 0;
     at.table = pad(packedBytes + 4 * maxRun);
-    at.worst = at.table + pad(opts.tile ? opts.tile.table.byteLength : 0);
-    at.col = at.worst + pad(opts.tile ? n * 8 : 0);
-    at.pend = at.col + pad(opts.tile ? maxRun * 8 : 0);
-    at.pendD = at.pend + pad(opts.tile ? maxRun * 4 : 0);
-    at.si = at.pendD + pad(opts.tile ? maxRun * 8 : 0);
-    const need = at.si + 16;
+    at.worst = at.table + pad(tile ? tile.table.byteLength : 0);
+    at.col = at.worst + pad(tile ? n * 8 : 0);
+    at.pend = at.col + pad(tile ? maxRun * 8 : 0);
+    at.pendD = at.pend + pad(tile ? maxRun * 4 : 0);
+    at.si = at.pendD + pad(tile ? maxRun * 8 : 0);
+    at.sums = at.si + 16;
+    at.heapD = at.sums + pad(tile ? n * 24 : 0);
+    at.heapI = at.heapD + pad(n * k1 * 8);
+    const need = at.heapI + pad(n * k1 * 4) + 16;
     const have = exports.mem.buffer.byteLength;
     // The only growth: views made below stay valid for the object's life.
     if (need > have) exports.mem.grow(Math.ceil((need - have) / 65536));
@@ -123,17 +167,35 @@ export class HammingRows {
     }
     this.#row = exports.row;
     this.#tile = exports.tile;
+    this.#block = exports.block;
     this.#out = packedBytes;
     this.#view = new Int32Array(buf, packedBytes, maxRun);
-    if (opts.tile) {
-      new Float64Array(buf, at.table, opts.tile.table.length).set(opts.tile.table);
+    if (tile) {
+      new Float64Array(buf, at.table, tile.table.length).set(tile.table);
       this.state = {
         worst: new Float64Array(buf, at.worst, n),
         col: new Float64Array(buf, at.col, maxRun),
         pend: new Int32Array(buf, at.pend, maxRun),
         pendD: new Float64Array(buf, at.pendD, maxRun),
+        sums: new Float64Array(buf, at.sums, 3 * n),
+        heapD: new Float64Array(buf, at.heapD, n * k1),
+        heapI: new Int32Array(buf, at.heapI, n * k1),
       };
       this.#si = new Float64Array(buf, at.si, 1);
+      exports.setup(
+        this.#stride,
+        this.#out,
+        at.table,
+        at.worst,
+        at.col,
+        at.pend,
+        at.pendD,
+        at.si,
+        at.sums,
+        at.heapD,
+        at.heapI,
+        k1,
+      );
     }
   }
 
@@ -169,5 +231,14 @@ export class HammingRows {
       a.si,
     );
     return { pending, sum: this.#si![0] };
+  }
+
+  /**
+   * One whole tile of the symmetric pass (needs `tile`): rows `i0 .. i1 - 1`
+   * against the J-block `j0 .. j1 - 1` (only j > i when `diag`), into
+   * `state`'s sums and heaps, as `PairScan.tile` does in JavaScript.
+   */
+  tileBlock(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
+    this.#block(i0, i1, j0, j1, diag ? 1 : 0);
   }
 }

@@ -49,7 +49,7 @@ Deno.test("a full-length run leaves the tile's table intact", () => {
   const d = 128, n = 16;
   const data = new Float64Array(n * d).map(() => rng.int(2));
   const table = new Float64Array(d + 1).map((_, h) => Math.exp(-h / 7));
-  const rows = new HammingRows(data, { n, d, maxRun: n, tile: { table } });
+  const rows = new HammingRows(data, { n, d, maxRun: n, tile: { table, k: 1 } });
   rows.state!.worst.fill(-Infinity);
   for (let i = 0; i < n; i++) {
     const h = Array.from(rows.run(i, 0, n));

@@ -8,6 +8,8 @@
  * full of sentinels (distance Infinity, index {@linkcode NO_INDEX}) so a push
  * never checks a fill count; each row's worst distance is cached in a compact
  * array so the J side of a tile rejects most candidates from one cache line.
+ * On bit-packed 0/1 rows the whole tile, heaps and sums included, runs in
+ * WebAssembly (_hamming.ts), with the same operations in the same order.
  *
  * @module
  */
@@ -89,7 +91,7 @@ export function tileBlocks(t: number, nBlocks: number): [number, number] {
   return [lo, lo + t - (lo * nBlocks - (lo * (lo - 1)) / 2)];
 }
 
-/** A WebAssembly tile's per-row step (Gauss2Tile, HammingRows with `tile`). */
+/** A WebAssembly tile's per-row step (Gauss2Tile). */
 interface WasmTile {
   tileRow(i: number, js: number, j1: number, j0: number): { pending: number; sum: number };
 }
@@ -106,11 +108,13 @@ export class PairScan {
   readonly #p: PairPartial;
   /** Cached worst distance per row (the heap root), -Infinity when K = 1 keeps no heap. */
   readonly #worst: Float64Array;
-  /**
-   * The WebAssembly tile, D = 2 Gaussian or bit-packed 0/1 rows (with exp(-scale h)
-   * for every Hamming distance h), which then owns #worst, #col, #pend and #pendD.
-   */
+  /** The D = 2 WebAssembly tile, which then owns #worst, #col, #pend and #pendD. */
   readonly #wasm?: WasmTile;
+  /**
+   * Bit-packed 0/1 rows (with exp(-scale h) for every Hamming distance h),
+   * whose module runs whole tiles and owns the per-row state and the partial.
+   */
+  readonly #bits?: HammingRows;
   readonly #bitPacked: boolean;
   readonly #a: Float64Array;
   /** Per-tile sums of the J-block's columns, added exactly once the tile is done. */
@@ -122,7 +126,7 @@ export class PairScan {
   /** A scan of `data` (N x D) writing into `partial` (made by {@linkcode makePartial}). */
   constructor(
     data: Float64Array,
-    opts: { n: number; d: number; k: number; scale: number; block: number },
+    opts: { n: number; d: number; k: number; scale: number; block: number; bits?: boolean },
     partial: PairPartial,
   ) {
     this.#data = data;
@@ -134,7 +138,7 @@ export class PairScan {
     this.#nb = Math.ceil(opts.n / opts.block);
     this.#p = partial;
     this.#a = new Float64Array(opts.d);
-    this.#bitPacked = usesBits(data, opts.d);
+    this.#bitPacked = opts.bits ?? usesBits(data, opts.d);
     if (this.#bitPacked) {
       const table = new Float64Array(opts.d + 1);
       // The same function of the same squared distance as the float path: identical values.
@@ -143,10 +147,16 @@ export class PairScan {
         n: opts.n,
         d: opts.d,
         maxRun: opts.block,
-        tile: { table },
+        tile: { table, k: opts.k },
       });
-      this.#wasm = rows;
-      ({ worst: this.#worst, col: this.#col, pend: this.#pend, pendD: this.#pendD } = rows.state!);
+      this.#bits = rows;
+      const st = rows.state!;
+      ({ worst: this.#worst, col: this.#col, pend: this.#pend, pendD: this.#pendD } = st);
+      // The whole tile runs in the module, on its own copy of the partial until `finish`
+      // (a shared partial's buffers may be longer: at least 8 bytes each).
+      st.sums.set(partial.sums.subarray(0, st.sums.length));
+      st.heapD.set(partial.heapD.subarray(0, st.heapD.length));
+      st.heapI.set(partial.heapI.subarray(0, st.heapI.length));
     } else if (opts.d === 2) {
       const tile = new Gauss2Tile(data, opts);
       this.#wasm = tile;
@@ -158,6 +168,19 @@ export class PairScan {
       this.#pendD = new Float64Array(opts.block);
     }
     this.#worst.fill(opts.k > 1 ? Infinity : -Infinity);
+  }
+
+  /**
+   * Completes the partial: the bit-packed path keeps it in WebAssembly
+   * memory while tiles run and copies it out here. Call once, after the
+   * last tile.
+   */
+  finish(): void {
+    const st = this.#bits?.state;
+    if (!st) return;
+    this.#p.sums.set(st.sums);
+    this.#p.heapD.set(st.heapD);
+    this.#p.heapI.set(st.heapI);
   }
 
   /** Whether this scan uses the bit-packed Hamming path (0/1 data, D >= 8). */
@@ -177,15 +200,18 @@ export class PairScan {
     const i0 = bi * b, i1 = Math.min(n, i0 + b);
     const j0 = bj * b, j1 = Math.min(n, j0 + b);
     const diag = bi === bj;
-    const col = this.#col, sums = this.#p.sums;
-    col.fill(0);
-    if (this.#wasm) this.#tileWasm(i0, i1, j0, j1, diag);
-    else if (this.#d === 2) this.#tile2(i0, i1, j0, j1, diag);
-    else this.#tileD(i0, i1, j0, j1, diag);
-    // Each part is a plain sum in a fixed order: over j of the J-block for row i (j > i on the
-    // diagonal), over i of the I-block for column j (i < j on the diagonal), exactly as the
-    // row-wise scan forms its parts.
-    for (let j = j0; j < j1; j++) addExact(sums, j, col[j - j0]);
+    if (this.#bits) this.#bits.tileBlock(i0, i1, j0, j1, diag);
+    else {
+      const col = this.#col, sums = this.#p.sums;
+      col.fill(0);
+      if (this.#wasm) this.#tileWasm(i0, i1, j0, j1, diag);
+      else if (this.#d === 2) this.#tile2(i0, i1, j0, j1, diag);
+      else this.#tileD(i0, i1, j0, j1, diag);
+      // Each part is a plain sum in a fixed order: over j of the J-block for row i (j > i on the
+      // diagonal), over i of the I-block for column j (i < j on the diagonal), exactly as the
+      // row-wise scan forms its parts.
+      for (let j = j0; j < j1; j++) addExact(sums, j, col[j - j0]);
+    }
     return diag ? ((i1 - i0) * (i1 - i0 - 1)) / 2 : (i1 - i0) * (j1 - j0);
   }
 
@@ -213,7 +239,7 @@ export class PairScan {
     }
   }
 
-  /** A tile whose per-pair step runs in WebAssembly: D = 2 Gaussian or bit-packed rows. */
+  /** A tile whose per-pair step runs in WebAssembly (D = 2 Gaussian). */
   #tileWasm(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
     const tile = this.#wasm!, sums = this.#p.sums;
     for (let i = i0; i < i1; i++) {

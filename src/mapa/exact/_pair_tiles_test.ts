@@ -4,6 +4,7 @@ import type { Matrix } from "../../types.ts";
 import { exactRowsFor, exactRowsWithStats } from "./mod.ts";
 import { addExact, exactTotal } from "./_exact_sum.ts";
 import { tileBlocks, tileCount, tilePairs } from "./_pair_tiles.ts";
+import { defaultBlockSize } from "./_row_scan.ts";
 import { bruteRows, randomData } from "../test_util.ts";
 
 /** Points on a small integer lattice (many equal distances) with some exact duplicates. */
@@ -134,4 +135,32 @@ Deno.test("exact limb sums do not depend on the order of the parts", () => {
     s = t;
   }
   assert.ok(Math.abs(exactTotal(acc, 0) - (s + c)) <= 2.3e-16 * (s + c));
+});
+
+Deno.test("0/1 rows take blocks sized by their packed bytes, the same in both passes", async () => {
+  // 784 floats are 6,272 bytes a point (blocks of 20); packed, 112 bytes (blocks up to 512).
+  assert.equal(defaultBlockSize(400, 784), 20);
+  assert.equal(defaultBlockSize(400, 784, { bitPacked: true }), 50);
+  assert.equal(defaultBlockSize(10000, 784, { bitPacked: true }), 512);
+  // Rows near eight prototypes: close pairs with large kernel values, whose sums' last bits
+  // depend on how they are split into blocks.
+  const rng = Rng.stream(9, "mapa-sym-blocks");
+  const protos = Array.from({ length: 8 }, () => Array.from({ length: 784 }, () => rng.int(2)));
+  const data = new Float64Array(400 * 784);
+  for (let i = 0; i < 400; i++) {
+    const p = protos[rng.int(8)];
+    for (let t = 0; t < 784; t++) data[i * 784 + t] = rng.uniform() < 0.01 ? 1 - p[t] : p[t];
+  }
+  const x: Matrix = { rows: 400, cols: 784, data };
+  const opts = { k: 5, kernel: "bernoulli" as const, cutoff: "off" as const };
+  const rows = await exactRowsWithStats(x, { ...opts, symmetric: false, workers: 0 });
+  const pairs = await exactRowsWithStats(x, { ...opts, workers: 2 });
+  assert.equal(pairs.stats.pass, "pairs");
+  assert.deepEqual(pairs.rows.logNormalizer, rows.rows.logNormalizer);
+  assert.deepEqual(pairs.rows.logq, rows.rows.logq);
+  // The same bits as with the packed block given explicitly, not the float one's.
+  const given = await exactRowsWithStats(x, { ...opts, workers: 0, blockSize: 50 });
+  assert.deepEqual(given.rows.logNormalizer, pairs.rows.logNormalizer);
+  const float = await exactRowsWithStats(x, { ...opts, workers: 0, blockSize: 20 });
+  assert.notDeepEqual(float.rows.logNormalizer, pairs.rows.logNormalizer);
 });

@@ -23,6 +23,8 @@ export interface PairJob {
   k: number;
   scale: number;
   block: number;
+  /** Whether the data take the bit-packed path (weighed once, by the caller). */
+  bits: boolean;
 }
 
 /** What a pair worker posts: pairs done now and then, then a final `done`. */
@@ -57,6 +59,7 @@ scope.onmessage = (e: MessageEvent<PairJob>) => {
         pending = 0;
       }
     }
+    scan.finish();
     if (pending > 0) scope.postMessage({ type: "progress", pairs: pending });
     scope.postMessage({ type: "done" });
   } catch (err) {

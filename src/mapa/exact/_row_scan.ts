@@ -16,6 +16,7 @@
  * @module
  */
 
+import { packedRowBytes } from "./_hamming.ts";
 import { InputError } from "../../errors.ts";
 import { addExact, exactTotal } from "./_exact_sum.ts";
 import { expNonPositive } from "../fast_exp.ts";
@@ -47,10 +48,17 @@ export interface CoreInput {
 /**
  * Default block size: a block of points stays within ~128 KiB (L2), at
  * most 512 points, and small enough to give ~36 tiles to share among
- * threads in the symmetric pass.
+ * threads in the symmetric pass. With `bitPacked` (0/1 data that the
+ * symmetric pass packs, _hamming.ts) a point weighs its packed row's bytes,
+ * not 8 bytes per coordinate.
  */
-export function defaultBlockSize(n: number, d: number): number {
-  const byCache = Math.floor(131072 / (8 * Math.max(1, d)));
+export function defaultBlockSize(
+  n: number,
+  d: number,
+  options: { bitPacked?: boolean } = {},
+): number {
+  const bytes = options.bitPacked ? packedRowBytes(d) : 8 * Math.max(1, d);
+  const byCache = Math.floor(131072 / bytes);
   return Math.max(16, Math.min(512, byCache, Math.ceil(n / 8)));
 }
 

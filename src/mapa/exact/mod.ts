@@ -65,7 +65,8 @@ export interface ExactOptions extends KernelOptions {
   symmetric?: boolean;
   /**
    * Block size in points of the kernel sums and of the symmetric pass's
-   * tiles; default by N and D (<= 512, ~128 KiB per block). Rows computed
+   * tiles; default by N and D (<= 512, ~128 KiB per block; for 0/1 data
+   * with D >= 8, by the bytes of a bit-packed row). Rows computed
    * with the same block size are the same bits by either pass, with any
    * number of workers.
    */
@@ -132,15 +133,16 @@ const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
 async function computePairs(
   x: Matrix,
   kernel: Kernel,
-  block: number,
+  pass: { block: number; bits: boolean },
   options: ExactOptions,
 ): Promise<CoreOutput & ExactStats> {
   const n = x.rows, d = x.cols, k = options.k;
+  const { block, bits } = pass;
   const tiles = tileCount(Math.ceil(n / block));
-  const workers = Math.min(workerCount(options, n * n, usesBits(x.data, d) ? 1 : 1 + d / 8), tiles);
+  const workers = Math.min(workerCount(options, n * n, bits ? 1 : 1 + d / 8), tiles);
   const totalPairs = (n * (n - 1)) / 2;
   const out = newOutput(n, k);
-  const dims = { n, d, k, scale: kernel.scale, block };
+  const dims = { n, d, k, scale: kernel.scale, block, bits };
   const stats = { workers, usesGrid: false, fallbackRows: 0, pass: "pairs" as const };
   if (workers === 0) {
     const partial = makePartial(n, k);
@@ -153,6 +155,7 @@ async function computePairs(
         options.onProgress?.(totalPairs > 0 ? done / totalPairs : 1);
       }
     }
+    scan.finish();
     mergePartials([partial], dims, out);
     return { ...out, ...stats };
   }
@@ -200,13 +203,15 @@ async function compute(
   const n = x.rows, d = x.cols, k = options.k;
   const nq = queries === null ? n : queries.length;
   const cutoff = options.cutoff ?? "auto";
-  const block = options.blockSize ?? defaultBlockSize(n, d);
+  // Weighed once here and handed on: a full pass over the data.
+  const bits = usesBits(x.data, d);
+  const block = options.blockSize ?? defaultBlockSize(n, d, { bitPacked: bits });
   if (!Number.isInteger(block) || block < 1) {
     throw new InputError(`blockSize must be an integer >= 1, got ${block}`);
   }
   const input = { data: x.data, n, d, k, scale: kernel.scale, queries, block };
   if (queries === null && options.symmetric !== false && buildGrid(input, cutoff) === null) {
-    return await computePairs(x, kernel, block, options);
+    return await computePairs(x, kernel, { block, bits }, options);
   }
   const workers = Math.min(workerCount(options, nq * n, 1 + d / 8), Math.ceil(nq / CHUNK));
   if (workers === 0) {

@@ -9,16 +9,190 @@
 ;; an odd last word through i64.popcnt. HammingRows pads rows to an even
 ;; number of words (up to 62), so the pair scan takes the four-row loop.
 ;;
-;; `tile` is one row of a tile of the symmetric pass (src/mapa/exact/_pair_tiles.ts,
-;; #tileBits) on top of `row`: the same float64 operations in the same order as
-;; that JavaScript loop, so its results are bit-identical. For row i against rows
+;; `tile` is one row of a tile of the symmetric pass (src/mapa/exact/_pair_tiles.ts)
+;; on top of `row`: the same float64 operations in the same order as that pass's
+;; JavaScript tile loop, so its results are bit-identical. For row i against rows
 ;; j in [js, j1) of the J-block starting at j0, with h the Hamming distance:
 ;;   v = table[h] ; si += v ; col[j - j0] += v
 ;;   if (h <= wi || h <= worst[j]) append (j, h) to the pending lists
 ;; Returns the number pending; si goes to the f64 at $siOut.
+;;
+;; `block` runs a whole tile: `tile` for each row, then the exact limb sums
+;; (_exact_sum.ts) and the heap offers (PairScan's #offer and siftRoot) that the
+;; JavaScript pass runs, on the partial held in this memory (addresses from `setup`).
+;; One call per tile instead of a JavaScript call per row, and no JavaScript heaps.
 (module
   (memory (export "mem") 1)
-  (func (export "tile")
+  ;; Where `block` finds its state (byte addresses), set once by `setup`.
+  (global $w (mut i32) (i32.const 0))
+  (global $dist (mut i32) (i32.const 0))
+  (global $table (mut i32) (i32.const 0))
+  (global $worst (mut i32) (i32.const 0))
+  (global $col (mut i32) (i32.const 0))
+  (global $pend (mut i32) (i32.const 0))
+  (global $pendD (mut i32) (i32.const 0))
+  (global $siOut (mut i32) (i32.const 0))
+  (global $sums (mut i32) (i32.const 0))
+  (global $heapD (mut i32) (i32.const 0))
+  (global $heapI (mut i32) (i32.const 0))
+  (global $k1 (mut i32) (i32.const 0))
+  (func (export "setup")
+    (param $w i32) (param $dist i32) (param $table i32) (param $worst i32) (param $col i32)
+    (param $pend i32) (param $pendD i32) (param $siOut i32) (param $sums i32)
+    (param $heapD i32) (param $heapI i32) (param $k1 i32)
+    (global.set $w (local.get $w))
+    (global.set $dist (local.get $dist))
+    (global.set $table (local.get $table))
+    (global.set $worst (local.get $worst))
+    (global.set $col (local.get $col))
+    (global.set $pend (local.get $pend))
+    (global.set $pendD (local.get $pendD))
+    (global.set $siOut (local.get $siOut))
+    (global.set $sums (local.get $sums))
+    (global.set $heapD (local.get $heapD))
+    (global.set $heapI (local.get $heapI))
+    (global.set $k1 (local.get $k1)))
+  ;; One whole tile of the symmetric pass (src/mapa/exact/_pair_tiles.ts, PairScan.tile
+  ;; and #offer): rows i in [i0, i1) against the J-block [j0, j1), only j > i when
+  ;; diag; per row `tile`, then addExact of the row's sum and the offer of its pending
+  ;; pairs to both heaps; then addExact of every column sum. The same float64
+  ;; operations in the same order as the JavaScript, so the partials are the same bits.
+  (func (export "block")
+    (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32) (param $diag i32)
+    (local $i i32) (local $js i32) (local $np i32) (local $si f64) (local $j i32)
+    (local.set $j (local.get $j0))
+    (block $zeroed
+      (loop $zero
+        (br_if $zeroed (i32.ge_s (local.get $j) (local.get $j1)))
+        (f64.store
+          (i32.add (global.get $col) (i32.shl (i32.sub (local.get $j) (local.get $j0)) (i32.const 3)))
+          (f64.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $zero)))
+    (local.set $i (local.get $i0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $i1)))
+        (local.set $js
+          (select (i32.add (local.get $i) (i32.const 1)) (local.get $j0) (local.get $diag)))
+        (local.set $si (f64.const 0))
+        (local.set $np (i32.const 0))
+        (if (i32.lt_s (local.get $js) (local.get $j1))
+          (then
+            (local.set $np
+              (call $tile (local.get $i) (local.get $js) (local.get $j1) (local.get $j0)
+                (global.get $w) (global.get $dist) (global.get $table)
+                (f64.load (i32.add (global.get $worst) (i32.shl (local.get $i) (i32.const 3))))
+                (global.get $worst) (global.get $col) (global.get $pend) (global.get $pendD)
+                (global.get $siOut)))
+            (local.set $si (f64.load (global.get $siOut)))))
+        (call $addExact (local.get $i) (local.get $si))
+        (if (i32.gt_s (local.get $np) (i32.const 0))
+          (then (call $offer (local.get $i) (local.get $np))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+    (local.set $j (local.get $j0))
+    (block $cols_done
+      (loop $cols
+        (br_if $cols_done (i32.ge_s (local.get $j) (local.get $j1)))
+        (call $addExact (local.get $j)
+          (f64.load
+            (i32.add (global.get $col) (i32.shl (i32.sub (local.get $j) (local.get $j0)) (i32.const 3)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cols))))
+  ;; _exact_sum.ts addExact: part v of row r split exactly into three limbs on the
+  ;; grids 2^-26, 2^-52 and 2^-78, each added to the row's running limb.
+  (func $addExact (param $r i32) (param $v f64)
+    (local $a f64) (local $rest f64) (local $b f64) (local $c f64) (local $p i32)
+    (local.set $a (f64.sub (f64.add (local.get $v) (f64.const 0x1.8p+26)) (f64.const 0x1.8p+26)))
+    (local.set $rest (f64.sub (local.get $v) (local.get $a)))
+    (local.set $b (f64.sub (f64.add (local.get $rest) (f64.const 1.5)) (f64.const 1.5)))
+    (local.set $c
+      (f64.sub
+        (f64.add (f64.sub (local.get $rest) (local.get $b)) (f64.const 0x1.8p-26))
+        (f64.const 0x1.8p-26)))
+    (local.set $p (i32.add (global.get $sums) (i32.mul (local.get $r) (i32.const 24))))
+    (f64.store (local.get $p) (f64.add (f64.load (local.get $p)) (local.get $a)))
+    (f64.store offset=8 (local.get $p) (f64.add (f64.load offset=8 (local.get $p)) (local.get $b)))
+    (f64.store offset=16 (local.get $p) (f64.add (f64.load offset=16 (local.get $p)) (local.get $c))))
+  ;; _pair_tiles.ts #offer: each pending pair (i, j) to both rows' heaps, which keep the
+  ;; K - 1 nearest by (distance, index); ties on distance go to the lower index.
+  (func $offer (param $i i32) (param $np i32)
+    (local $q i32) (local $j i32) (local $d2 f64) (local $wr f64) (local $at i32)
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_s (local.get $q) (local.get $np)))
+        (local.set $j (i32.load (i32.add (global.get $pend) (i32.shl (local.get $q) (i32.const 2)))))
+        (local.set $d2 (f64.load (i32.add (global.get $pendD) (i32.shl (local.get $q) (i32.const 3)))))
+        (local.set $at (i32.add (global.get $worst) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $wr (f64.load (local.get $at)))
+        (if (call $beats (local.get $d2) (local.get $j) (local.get $wr) (local.get $i))
+          (then
+            (f64.store (local.get $at) (call $sift (local.get $i) (local.get $d2) (local.get $j)))))
+        (local.set $at (i32.add (global.get $worst) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $wr (f64.load (local.get $at)))
+        (if (call $beats (local.get $d2) (local.get $i) (local.get $wr) (local.get $j))
+          (then
+            (f64.store (local.get $at) (call $sift (local.get $j) (local.get $d2) (local.get $i)))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $pairs))))
+  ;; Whether (d2, j) beats row r's heap root (distance wr): d2 < wr, or d2 = wr and j
+  ;; below the root's index. The index is read only on a tie (never when K = 1).
+  (func $beats (param $d2 f64) (param $j i32) (param $wr f64) (param $r i32) (result i32)
+    (if (result i32) (f64.lt (local.get $d2) (local.get $wr))
+      (then (i32.const 1))
+      (else
+        (if (result i32) (f64.eq (local.get $d2) (local.get $wr))
+          (then
+            (i32.lt_s (local.get $j)
+              (i32.load
+                (i32.add (global.get $heapI)
+                  (i32.shl (i32.mul (local.get $r) (global.get $k1)) (i32.const 2))))))
+          (else (i32.const 0))))))
+  ;; _pair_tiles.ts siftRoot: replaces the root of row r's full max-heap (by distance,
+  ;; then index) with (dist, j), sifts it down and returns the new root distance.
+  (func $sift (param $r i32) (param $dist f64) (param $j i32) (result f64)
+    (local $hd i32) (local $hi i32) (local $size i32) (local $i i32) (local $l i32)
+    (local $c i32) (local $dl f64) (local $dr f64) (local $dc f64)
+    (local.set $size (global.get $k1))
+    (local.set $hd (i32.add (global.get $heapD) (i32.shl (i32.mul (local.get $r) (local.get $size)) (i32.const 3))))
+    (local.set $hi (i32.add (global.get $heapI) (i32.shl (i32.mul (local.get $r) (local.get $size)) (i32.const 2))))
+    (block $placed
+      (loop $down
+        (local.set $l (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 1)))
+        (br_if $placed (i32.ge_s (local.get $l) (local.get $size)))
+        (local.set $c (local.get $l))
+        (if (i32.lt_s (i32.add (local.get $l) (i32.const 1)) (local.get $size))
+          (then
+            (local.set $dl (f64.load (i32.add (local.get $hd) (i32.shl (local.get $l) (i32.const 3)))))
+            (local.set $dr (f64.load offset=8 (i32.add (local.get $hd) (i32.shl (local.get $l) (i32.const 3)))))
+            (if
+              (if (result i32) (f64.gt (local.get $dr) (local.get $dl))
+                (then (i32.const 1))
+                (else
+                  (if (result i32) (f64.eq (local.get $dr) (local.get $dl))
+                    (then
+                      (i32.gt_s
+                        (i32.load offset=4 (i32.add (local.get $hi) (i32.shl (local.get $l) (i32.const 2))))
+                        (i32.load (i32.add (local.get $hi) (i32.shl (local.get $l) (i32.const 2))))))
+                    (else (i32.const 0)))))
+              (then (local.set $c (i32.add (local.get $l) (i32.const 1)))))))
+        (local.set $dc (f64.load (i32.add (local.get $hd) (i32.shl (local.get $c) (i32.const 3)))))
+        (br_if $placed (f64.lt (local.get $dc) (local.get $dist)))
+        (br_if $placed
+          (i32.and (f64.eq (local.get $dc) (local.get $dist))
+            (i32.lt_s
+              (i32.load (i32.add (local.get $hi) (i32.shl (local.get $c) (i32.const 2))))
+              (local.get $j))))
+        (f64.store (i32.add (local.get $hd) (i32.shl (local.get $i) (i32.const 3))) (local.get $dc))
+        (i32.store (i32.add (local.get $hi) (i32.shl (local.get $i) (i32.const 2)))
+          (i32.load (i32.add (local.get $hi) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $i (local.get $c))
+        (br $down)))
+    (f64.store (i32.add (local.get $hd) (i32.shl (local.get $i) (i32.const 3))) (local.get $dist))
+    (i32.store (i32.add (local.get $hi) (i32.shl (local.get $i) (i32.const 2))) (local.get $j))
+    (f64.load (local.get $hd)))
+  (func $tile (export "tile")
     (param $i i32) (param $js i32) (param $j1 i32) (param $j0 i32) (param $w i32)
     (param $dist i32) (param $table i32) (param $wi f64) (param $worst i32) (param $col i32)
     (param $pend i32) (param $pendD i32) (param $siOut i32)
