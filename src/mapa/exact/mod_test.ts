@@ -96,6 +96,15 @@ Deno.test("exact rows", async (t) => {
       assert.equal(sub.logNormalizer[p], full.logNormalizer[q[p]]);
     }
   });
+  await t.step("every row in order, as queries, equals the full rows", async () => {
+    const x = randomData(70, 2, 8);
+    const full = await exactRows(x, { k: 5, sigma2: 0.1 });
+    const all = await exactRowsFor(x, new Int32Array(70).map((_, i) => i), { k: 5, sigma2: 0.1 });
+    assert.deepEqual(all.neighbors, full.neighbors);
+    assert.deepEqual(all.logq, full.logq);
+    assert.deepEqual(all.sqdist, full.sqdist);
+    assert.deepEqual(all.logNormalizer, full.logNormalizer);
+  });
   await t.step("bad input is an InputError", async () => {
     const x = randomData(10, 2, 7);
     const bad = [
