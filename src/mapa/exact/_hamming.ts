@@ -42,6 +42,56 @@ export function isBinary(data: ArrayLike<number>): boolean {
   return true;
 }
 
+/** Byte addresses in the module's memory (the packed rows start at 0, their distances follow). */
+interface Layout {
+  table: number;
+  worst: number;
+  col: number;
+  pend: number;
+  pendD: number;
+  si: number;
+  sums: number;
+  heapD: number;
+  heapI: number;
+}
+
+/** Fills `at` for N packed rows of D bits; returns the bytes needed in all. */
+function layout(
+  n: number,
+  d: number,
+  maxRun: number,
+  tile: HammingTileOptions | undefined,
+  at: Layout,
+): number {
+  const packedBytes = n * packedRowBytes(d);
+  const pad = (b: number) => Math.ceil(b / 16) * 16;
+  const k1 = tile ? tile.k - 1 : 0;
+  at.table = pad(packedBytes + 4 * maxRun);
+  at.worst = at.table + pad(tile ? (d + 1) * 8 : 0);
+  at.col = at.worst + pad(tile ? n * 8 : 0);
+  at.pend = at.col + pad(tile ? maxRun * 8 : 0);
+  at.pendD = at.pend + pad(tile ? maxRun * 4 : 0);
+  at.si = at.pendD + pad(tile ? maxRun * 8 : 0);
+  at.sums = at.si + 16;
+  at.heapD = at.sums + pad(tile ? n * 24 : 0);
+  at.heapI = at.heapD + pad(n * k1 * 8);
+  return at.heapI + pad(n * k1 * 4) + 16;
+}
+
+/** The most memory the module addresses: signed 32-bit offsets stay positive below it. */
+const MAX_MODULE_BYTES = 2 ** 31;
+
+/**
+ * Whether the whole-tile state of N rows of D bits with top-K heaps fits the
+ * module's memory; beyond it (N x K in the hundreds of millions) the scan
+ * takes the float path, with the same bits.
+ */
+export function tileFits(n: number, d: number, opts: { maxRun: number; k: number }): boolean {
+  const at = {} as Layout;
+  return layout(n, d, opts.maxRun, { table: new Float64Array(0), k: opts.k }, at) <=
+    MAX_MODULE_BYTES;
+}
+
 type BlockFn = (i0: number, i1: number, j0: number, j1: number, diag: number) => void;
 
 type TileFn = (
@@ -102,7 +152,7 @@ export class HammingRows {
   readonly #stride: number;
   readonly #out: number;
   readonly #view: Int32Array;
-  readonly #at = {
+  readonly #at: Layout = {
     table: 0,
     worst: 0,
     col: 0,
@@ -135,24 +185,17 @@ export class HammingRows {
       setup: (...addresses: number[]) => void;
     };
     const { n, d, maxRun } = opts;
+    if (opts.tile && opts.tile.table.length !== d + 1) {
+      throw new RangeError(`the tile's table needs D + 1 = ${d + 1} values`);
+    }
     this.words = Math.max(1, Math.ceil(d / 64));
     // Rows padded with a zero word to whole 16-byte vectors take the kernel's four-row
     // loop (not past 62 words, where its byte lanes could overflow).
     this.#stride = packedRowBytes(d) / 8;
-    const packedBytes = n * this.#stride * 8;
-    const pad = (b: number) => Math.ceil(b / 16) * 16;
     const at = this.#at;
+    const need = layout(n, d, maxRun, opts.tile, at);
+    const packedBytes = n * this.#stride * 8;
     const tile = opts.tile, k1 = tile ? tile.k - 1 : 0;
-    at.table = pad(packedBytes + 4 * maxRun);
-    at.worst = at.table + pad(tile ? tile.table.byteLength : 0);
-    at.col = at.worst + pad(tile ? n * 8 : 0);
-    at.pend = at.col + pad(tile ? maxRun * 8 : 0);
-    at.pendD = at.pend + pad(tile ? maxRun * 4 : 0);
-    at.si = at.pendD + pad(tile ? maxRun * 8 : 0);
-    at.sums = at.si + 16;
-    at.heapD = at.sums + pad(tile ? n * 24 : 0);
-    at.heapI = at.heapD + pad(n * k1 * 8);
-    const need = at.heapI + pad(n * k1 * 4) + 16;
     const have = exports.mem.buffer.byteLength;
     // The only growth: views made below stay valid for the object's life.
     if (need > have) exports.mem.grow(Math.ceil((need - have) / 65536));

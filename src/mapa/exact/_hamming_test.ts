@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../../rng.ts";
 import { makePartial, PairScan } from "./_pair_tiles.ts";
-import { HammingRows, isBinary } from "./_hamming.ts";
+import { HammingRows, isBinary, tileFits } from "./_hamming.ts";
 import { sha256Hex } from "../wasm/source_hash.ts";
 import { GAUSS2_WAT_SHA256 } from "../wasm/gauss2_wasm.ts";
 import { HAMMING_WAT_SHA256 } from "../wasm/hamming_wasm.ts";
@@ -90,4 +90,12 @@ Deno.test("every embedded module was assembled from its committed .wat", async (
       `${name}.wat changed: run deno task build-wasm`,
     );
   }
+});
+
+Deno.test("whole tiles fit the module up to 2 GiB of state, then the float path takes over", () => {
+  // MNIST at N = 10^6, K = 16: 112 + 180 + 24 bytes a row, about 316 MB.
+  assert.ok(tileFits(1e6, 784, { maxRun: 512, k: 16 }));
+  // 10^7 rows, K = 16: about 3.2 GB.
+  assert.ok(!tileFits(1e7, 784, { maxRun: 512, k: 16 }));
+  assert.ok(!tileFits(1e6, 784, { maxRun: 512, k: 200 }));
 });

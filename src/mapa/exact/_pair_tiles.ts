@@ -18,7 +18,7 @@ import type { CoreOutput } from "./_row_scan.ts";
 import { addExact, exactTotal } from "./_exact_sum.ts";
 import { expNonPositive } from "../fast_exp.ts";
 import { Gauss2Tile } from "./_gauss2.ts";
-import { HammingRows, usesBits } from "./_hamming.ts";
+import { HammingRows, tileFits, usesBits } from "./_hamming.ts";
 
 /** Index of an empty heap slot; sorts after every real index. */
 export const NO_INDEX = 0x7fffffff;
@@ -138,7 +138,8 @@ export class PairScan {
     this.#nb = Math.ceil(opts.n / opts.block);
     this.#p = partial;
     this.#a = new Float64Array(opts.d);
-    this.#bitPacked = opts.bits ?? usesBits(data, opts.d);
+    this.#bitPacked = (opts.bits ?? usesBits(data, opts.d)) &&
+      tileFits(opts.n, opts.d, { maxRun: opts.block, k: opts.k });
     if (this.#bitPacked) {
       const table = new Float64Array(opts.d + 1);
       // The same function of the same squared distance as the float path: identical values.
