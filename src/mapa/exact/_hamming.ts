@@ -110,7 +110,10 @@ type TileFn = (
   siOut: number,
 ) => number;
 
-/** The symmetric pass's per-row state that the WebAssembly tile reads and writes. */
+/**
+ * The symmetric pass's state in the module's memory: per-row worst distances,
+ * the current tile's columns and candidates, and the partial (sums and heaps).
+ */
 export interface HammingTileState {
   /** Current worst heap distance per row (N). */
   worst: Float64Array;
@@ -137,8 +140,9 @@ export interface HammingTileOptions {
 }
 
 /**
- * Distances from one packed row to a run of others; with `tile`, also the
- * pair scan's whole per-pair step in WebAssembly ({@linkcode HammingRows.tileRow}).
+ * Distances from one packed row to a run of others; with `tile`, also whole
+ * tiles of the pair scan in WebAssembly ({@linkcode HammingRows.tileBlock}:
+ * kernel sums and top-K heaps), or one row of one ({@linkcode HammingRows.tileRow}).
  */
 export class HammingRows {
   /** 64-bit words per row. */

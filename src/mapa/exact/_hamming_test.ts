@@ -93,7 +93,7 @@ Deno.test("every embedded module was assembled from its committed .wat", async (
 });
 
 Deno.test("whole tiles fit the module up to 2 GiB of state, then the float path takes over", () => {
-  // MNIST at N = 10^6, K = 16: 112 + 180 + 24 bytes a row, about 316 MB.
+  // MNIST at N = 10^6, K = 16: 112 + 180 + 24 + 8 bytes a row, about 324 MB.
   assert.ok(tileFits(1e6, 784, { maxRun: 512, k: 16 }));
   // 10^7 rows, K = 16: about 3.2 GB.
   assert.ok(!tileFits(1e7, 784, { maxRun: 512, k: 16 }));

@@ -123,7 +123,10 @@ export class PairScan {
   readonly #pend: Int32Array;
   readonly #pendD: Float64Array;
 
-  /** A scan of `data` (N x D) writing into `partial` (made by {@linkcode makePartial}). */
+  /**
+   * A scan of `data` (N x D) writing into `partial` (made by
+   * {@linkcode makePartial}); on the bit-packed path, once {@linkcode PairScan.finish} runs.
+   */
   constructor(
     data: Float64Array,
     opts: { n: number; d: number; k: number; scale: number; block: number; bits?: boolean },
@@ -184,7 +187,10 @@ export class PairScan {
     this.#p.heapI.set(st.heapI);
   }
 
-  /** Whether this scan uses the bit-packed Hamming path (0/1 data, D >= 8). */
+  /**
+   * Whether this scan uses the bit-packed Hamming path: 0/1 data, D >= 8, and
+   * whole-tile state that fits the module (`tileFits`).
+   */
   get bitPacked(): boolean {
     return this.#bitPacked;
   }

@@ -3,7 +3,7 @@ import { Rng } from "../../rng.ts";
 import type { Matrix } from "../../types.ts";
 import { exactRowsFor, exactRowsWithStats } from "./mod.ts";
 import { addExact, exactTotal } from "./_exact_sum.ts";
-import { tileBlocks, tileCount, tilePairs } from "./_pair_tiles.ts";
+import { makePartial, PairScan, tileBlocks, tileCount, tilePairs } from "./_pair_tiles.ts";
 import { defaultBlockSize } from "./_row_scan.ts";
 import { bruteRows, randomData } from "../test_util.ts";
 
@@ -163,4 +163,38 @@ Deno.test("0/1 rows take blocks sized by their packed bytes, the same in both pa
   assert.deepEqual(given.rows.logNormalizer, pairs.rows.logNormalizer);
   const float = await exactRowsWithStats(x, { ...opts, workers: 0, blockSize: 20 });
   assert.notDeepEqual(float.rows.logNormalizer, pairs.rows.logNormalizer);
+});
+
+Deno.test("whole bit-packed tiles equal the float tiles in any tile order, ties included", () => {
+  // Tiles in shuffled order offer rows lower indices after higher ones, which is when a tie on
+  // distance must go to the lower index (the pass itself takes tiles in order).
+  const rng = Rng.stream(123, "mapa-sym-shuffled");
+  for (let it = 0; it < 60; it++) {
+    const n = 2 + rng.int(60), d = [8, 20, 130, 784][rng.int(4)];
+    const k = 1 + rng.int(Math.min(n, 12));
+    const block = 1 + rng.int(n);
+    const scale = [0.01, 1, 50][rng.int(3)];
+    const x = binaryData(n, d, 100 + it).data;
+    // Sparse rows: small Hamming distances, many of them equal.
+    if (it % 2) { for (let i = 0; i < x.length; i++) x[i] = rng.uniform() < 0.03 ? 1 : 0; }
+    const opts = { n, d, k, scale, block };
+    const pb = makePartial(n, k), pf = makePartial(n, k);
+    const bits = new PairScan(x, { ...opts, bits: true }, pb);
+    const float = new PairScan(x, { ...opts, bits: false }, pf);
+    assert.ok(bits.bitPacked && !float.bitPacked);
+    for (const t of rng.shuffle(Array.from({ length: bits.tiles }, (_, t) => t))) {
+      bits.tile(t);
+      float.tile(t);
+    }
+    bits.finish();
+    assert.deepEqual(pb, pf, `n=${n} d=${d} k=${k} block=${block}`);
+  }
+});
+
+Deno.test("0/1 rows whose whole-tile state would not fit the module take the float path", () => {
+  // 10^6 rows with K = 200: about 2.4 GB of heaps. The float path's constructor reads no data.
+  const x = new Float64Array(8 * 784);
+  const opts = { n: 1e6, d: 784, k: 200, scale: 1, block: 512, bits: true };
+  assert.ok(!new PairScan(x, opts, makePartial(1, 1)).bitPacked);
+  assert.ok(new PairScan(x, { ...opts, n: 8, k: 2 }, makePartial(8, 2)).bitPacked);
 });

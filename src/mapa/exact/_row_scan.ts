@@ -40,9 +40,10 @@ export interface CoreInput {
   queries: Int32Array | null;
   /**
    * Block size of the kernel sums (see {@linkcode defaultBlockSize}); rows
-   * computed with the same block size agree bit for bit across passes.
+   * computed with the same block size agree bit for bit across passes, so
+   * the caller chooses it once for both (0/1 data weigh their packed bytes).
    */
-  block?: number;
+  block: number;
 }
 
 /**
@@ -222,7 +223,7 @@ export class ExactCore {
     this.#grid = buildGrid(input, cutoff);
     this.#heap = new TopK(input.k);
     this.#a = new Float64Array(input.d);
-    this.#block = input.block ?? defaultBlockSize(input.n, input.d);
+    this.#block = input.block;
   }
 
   /** Whether the grid cutoff is in use. */

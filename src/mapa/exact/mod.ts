@@ -8,8 +8,8 @@
  *   wasm (`_gauss2.ts`) and Hamming distances on bit-packed 0/1 data
  *   (`_hamming.ts`);
  * - row scan (`_row_scan.ts`, Workers in `_row_scan_worker.ts`): one scan of
- *   all N points per query row, for subsets of rows ({@linkcode exactRowsFor})
- *   and for the D <= 3 grid cutoff.
+ *   all N points per query row, for subsets of rows ({@linkcode exactRowsFor};
+ *   every row in order takes the pair tiles) and for the D <= 3 grid cutoff.
  *
  * Both add kernel sums order-independently (`_exact_sum.ts`) with the same
  * exp (`../fast_exp.ts`), so a run on any number of Workers sharing the data

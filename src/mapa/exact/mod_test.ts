@@ -96,14 +96,32 @@ Deno.test("exact rows", async (t) => {
       assert.equal(sub.logNormalizer[p], full.logNormalizer[q[p]]);
     }
   });
-  await t.step("every row in order, as queries, equals the full rows", async () => {
+  await t.step("every row in order, as queries, takes the symmetric pass", async () => {
     const x = randomData(70, 2, 8);
+    const every = new Int32Array(70).map((_, i) => i);
     const full = await exactRows(x, { k: 5, sigma2: 0.1 });
-    const all = await exactRowsFor(x, new Int32Array(70).map((_, i) => i), { k: 5, sigma2: 0.1 });
+    // On one thread the row-wise scan reports progress once per 1,024 rows, the symmetric
+    // pass after its tiles (15 of them here).
+    const calls = async (q: Int32Array) => {
+      let n = 0;
+      await exactRowsFor(x, q, { k: 5, sigma2: 0.1, workers: 0, onProgress: () => n++ });
+      return n;
+    };
+    assert.ok(await calls(every) > 1);
+    assert.equal(await calls(every.subarray(0, 69)), 1);
+    const all = await exactRowsFor(x, every, { k: 5, sigma2: 0.1 });
     assert.deepEqual(all.neighbors, full.neighbors);
     assert.deepEqual(all.logq, full.logq);
     assert.deepEqual(all.sqdist, full.sqdist);
     assert.deepEqual(all.logNormalizer, full.logNormalizer);
+    // And on 0/1 data, bit-packed, on two Workers.
+    const bits: Matrix = {
+      ...x,
+      cols: 16,
+      data: new Float64Array(70 * 16).map((_, i) => (i * 7) % 5 < 2 ? 1 : 0),
+    };
+    const b = { k: 5, kernel: "bernoulli" as const, workers: 2 };
+    assert.deepEqual((await exactRowsFor(bits, every, b)).logq, (await exactRows(bits, b)).logq);
   });
   await t.step("bad input is an InputError", async () => {
     const x = randomData(10, 2, 7);

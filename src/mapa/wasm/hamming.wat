@@ -11,8 +11,9 @@
 ;;
 ;; `tile` is one row of a tile of the symmetric pass (src/mapa/exact/_pair_tiles.ts)
 ;; on top of `row`: the same float64 operations in the same order as that pass's
-;; JavaScript tile loop, so its results are bit-identical. For row i against rows
-;; j in [js, j1) of the J-block starting at j0, with h the Hamming distance:
+;; float path (#tileD's inner loop on the unpacked 0/1 rows), so its results are
+;; bit-identical. For row i against rows j in [js, j1) of the J-block starting at
+;; j0, with h the Hamming distance:
 ;;   v = table[h] ; si += v ; col[j - j0] += v
 ;;   if (h <= wi || h <= worst[j]) append (j, h) to the pending lists
 ;; Returns the number pending; si goes to the f64 at $siOut.

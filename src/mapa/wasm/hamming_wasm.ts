@@ -2,7 +2,7 @@
 
 /** SHA-256 of the hamming.wat these bytes were assembled from. */
 export const HAMMING_WAT_SHA256 =
-  "215f789ab74f2b5505b4c2b6a540743c26a71b828b98a1a5da9ed599d151fa60";
+  "78b47b3fefae22e4e6373d6e8e8e86dfebd699a4f2f372257bf3ce7a8d3153bf";
 
 /** The assembled module, base64. */
 export const HAMMING_WASM_BASE64 =
