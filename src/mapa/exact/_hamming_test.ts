@@ -13,7 +13,13 @@ Deno.test("HammingRows counts differing bits, any D, any run", () => {
     const data = new Float64Array(n * d);
     for (let i = 0; i < data.length; i++) data[i] = rng.int(2);
     const rows = new HammingRows(data, { n, d, maxRun: n });
-    assert.equal(rows.words, Math.ceil(d / 64));
+    let varying = 0;
+    for (let t = 0; t < d; t++) {
+      if (Array.from({ length: n }, (_, r) => data[r * d + t]).some((v) => v !== data[t])) {
+        varying++;
+      }
+    }
+    assert.equal(rows.words, Math.max(1, Math.ceil(varying / 64)));
     // Runs of every length mod 4: the kernel takes four rows at a time, then one.
     for (const j0 of [0, 1, 2, 3, 11]) {
       for (let i = 0; i < n; i++) {
@@ -28,6 +34,29 @@ Deno.test("HammingRows counts differing bits, any D, any run", () => {
       }
     }
   }
+});
+
+Deno.test("HammingRows packs only the columns that vary, with the same distances", () => {
+  // MNIST-like: a border of pixels that are 0 in every row, and a column that is 1 in all.
+  const rng = Rng.stream(4, "hamming-constant-columns");
+  const d = 200, n = 21;
+  const data = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) {
+    for (let t = 0; t < d; t++) data[r * d + t] = t === 7 ? 1 : t < 60 ? 0 : rng.int(2);
+  }
+  const rows = new HammingRows(data, { n, d, maxRun: n });
+  assert.equal(rows.words, 3); // 140 varying columns, not 200 (4 words)
+  for (let i = 0; i < n; i++) {
+    const want = Array.from({ length: n }, (_, j) => {
+      let c = 0;
+      for (let t = 0; t < d; t++) c += data[i * d + t] !== data[j * d + t] ? 1 : 0;
+      return c;
+    });
+    assert.deepEqual(Array.from(rows.run(i, 0, n)), want, `i=${i}`);
+  }
+  // All rows equal: no column varies, and every distance is 0.
+  const same = new HammingRows(new Float64Array(3 * d).fill(1), { n: 3, d, maxRun: 3 });
+  assert.deepEqual(Array.from(same.run(0, 0, 3)), [0, 0, 0]);
 });
 
 Deno.test("HammingRows at the byte-lane limit: 62 words, every bit different", () => {
