@@ -380,8 +380,6 @@ export function mergePartials(
   const cap = k1 * partials.length;
   const candD = new Float64Array(cap);
   const candI = new Int32Array(cap);
-  const perm: number[] = [];
-  const byDistance = (u: number, v: number) => candD[u] - candD[v] || candI[u] - candI[v];
   for (let m = from; m < to; m++) {
     let len = 0;
     const acc = partials[0].sums;
@@ -391,14 +389,21 @@ export function mergePartials(
         for (let l = 3 * m; l < 3 * m + 3; l++) acc[l] += p.sums[l];
       }
       for (let s = m * k1; s < (m + 1) * k1; s++) {
-        if (p.heapI[s] === NO_INDEX) continue;
-        candD[len] = p.heapD[s];
-        candI[len++] = p.heapI[s];
+        const j = p.heapI[s];
+        if (j === NO_INDEX) continue;
+        // Insertion by (distance, index): a pair is in one thread's heap only, so the keys
+        // are distinct and the order is the same whatever the sort.
+        const dj = p.heapD[s];
+        let at = len++;
+        while (at > 0 && (candD[at - 1] > dj || (candD[at - 1] === dj && candI[at - 1] > j))) {
+          candD[at] = candD[at - 1];
+          candI[at] = candI[at - 1];
+          at--;
+        }
+        candD[at] = dj;
+        candI[at] = j;
       }
     }
-    perm.length = len;
-    for (let s = 0; s < len; s++) perm[s] = s;
-    perm.sort(byDistance);
     const logZ = Math.log1p(exactTotal(acc, m));
     out.logNormalizer[m] = logZ;
     const base = m * k;
@@ -406,10 +411,9 @@ export function mergePartials(
     out.sqdist[base] = 0;
     out.logq[base] = -logZ;
     for (let s = 0; s < k1; s++) {
-      const c = perm[s];
-      out.neighbors[base + 1 + s] = candI[c];
-      out.sqdist[base + 1 + s] = candD[c];
-      out.logq[base + 1 + s] = -scale * candD[c] - logZ;
+      out.neighbors[base + 1 + s] = candI[s];
+      out.sqdist[base + 1 + s] = candD[s];
+      out.logq[base + 1 + s] = -scale * candD[s] - logZ;
     }
   }
 }

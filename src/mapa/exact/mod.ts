@@ -289,7 +289,10 @@ export async function exactRowsWithStats(x: Matrix, options: ExactOptions): Prom
   const kernel = resolveKernel(options);
   checkData(x, kernel.kernel);
   checkK(options.k, x.rows);
-  const out = await compute(x, null, kernel, options);
+  const pending = compute(x, null, kernel, options);
+  // Hashed while the Workers (if any) run: the calling thread would only wait.
+  const dataChecksum = matrixChecksum(x);
+  const out = await pending;
   const rows: MapaRows = {
     n: x.rows,
     k: options.k,
@@ -300,7 +303,7 @@ export async function exactRowsWithStats(x: Matrix, options: ExactOptions): Prom
     neighbors: out.neighbors,
     logq: out.logq,
     logNormalizer: out.logNormalizer,
-    dataChecksum: matrixChecksum(x),
+    dataChecksum,
     sqdist: out.sqdist,
   };
   return {
