@@ -23,13 +23,13 @@ const STEP_HI = 6.93147180369123816490e-01 / 64;
 const STEP_LO = 1.90821492927058770002e-10 / 64;
 const ROUND = 6755399441055744; // 1.5 * 2^52: (v + ROUND) - ROUND rounds v to an integer.
 // A product, not r / 720: a division costs several multiplies in the WebAssembly tile, and
-// the last term's rounding is far below the 2 ulp bound. gauss2.wat writes the same double
+// the last term's rounding is far below the 2 ulp bound. pair_tiles.wat writes the same double
 // as the literal 0x1.6c16c16c16c17p-10.
 const INV_720 = 1 / 720;
 
 /**
  * The tables and constants of {@linkcode expNonPositive}, for the
- * WebAssembly tile (src/mapa/wasm/gauss2.wat), which must compute the same
+ * WebAssembly tile (src/mapa/wasm/pair_tiles.wat, `row2`), which must compute the same
  * bits: 2^-k (k = 0..1099), 2^(j/64) (j = 0..63), then INV_STEP, ROUND,
  * STEP_HI, STEP_LO, 1/6, 1/24 and 1/120, as one array.
  */

@@ -1,113 +1,88 @@
 /**
- * The D = 2 Gaussian tile of the symmetric pass in WebAssembly SIMD
- * (src/mapa/wasm/gauss2.wat): two pairs per instruction for the distance and
- * `expNonPositive`, with the same float64 operations in the same order, so
- * rows are bit-identical to the JavaScript loop's. The scan's per-row state
- * (current worst distances, column sums, pending candidates) lives in the
- * module's memory and is shared with the scan as typed-array views.
+ * The D = 2 Gaussian tiles of the symmetric pass in WebAssembly SIMD
+ * (src/mapa/wasm/pair_tiles.wat, `row2` and `block`): two pairs per
+ * instruction for the distance and `expNonPositive`, with the same float64
+ * operations in the same order, so rows are bit-identical to the JavaScript
+ * loop's. Whole tiles run in the module, kernel sums and top-K heaps
+ * included, on the scan's state in the module's memory.
  *
  * @module
  */
 
 import { expTables } from "../fast_exp.ts";
-import { decodeBase64 } from "../wasm/base64.ts";
-import { GAUSS2_WASM_BASE64 } from "../wasm/gauss2_wasm.ts";
+import { pairTilesInstance, type PairTilesState } from "../wasm/pair_tiles_module.ts";
 
-let compiled: WebAssembly.Module | undefined;
+/** Bytes of a scan's module memory: the data, per-row state, tables and the partial. */
+function moduleBytes(n: number, block: number, k: number): number {
+  const pad = (b: number) => Math.ceil(b / 16) * 16;
+  return pad(n * 16) + pad(n * 8) + pad(block * 8 + 16) + pad(block * 4) + pad(block * 8) +
+    pad(expTables().byteLength) + 16 + pad(n * 24) + pad(n * (k - 1) * 8) +
+    pad(n * (k - 1) * 4) + 16;
+}
 
-type Row2 = (
-  i: number,
-  js: number,
-  j1: number,
-  j0: number,
-  negScale: number,
-  wi: number,
-  data: number,
-  worst: number,
-  col: number,
-  pend: number,
-  pendD: number,
-  tab: number,
-  siOut: number,
-) => number;
+/**
+ * Whether a scan of N points with top-K heaps fits the module's memory
+ * (signed 32-bit offsets: 2 GiB); beyond it the scan runs in JavaScript,
+ * with the same bits.
+ */
+export function gauss2Fits(opts: { n: number; block: number; k: number }): boolean {
+  return moduleBytes(opts.n, opts.block, opts.k) <= 2 ** 31;
+}
 
-/** One scan's D = 2 kernel and the state it shares with the scan. */
+/** One scan's D = 2 kernel and its state. */
 export class Gauss2Tile {
-  /** Current worst heap distance per row (N). */
-  readonly worst: Float64Array;
-  /** Column sums of the current J-block (block). */
-  readonly col: Float64Array;
-  /** Pending candidates of the last row and their squared distances (block). */
-  readonly pend: Int32Array;
-  readonly pendD: Float64Array;
-  readonly #row2: Row2;
-  readonly #at: {
-    data: number;
-    worst: number;
-    col: number;
-    pend: number;
-    pendD: number;
-    tab: number;
-    si: number;
-  };
-  readonly #si: Float64Array;
-  readonly #negScale: number;
+  /** The scan's state in the module's memory (zero until the caller fills it). */
+  readonly state: PairTilesState;
+  readonly #block: (i0: number, i1: number, j0: number, j1: number, diag: number) => void;
 
-  /** Copies the N x 2 `data` into the module; `block` bounds a J-block. */
-  constructor(data: Float64Array, opts: { n: number; block: number; scale: number }) {
-    compiled ??= new WebAssembly.Module(decodeBase64(GAUSS2_WASM_BASE64) as BufferSource);
-    const ex = new WebAssembly.Instance(compiled, {}).exports as {
-      mem: WebAssembly.Memory;
-      row2: Row2;
-    };
+  /**
+   * Copies the N x 2 `data` into the module; `block` bounds a J-block, and
+   * the heaps keep K - 1 others per row.
+   */
+  constructor(data: Float64Array, opts: { n: number; block: number; scale: number; k: number }) {
+    const ex = pairTilesInstance();
     const { n, block } = opts;
+    const k1 = opts.k - 1;
     const tables = expTables();
     const pad = (b: number) => Math.ceil(b / 16) * 16;
-    const at = { data: 0, worst: 0, col: 0, pend: 0, pendD: 0, tab: 0, si: 0 };
+    const at = { worst: 0, col: 0, pend: 0, pendD: 0, tab: 0, si: 0, sums: 0, heapD: 0, heapI: 0 };
+    // The data first (a v128 load of the pair after the last may read into `worst`).
     at.worst = pad(n * 16);
     at.col = at.worst + pad(n * 8);
+    // One slot past the block: `row2` stores both lanes' column sums, the second unused.
     at.pend = at.col + pad(block * 8 + 16);
     at.pendD = at.pend + pad(block * 4);
     at.tab = at.pendD + pad(block * 8);
     at.si = at.tab + pad(tables.byteLength);
-    const bytes = at.si + 16;
+    at.sums = at.si + 16;
+    at.heapD = at.sums + pad(n * 24);
+    at.heapI = at.heapD + pad(n * k1 * 8);
+    const bytes = at.heapI + pad(n * k1 * 4) + 16;
+    if (bytes !== moduleBytes(n, block, opts.k)) throw new Error("Gauss2Tile: layout out of step");
     const have = ex.mem.buffer.byteLength;
     if (bytes > have) ex.mem.grow(Math.ceil((bytes - have) / 65536));
     const buf = ex.mem.buffer;
-    new Float64Array(buf, at.data, 2 * n).set(data.subarray(0, 2 * n));
+    new Float64Array(buf, 0, 2 * n).set(data.subarray(0, 2 * n));
     new Float64Array(buf, at.tab, tables.length).set(tables);
-    this.worst = new Float64Array(buf, at.worst, n);
-    this.col = new Float64Array(buf, at.col, block);
-    this.pend = new Int32Array(buf, at.pend, block);
-    this.pendD = new Float64Array(buf, at.pendD, block);
-    this.#si = new Float64Array(buf, at.si, 1);
-    this.#row2 = ex.row2;
-    this.#at = at;
-    this.#negScale = -opts.scale;
+    this.state = {
+      worst: new Float64Array(buf, at.worst, n),
+      col: new Float64Array(buf, at.col, block),
+      pend: new Int32Array(buf, at.pend, block),
+      pendD: new Float64Array(buf, at.pendD, block),
+      sums: new Float64Array(buf, at.sums, 3 * n),
+      heapD: new Float64Array(buf, at.heapD, n * k1),
+      heapI: new Int32Array(buf, at.heapI, n * k1),
+    };
+    ex.setup(0, 0, 0, at.worst, at.col, at.pend, at.pendD, at.si, at.sums, at.heapD, at.heapI, k1);
+    ex.setupGauss2(0, at.tab, -opts.scale);
+    this.#block = ex.block;
   }
 
   /**
-   * Row `i` against rows `js .. j1 - 1` of the J-block starting at `j0`:
-   * adds to `col`, fills `pend`/`pendD`; returns the number pending and the
-   * row's sum over these pairs (in j order).
+   * One whole tile: rows `i0 .. i1 - 1` against the J-block `j0 .. j1 - 1`
+   * (only j > i when `diag`), into `state`'s sums and heaps.
    */
-  tileRow(i: number, js: number, j1: number, j0: number): { pending: number; sum: number } {
-    const a = this.#at;
-    const pending = this.#row2(
-      i,
-      js,
-      j1,
-      j0,
-      this.#negScale,
-      this.worst[i],
-      a.data,
-      a.worst,
-      a.col,
-      a.pend,
-      a.pendD,
-      a.tab,
-      a.si,
-    );
-    return { pending, sum: this.#si[0] };
+  tileBlock(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
+    this.#block(i0, i1, j0, j1, diag ? 1 : 0);
   }
 }

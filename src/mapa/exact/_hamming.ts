@@ -1,7 +1,7 @@
 /**
  * Hamming distances between binary rows, bit-packed: 784 binary pixels are
  * 13 64-bit words (padded to 14), and a distance is XORs and popcounts in
- * WebAssembly SIMD (src/mapa/wasm/hamming.wat) instead of 784 float
+ * WebAssembly SIMD (src/mapa/wasm/pair_tiles.wat) instead of 784 float
  * subtractions; the module also runs whole tiles of the symmetric pass
  * (distances, kernel sums and top-K heaps).
  * For 0/1 data the squared L2 distance is the Hamming distance exactly, so
@@ -11,10 +11,11 @@
  * @module
  */
 
-import { decodeBase64 } from "../wasm/base64.ts";
-import { HAMMING_WASM_BASE64 } from "../wasm/hamming_wasm.ts";
-
-let compiled: WebAssembly.Module | undefined;
+import {
+  type PairTilesExports,
+  pairTilesInstance,
+  type PairTilesState,
+} from "../wasm/pair_tiles_module.ts";
 
 /** Widths from which 0/1 data take the bit-packed path (narrower rows gain nothing). */
 export const MIN_BITS_D = 8;
@@ -109,44 +110,8 @@ export function tileFits(n: number, d: number, opts: { maxRun: number; k: number
     MAX_MODULE_BYTES;
 }
 
-type BlockFn = (i0: number, i1: number, j0: number, j1: number, diag: number) => void;
-
-type TileFn = (
-  i: number,
-  js: number,
-  j1: number,
-  j0: number,
-  w: number,
-  dist: number,
-  table: number,
-  wi: number,
-  worst: number,
-  col: number,
-  pend: number,
-  pendD: number,
-  siOut: number,
-) => number;
-
-/**
- * The symmetric pass's state in the module's memory: per-row worst distances,
- * the current tile's columns and candidates, and the partial (sums and heaps).
- */
-export interface HammingTileState {
-  /** Current worst heap distance per row (N). */
-  worst: Float64Array;
-  /** Column sums of the current J-block (block). */
-  col: Float64Array;
-  /** Pending candidates of the last row (block). */
-  pend: Int32Array;
-  /** Their squared (Hamming) distances (block). */
-  pendD: Float64Array;
-  /** The pass's partial row sums, three exact limbs per row (3N). */
-  sums: Float64Array;
-  /** Heaps of the K - 1 nearest others per row, distances (N x (K - 1)). */
-  heapD: Float64Array;
-  /** Their indices (N x (K - 1)). */
-  heapI: Int32Array;
-}
+/** The symmetric pass's state in the module's memory (see `PairTilesState`). */
+export type HammingTileState = PairTilesState;
 
 /** The WebAssembly tile's inputs: the kernel of every Hamming distance, and K. */
 export interface HammingTileOptions {
@@ -166,9 +131,7 @@ export class HammingRows {
   readonly words: number;
   /** The tile's state, in the module's memory; present when built with `tile`. */
   readonly state?: HammingTileState;
-  readonly #row: (i: number, j0: number, j1: number, w: number, out: number) => void;
-  readonly #tile: TileFn;
-  readonly #block: BlockFn;
+  readonly #ex: PairTilesExports;
   /** 64-bit words per packed row: `words`, padded to an even count. */
   readonly #stride: number;
   readonly #out: number;
@@ -196,15 +159,7 @@ export class HammingRows {
     data: ArrayLike<number>,
     opts: { n: number; d: number; maxRun: number; tile?: HammingTileOptions },
   ) {
-    compiled ??= new WebAssembly.Module(decodeBase64(HAMMING_WASM_BASE64) as BufferSource);
-    const instance = new WebAssembly.Instance(compiled, {});
-    const exports = instance.exports as {
-      mem: WebAssembly.Memory;
-      row: (i: number, j0: number, j1: number, w: number, out: number) => void;
-      tile: TileFn;
-      block: BlockFn;
-      setup: (...addresses: number[]) => void;
-    };
+    const exports = pairTilesInstance();
     const { n, d, maxRun } = opts;
     if (opts.tile && opts.tile.table.length !== d + 1) {
       throw new RangeError(`the tile's table needs D + 1 = ${d + 1} values`);
@@ -232,9 +187,7 @@ export class HammingRows {
         if (data[o + cols[b]] === 1) bits[base + (b >>> 5)] |= 1 << (b & 31);
       }
     }
-    this.#row = exports.row;
-    this.#tile = exports.tile;
-    this.#block = exports.block;
+    this.#ex = exports;
     this.#out = packedBytes;
     this.#view = new Int32Array(buf, packedBytes, maxRun);
     if (tile) {
@@ -271,7 +224,7 @@ export class HammingRows {
    * view that the next call overwrites.
    */
   run(i: number, j0: number, j1: number): Int32Array {
-    this.#row(i, j0, j1, this.#stride, this.#out);
+    this.#ex.row(i, j0, j1, this.#stride, this.#out);
     return this.#view;
   }
 
@@ -282,7 +235,7 @@ export class HammingRows {
    */
   tileRow(i: number, js: number, j1: number, j0: number): { pending: number; sum: number } {
     const a = this.#at, st = this.state!;
-    const pending = this.#tile(
+    const pending = this.#ex.tile(
       i,
       js,
       j1,
@@ -306,6 +259,6 @@ export class HammingRows {
    * `state`'s sums and heaps, as `PairScan.tile` does in JavaScript.
    */
   tileBlock(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
-    this.#block(i0, i1, j0, j1, diag ? 1 : 0);
+    this.#ex.block(i0, i1, j0, j1, diag ? 1 : 0);
   }
 }

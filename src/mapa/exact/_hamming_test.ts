@@ -3,8 +3,7 @@ import { Rng } from "../../rng.ts";
 import { makePartial, PairScan } from "./_pair_tiles.ts";
 import { HammingRows, isBinary, tileFits } from "./_hamming.ts";
 import { sha256Hex } from "../wasm/source_hash.ts";
-import { GAUSS2_WAT_SHA256 } from "../wasm/gauss2_wasm.ts";
-import { HAMMING_WAT_SHA256 } from "../wasm/hamming_wasm.ts";
+import { PAIR_TILES_WAT_SHA256 } from "../wasm/pair_tiles_wasm.ts";
 
 Deno.test("HammingRows counts differing bits, any D, any run", () => {
   const rng = Rng.stream(2, "hamming");
@@ -104,8 +103,7 @@ Deno.test("the pair scan takes the bit path for 0/1 data with D >= 8 only", () =
 Deno.test("every embedded module was assembled from its committed .wat", async () => {
   const dir = new URL("../wasm/", import.meta.url);
   const want: Record<string, string> = {
-    hamming: HAMMING_WAT_SHA256,
-    gauss2: GAUSS2_WAT_SHA256,
+    pair_tiles: PAIR_TILES_WAT_SHA256,
   };
   const wats = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".wat")).map((e) =>
     e.name.slice(0, -4)

@@ -17,7 +17,8 @@
 import type { CoreOutput } from "./_row_scan.ts";
 import { addExact, exactTotal } from "./_exact_sum.ts";
 import { expNonPositive } from "../fast_exp.ts";
-import { Gauss2Tile } from "./_gauss2.ts";
+import { gauss2Fits, Gauss2Tile } from "./_gauss2.ts";
+import type { PairTilesState } from "../wasm/pair_tiles_module.ts";
 import { HammingRows, tileFits, usesBits } from "./_hamming.ts";
 
 /** Index of an empty heap slot; sorts after every real index. */
@@ -91,9 +92,10 @@ export function tileBlocks(t: number, nBlocks: number): [number, number] {
   return [lo, lo + t - (lo * nBlocks - (lo * (lo - 1)) / 2)];
 }
 
-/** A WebAssembly tile's per-row step (Gauss2Tile). */
-interface WasmTile {
-  tileRow(i: number, js: number, j1: number, j0: number): { pending: number; sum: number };
+/** Whole tiles in WebAssembly (Gauss2Tile, HammingRows with `tile`) and their state. */
+interface WholeTiles {
+  readonly state?: PairTilesState;
+  tileBlock(i0: number, i1: number, j0: number, j1: number, diag: boolean): void;
 }
 
 /** The tile loop with one thread's partial results. */
@@ -108,13 +110,12 @@ export class PairScan {
   readonly #p: PairPartial;
   /** Cached worst distance per row (the heap root), -Infinity when K = 1 keeps no heap. */
   readonly #worst: Float64Array;
-  /** The D = 2 WebAssembly tile, which then owns #worst, #col, #pend and #pendD. */
-  readonly #wasm?: WasmTile;
   /**
-   * Bit-packed 0/1 rows (with exp(-scale h) for every Hamming distance h),
-   * whose module runs whole tiles and owns the per-row state and the partial.
+   * Whole tiles in WebAssembly, D = 2 Gaussian or bit-packed 0/1 rows (with
+   * exp(-scale h) for every Hamming distance h), whose module owns the per-row
+   * state and a copy of the partial.
    */
-  readonly #bits?: HammingRows;
+  readonly #whole?: WholeTiles;
   readonly #bitPacked: boolean;
   readonly #a: Float64Array;
   /** Per-tile sums of the J-block's columns, added exactly once the tile is done. */
@@ -125,11 +126,21 @@ export class PairScan {
 
   /**
    * A scan of `data` (N x D) writing into `partial` (made by
-   * {@linkcode makePartial}); on the bit-packed path, once {@linkcode PairScan.finish} runs.
+   * {@linkcode makePartial}) once {@linkcode PairScan.finish} runs. `bits`
+   * (default: whether the data are 0/1 with D >= 8) takes the bit-packed
+   * path; `wasm: false` keeps D = 2 rows in JavaScript (the same bits).
    */
   constructor(
     data: Float64Array,
-    opts: { n: number; d: number; k: number; scale: number; block: number; bits?: boolean },
+    opts: {
+      n: number;
+      d: number;
+      k: number;
+      scale: number;
+      block: number;
+      bits?: boolean;
+      wasm?: boolean;
+    },
     partial: PairPartial,
   ) {
     this.#data = data;
@@ -147,24 +158,23 @@ export class PairScan {
       const table = new Float64Array(opts.d + 1);
       // The same function of the same squared distance as the float path: identical values.
       for (let h = 0; h <= opts.d; h++) table[h] = expNonPositive(-opts.scale * h);
-      const rows = new HammingRows(data, {
+      this.#whole = new HammingRows(data, {
         n: opts.n,
         d: opts.d,
         maxRun: opts.block,
         tile: { table, k: opts.k },
       });
-      this.#bits = rows;
-      const st = rows.state!;
+    } else if (opts.d === 2 && opts.wasm !== false && gauss2Fits(opts)) {
+      this.#whole = new Gauss2Tile(data, opts);
+    }
+    const st = this.#whole?.state;
+    if (st) {
       ({ worst: this.#worst, col: this.#col, pend: this.#pend, pendD: this.#pendD } = st);
-      // The whole tile runs in the module, on its own copy of the partial until `finish`
+      // Whole tiles run in the module, on its own copy of the partial until `finish`
       // (a shared partial's buffers may be longer: at least 8 bytes each).
       st.sums.set(partial.sums.subarray(0, st.sums.length));
       st.heapD.set(partial.heapD.subarray(0, st.heapD.length));
       st.heapI.set(partial.heapI.subarray(0, st.heapI.length));
-    } else if (opts.d === 2) {
-      const tile = new Gauss2Tile(data, opts);
-      this.#wasm = tile;
-      ({ worst: this.#worst, col: this.#col, pend: this.#pend, pendD: this.#pendD } = tile);
     } else {
       this.#worst = new Float64Array(opts.n);
       this.#col = new Float64Array(opts.block);
@@ -175,16 +185,20 @@ export class PairScan {
   }
 
   /**
-   * Completes the partial: the bit-packed path keeps it in WebAssembly
-   * memory while tiles run and copies it out here. Call once, after the
-   * last tile.
+   * Completes the partial: whole tiles keep it in WebAssembly memory while
+   * they run and copy it out here. Call once, after the last tile.
    */
   finish(): void {
-    const st = this.#bits?.state;
+    const st = this.#whole?.state;
     if (!st) return;
     this.#p.sums.set(st.sums);
     this.#p.heapD.set(st.heapD);
     this.#p.heapI.set(st.heapI);
+  }
+
+  /** Whether whole tiles run in WebAssembly (D = 2, or bit-packed rows). */
+  get wholeTiles(): boolean {
+    return this.#whole !== undefined;
   }
 
   /**
@@ -207,12 +221,11 @@ export class PairScan {
     const i0 = bi * b, i1 = Math.min(n, i0 + b);
     const j0 = bj * b, j1 = Math.min(n, j0 + b);
     const diag = bi === bj;
-    if (this.#bits) this.#bits.tileBlock(i0, i1, j0, j1, diag);
+    if (this.#whole) this.#whole.tileBlock(i0, i1, j0, j1, diag);
     else {
       const col = this.#col, sums = this.#p.sums;
       col.fill(0);
-      if (this.#wasm) this.#tileWasm(i0, i1, j0, j1, diag);
-      else if (this.#d === 2) this.#tile2(i0, i1, j0, j1, diag);
+      if (this.#d === 2) this.#tile2(i0, i1, j0, j1, diag);
       else this.#tileD(i0, i1, j0, j1, diag);
       // Each part is a plain sum in a fixed order: over j of the J-block for row i (j > i on the
       // diagonal), over i of the I-block for column j (i < j on the diagonal), exactly as the
@@ -240,22 +253,6 @@ export class PairScan {
           pendD[np] = d2;
           pend[np++] = j;
         }
-      }
-      addExact(sums, i, si);
-      if (np > 0) this.#offer(i, np);
-    }
-  }
-
-  /** A tile whose per-pair step runs in WebAssembly (D = 2 Gaussian). */
-  #tileWasm(i0: number, i1: number, j0: number, j1: number, diag: boolean): void {
-    const tile = this.#wasm!, sums = this.#p.sums;
-    for (let i = i0; i < i1; i++) {
-      const js = diag ? i + 1 : j0;
-      let si = 0, np = 0;
-      if (js < j1) {
-        const r = tile.tileRow(i, js, j1, j0);
-        si = r.sum;
-        np = r.pending;
       }
       addExact(sums, i, si);
       if (np > 0) this.#offer(i, np);

@@ -5,6 +5,7 @@ import { exactRowsFor, exactRowsWithStats } from "./mod.ts";
 import { addExact, exactTotal } from "./_exact_sum.ts";
 import { makePartial, PairScan, tileBlocks, tileCount, tilePairs } from "./_pair_tiles.ts";
 import { defaultBlockSize } from "./_row_scan.ts";
+import { gauss2Fits } from "./_gauss2.ts";
 import { bruteRows, randomData } from "../test_util.ts";
 
 /** Points on a small integer lattice (many equal distances) with some exact duplicates. */
@@ -189,6 +190,34 @@ Deno.test("whole bit-packed tiles equal the float tiles in any tile order, ties 
     bits.finish();
     assert.deepEqual(pb, pf, `n=${n} d=${d} k=${k} block=${block}`);
   }
+});
+
+Deno.test("whole D = 2 tiles equal the JavaScript tiles in any tile order, ties included", () => {
+  const rng = Rng.stream(124, "mapa-sym-shuffled-2d");
+  for (let it = 0; it < 60; it++) {
+    const n = 2 + rng.int(80);
+    const k = 1 + rng.int(Math.min(n, 12));
+    const block = 1 + rng.int(n);
+    // Lattice points with duplicates (equal distances), spread so some exps underflow.
+    const x = it % 3 ? tiedData(n, 2, 200 + it).data : spread(randomData(n, 2, 200 + it), 30).data;
+    const opts = { n, d: 2, k, scale: [0.5, 10, 200][rng.int(3)], block };
+    const pw = makePartial(n, k), pj = makePartial(n, k);
+    const wasm = new PairScan(x, opts, pw);
+    const js = new PairScan(x, { ...opts, wasm: false }, pj);
+    assert.ok(wasm.wholeTiles && !js.wholeTiles);
+    for (const t of rng.shuffle(Array.from({ length: wasm.tiles }, (_, t) => t))) {
+      wasm.tile(t);
+      js.tile(t);
+    }
+    wasm.finish();
+    js.finish();
+    assert.deepEqual(pw, pj, `n=${n} k=${k} block=${block}`);
+  }
+});
+
+Deno.test("D = 2 rows whose whole-tile state would not fit the module stay in JavaScript", () => {
+  assert.ok(gauss2Fits({ n: 1e6, block: 512, k: 16 }));
+  assert.ok(!gauss2Fits({ n: 1e7, block: 512, k: 16 }));
 });
 
 Deno.test("0/1 rows whose whole-tile state would not fit the module take the float path", () => {

@@ -11,7 +11,7 @@ import { encodeBase64 } from "./base64.ts";
 import { sha256Hex } from "./source_hash.ts";
 
 /** The modules, each `<name>.wat` assembled into `<name>_wasm.ts`. */
-const MODULES = ["hamming", "gauss2"];
+const MODULES = ["pair_tiles"];
 
 if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
   console.log(
