@@ -307,7 +307,7 @@ export function reportPasses(
   notes.push(
     `Training step (batch ${BATCH}, 2-50-50 MLPs, N = ${STEP_N}, median over the timed steps, PyTorch on one thread in the same run): ${
       stepRows.join("; ")
-    }.` + pairing +
+    }.` + pairing + backendText(tfjsCases) +
       (blas === "generic"
         ? " This PyTorch is built on the generic reference BLAS (Debian's python3-torch): its " +
           "matmuls run several times slower than an MKL or OpenBLAS build, so these ratios " +
@@ -355,4 +355,17 @@ export function reportPasses(
       },
     ],
   };
+}
+
+/**
+ * Which backend the tfjs steps ran on, and, unless it was WebGPU, that WebGPU
+ * was not measured on a real GPU in this run (issue 15 asks the report to say so).
+ */
+export function backendText(tfjsCases: CaseResult[]): string {
+  const backend = tfjsCases.map((r) => r.metrics.backend).find((v) => typeof v === "string");
+  if (typeof backend !== "string") return "";
+  if (backend === "webgpu") return " The tfjs steps ran on the webgpu backend.";
+  return ` The tfjs steps ran on the ${backend} backend. WebGPU was not measured on a real GPU ` +
+    "adapter in this run: on a machine without one, Deno's WebGPU is a software adapter, whose " +
+    "steps say nothing about a GPU's speed (README, Performance).";
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { CaseResult, JsonValue } from "../../harness/suite.ts";
-import { reportPasses } from "./passes_report.ts";
+import { backendText, reportPasses } from "./passes_report.ts";
 import { BATCH, S_VALUES } from "./passes_settings.ts";
 import {
   findCrossover,
@@ -192,4 +192,18 @@ Deno.test("medianCrossing: an even count takes the lower middle data set, never 
   assert.deepEqual(medianCrossing([5000, Infinity]), { status: "crossed", n: 5000 });
   assert.deepEqual(medianCrossing([Infinity, 3000, 0]), { status: "crossed", n: 3000 });
   assert.deepEqual(medianCrossing([]), { status: "none", n: null });
+});
+
+Deno.test("the step note names the tfjs backend and says when WebGPU was not measured", () => {
+  const tfjs = (backend?: string): CaseResult => ({
+    suite: "passes",
+    name: "step/vae/tfjs",
+    params: { method: "vae", peer: "tfjs" },
+    status: "ok",
+    metrics: backend === undefined ? { stepSeconds: 0.004 } : { stepSeconds: 0.004, backend },
+    seconds: 0,
+  });
+  assert.match(backendText([tfjs("wasm")]), /ran on the wasm backend\. WebGPU was not measured/);
+  assert.equal(backendText([tfjs("webgpu")]), " The tfjs steps ran on the webgpu backend.");
+  assert.equal(backendText([tfjs()]), "");
 });
