@@ -10,7 +10,7 @@
  */
 
 import { expTables } from "../fast_exp.ts";
-import { pairTilesInstance, type PairTilesState } from "../wasm/pair_tiles_module.ts";
+import { bindState, pairTilesInstance, type PairTilesState } from "../wasm/pair_tiles_module.ts";
 
 /** Bytes of a scan's module memory: the data, per-row state, tables and the partial. */
 function moduleBytes(n: number, block: number, k: number): number {
@@ -64,16 +64,7 @@ export class Gauss2Tile {
     const buf = ex.mem.buffer;
     new Float64Array(buf, 0, 2 * n).set(data.subarray(0, 2 * n));
     new Float64Array(buf, at.tab, tables.length).set(tables);
-    this.state = {
-      worst: new Float64Array(buf, at.worst, n),
-      col: new Float64Array(buf, at.col, block),
-      pend: new Int32Array(buf, at.pend, block),
-      pendD: new Float64Array(buf, at.pendD, block),
-      sums: new Float64Array(buf, at.sums, 3 * n),
-      heapD: new Float64Array(buf, at.heapD, n * k1),
-      heapI: new Int32Array(buf, at.heapI, n * k1),
-    };
-    ex.setup(0, 0, 0, at.worst, at.col, at.pend, at.pendD, at.si, at.sums, at.heapD, at.heapI, k1);
+    this.state = bindState(ex, at, opts);
     ex.setupGauss2(0, at.tab, -opts.scale);
     this.#block = ex.block;
   }

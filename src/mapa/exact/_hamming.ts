@@ -12,6 +12,7 @@
  */
 
 import {
+  bindState,
   type PairTilesExports,
   pairTilesInstance,
   type PairTilesState,
@@ -174,7 +175,7 @@ export class HammingRows {
     const at = this.#at;
     const need = layout(n, d, cols.length, maxRun, opts.tile, at);
     const packedBytes = n * this.#stride * 8;
-    const tile = opts.tile, k1 = tile ? tile.k - 1 : 0;
+    const tile = opts.tile;
     const have = exports.mem.buffer.byteLength;
     // The only growth: views made below stay valid for the object's life.
     if (need > have) exports.mem.grow(Math.ceil((need - have) / 65536));
@@ -192,30 +193,13 @@ export class HammingRows {
     this.#view = new Int32Array(buf, packedBytes, maxRun);
     if (tile) {
       new Float64Array(buf, at.table, tile.table.length).set(tile.table);
-      this.state = {
-        worst: new Float64Array(buf, at.worst, n),
-        col: new Float64Array(buf, at.col, maxRun),
-        pend: new Int32Array(buf, at.pend, maxRun),
-        pendD: new Float64Array(buf, at.pendD, maxRun),
-        sums: new Float64Array(buf, at.sums, 3 * n),
-        heapD: new Float64Array(buf, at.heapD, n * k1),
-        heapI: new Int32Array(buf, at.heapI, n * k1),
-      };
       this.#si = new Float64Array(buf, at.si, 1);
-      exports.setup(
-        this.#stride,
-        this.#out,
-        at.table,
-        at.worst,
-        at.col,
-        at.pend,
-        at.pendD,
-        at.si,
-        at.sums,
-        at.heapD,
-        at.heapI,
-        k1,
-      );
+      this.state = bindState(exports, at, {
+        n,
+        block: maxRun,
+        k: tile.k,
+        bits: { w: this.#stride, dist: this.#out, table: at.table },
+      });
     }
   }
 

@@ -166,6 +166,25 @@ Deno.test("0/1 rows take blocks sized by their packed bytes, the same in both pa
   assert.notDeepEqual(float.rows.logNormalizer, pairs.rows.logNormalizer);
 });
 
+type ScanOptions = ConstructorParameters<typeof PairScan>[1];
+
+/**
+ * The partials of two scans of `x` that take the same tiles in one shuffled
+ * order: `whole` (whole tiles in WebAssembly) and `js` (the JavaScript tiles).
+ */
+function shuffledPartials(x: Float64Array, whole: ScanOptions, js: ScanOptions, rng: Rng) {
+  const pw = makePartial(whole.n, whole.k), pj = makePartial(js.n, js.k);
+  const a = new PairScan(x, whole, pw), b = new PairScan(x, js, pj);
+  assert.ok(a.wholeTiles && !b.wholeTiles);
+  for (const t of rng.shuffle(Array.from({ length: a.tiles }, (_, t) => t))) {
+    a.tile(t);
+    b.tile(t);
+  }
+  a.finish();
+  b.finish();
+  return [pw, pj];
+}
+
 Deno.test("whole bit-packed tiles equal the float tiles in any tile order, ties included", () => {
   // Tiles in shuffled order offer rows lower indices after higher ones, which is when a tie on
   // distance must go to the lower index (the pass itself takes tiles in order).
@@ -179,15 +198,7 @@ Deno.test("whole bit-packed tiles equal the float tiles in any tile order, ties 
     // Sparse rows: small Hamming distances, many of them equal.
     if (it % 2) { for (let i = 0; i < x.length; i++) x[i] = rng.uniform() < 0.03 ? 1 : 0; }
     const opts = { n, d, k, scale, block };
-    const pb = makePartial(n, k), pf = makePartial(n, k);
-    const bits = new PairScan(x, { ...opts, bits: true }, pb);
-    const float = new PairScan(x, { ...opts, bits: false }, pf);
-    assert.ok(bits.bitPacked && !float.bitPacked);
-    for (const t of rng.shuffle(Array.from({ length: bits.tiles }, (_, t) => t))) {
-      bits.tile(t);
-      float.tile(t);
-    }
-    bits.finish();
+    const [pb, pf] = shuffledPartials(x, { ...opts, bits: true }, { ...opts, bits: false }, rng);
     assert.deepEqual(pb, pf, `n=${n} d=${d} k=${k} block=${block}`);
   }
 });
@@ -201,16 +212,7 @@ Deno.test("whole D = 2 tiles equal the JavaScript tiles in any tile order, ties 
     // Lattice points with duplicates (equal distances), spread so some exps underflow.
     const x = it % 3 ? tiedData(n, 2, 200 + it).data : spread(randomData(n, 2, 200 + it), 30).data;
     const opts = { n, d: 2, k, scale: [0.5, 10, 200][rng.int(3)], block };
-    const pw = makePartial(n, k), pj = makePartial(n, k);
-    const wasm = new PairScan(x, opts, pw);
-    const js = new PairScan(x, { ...opts, wasm: false }, pj);
-    assert.ok(wasm.wholeTiles && !js.wholeTiles);
-    for (const t of rng.shuffle(Array.from({ length: wasm.tiles }, (_, t) => t))) {
-      wasm.tile(t);
-      js.tile(t);
-    }
-    wasm.finish();
-    js.finish();
+    const [pw, pj] = shuffledPartials(x, opts, { ...opts, wasm: false }, rng);
     assert.deepEqual(pw, pj, `n=${n} k=${k} block=${block}`);
   }
 });

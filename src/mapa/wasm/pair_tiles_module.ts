@@ -76,3 +76,55 @@ export interface PairTilesState {
   /** Their indices (N x (K - 1)). */
   heapI: Int32Array;
 }
+
+/** Byte addresses of a scan's state in the module's memory. */
+export interface StateAddresses {
+  worst: number;
+  col: number;
+  pend: number;
+  pendD: number;
+  si: number;
+  sums: number;
+  heapD: number;
+  heapI: number;
+}
+
+/**
+ * Views of a scan's state at `at` (N rows, runs of up to `block` points,
+ * heaps of K - 1), after telling the module where it lies; `bits` gives the
+ * bit-packed rows' stride in words, the address of their distances and of
+ * the kernel's table (zeros for D = 2 rows).
+ */
+export function bindState(
+  ex: PairTilesExports,
+  at: StateAddresses,
+  opts: { n: number; block: number; k: number; bits?: { w: number; dist: number; table: number } },
+): PairTilesState {
+  const { n, block } = opts;
+  const k1 = opts.k - 1;
+  const b = opts.bits ?? { w: 0, dist: 0, table: 0 };
+  ex.setup(
+    b.w,
+    b.dist,
+    b.table,
+    at.worst,
+    at.col,
+    at.pend,
+    at.pendD,
+    at.si,
+    at.sums,
+    at.heapD,
+    at.heapI,
+    k1,
+  );
+  const buf = ex.mem.buffer;
+  return {
+    worst: new Float64Array(buf, at.worst, n),
+    col: new Float64Array(buf, at.col, block),
+    pend: new Int32Array(buf, at.pend, block),
+    pendD: new Float64Array(buf, at.pendD, block),
+    sums: new Float64Array(buf, at.sums, 3 * n),
+    heapD: new Float64Array(buf, at.heapD, n * k1),
+    heapI: new Int32Array(buf, at.heapI, n * k1),
+  };
+}
