@@ -1,6 +1,7 @@
 /**
  * Hamming distances between binary rows, bit-packed: 784 binary pixels are
- * 13 64-bit words (padded to 14), and a distance is XORs and popcounts in
+ * at most 13 64-bit words (only the columns that vary are packed, padded to
+ * an even count), and a distance is XORs and popcounts in
  * WebAssembly SIMD (src/mapa/wasm/pair_tiles.wat) instead of 784 float
  * subtractions; the module also runs whole tiles of the symmetric pass
  * (distances, kernel sums and top-K heaps).
@@ -111,9 +112,6 @@ export function tileFits(n: number, d: number, opts: { maxRun: number; k: number
     MAX_MODULE_BYTES;
 }
 
-/** The symmetric pass's state in the module's memory (see `PairTilesState`). */
-export type HammingTileState = PairTilesState;
-
 /** The WebAssembly tile's inputs: the kernel of every Hamming distance, and K. */
 export interface HammingTileOptions {
   /** exp(-scale h) for every h in 0..D. */
@@ -131,7 +129,7 @@ export class HammingRows {
   /** 64-bit words per packed row (of the columns that vary, unpadded). */
   readonly words: number;
   /** The tile's state, in the module's memory; present when built with `tile`. */
-  readonly state?: HammingTileState;
+  readonly state?: PairTilesState;
   readonly #ex: PairTilesExports;
   /** 64-bit words per packed row: `words`, padded to an even count. */
   readonly #stride: number;

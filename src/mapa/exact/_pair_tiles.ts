@@ -8,8 +8,9 @@
  * full of sentinels (distance Infinity, index {@linkcode NO_INDEX}) so a push
  * never checks a fill count; each row's worst distance is cached in a compact
  * array so the J side of a tile rejects most candidates from one cache line.
- * On bit-packed 0/1 rows the whole tile, heaps and sums included, runs in
- * WebAssembly (_hamming.ts), with the same operations in the same order.
+ * On D = 2 and on bit-packed 0/1 rows the whole tile, heaps and sums
+ * included, runs in WebAssembly (_gauss2.ts, _hamming.ts), with the same
+ * operations in the same order.
  *
  * @module
  */
