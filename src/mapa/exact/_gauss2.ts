@@ -10,14 +10,40 @@
  */
 
 import { expTables } from "../fast_exp.ts";
-import { bindState, pairTilesInstance, type PairTilesState } from "../wasm/pair_tiles_module.ts";
+import {
+  bindState,
+  pairTilesInstance,
+  type PairTilesState,
+  type StateAddresses,
+} from "../wasm/pair_tiles_module.ts";
 
-/** Bytes of a scan's module memory: the data, per-row state, tables and the partial. */
-function moduleBytes(n: number, block: number, k: number): number {
+/** Bytes of `expTables()`: 1,100 + 64 + 7 float64s. */
+const EXP_TABLE_BYTES = expTables().byteLength;
+
+/** Byte addresses of a scan's state in the module's memory (the data start at 0). */
+interface Layout extends StateAddresses {
+  tab: number;
+}
+
+/** The layout for N points, J-blocks of `block` and heaps of K - 1; returns it and the bytes needed. */
+function layout(n: number, block: number, k: number): { at: Layout; bytes: number } {
   const pad = (b: number) => Math.ceil(b / 16) * 16;
-  return pad(n * 16) + pad(n * 8) + pad(block * 8 + 16) + pad(block * 4) + pad(block * 8) +
-    pad(expTables().byteLength) + 16 + pad(n * 24) + pad(n * (k - 1) * 8) +
-    pad(n * (k - 1) * 4) + 16;
+  const k1 = k - 1;
+  // The data first (a v128 load of the pair after the last may read into `worst`).
+  const worst = pad(n * 16);
+  const col = worst + pad(n * 8);
+  // One slot past the block: `row2` stores both lanes' column sums, the second unused.
+  const pend = col + pad(block * 8 + 16);
+  const pendD = pend + pad(block * 4);
+  const tab = pendD + pad(block * 8);
+  const si = tab + pad(EXP_TABLE_BYTES);
+  const sums = si + 16;
+  const heapD = sums + pad(n * 24);
+  const heapI = heapD + pad(n * k1 * 8);
+  return {
+    at: { worst, col, pend, pendD, tab, si, sums, heapD, heapI },
+    bytes: heapI + pad(n * k1 * 4) + 16,
+  };
 }
 
 /**
@@ -26,7 +52,7 @@ function moduleBytes(n: number, block: number, k: number): number {
  * with the same bits.
  */
 export function gauss2Fits(opts: { n: number; block: number; k: number }): boolean {
-  return moduleBytes(opts.n, opts.block, opts.k) <= 2 ** 31;
+  return layout(opts.n, opts.block, opts.k).bytes <= 2 ** 31;
 }
 
 /** One scan's D = 2 kernel and its state. */
@@ -42,23 +68,8 @@ export class Gauss2Tile {
   constructor(data: Float64Array, opts: { n: number; block: number; scale: number; k: number }) {
     const ex = pairTilesInstance();
     const { n, block } = opts;
-    const k1 = opts.k - 1;
     const tables = expTables();
-    const pad = (b: number) => Math.ceil(b / 16) * 16;
-    const at = { worst: 0, col: 0, pend: 0, pendD: 0, tab: 0, si: 0, sums: 0, heapD: 0, heapI: 0 };
-    // The data first (a v128 load of the pair after the last may read into `worst`).
-    at.worst = pad(n * 16);
-    at.col = at.worst + pad(n * 8);
-    // One slot past the block: `row2` stores both lanes' column sums, the second unused.
-    at.pend = at.col + pad(block * 8 + 16);
-    at.pendD = at.pend + pad(block * 4);
-    at.tab = at.pendD + pad(block * 8);
-    at.si = at.tab + pad(tables.byteLength);
-    at.sums = at.si + 16;
-    at.heapD = at.sums + pad(n * 24);
-    at.heapI = at.heapD + pad(n * k1 * 8);
-    const bytes = at.heapI + pad(n * k1 * 4) + 16;
-    if (bytes !== moduleBytes(n, block, opts.k)) throw new Error("Gauss2Tile: layout out of step");
+    const { at, bytes } = layout(n, block, opts.k);
     const have = ex.mem.buffer.byteLength;
     if (bytes > have) ex.mem.grow(Math.ceil((bytes - have) / 65536));
     const buf = ex.mem.buffer;
