@@ -17,6 +17,7 @@ import {
   type PairTilesExports,
   pairTilesInstance,
   type PairTilesState,
+  type StateAddresses,
 } from "../wasm/pair_tiles_module.ts";
 
 /** Widths from which 0/1 data take the bit-packed path (narrower rows gain nothing). */
@@ -59,16 +60,8 @@ export function isBinary(data: ArrayLike<number>): boolean {
 }
 
 /** Byte addresses in the module's memory (the packed rows start at 0, their distances follow). */
-interface Layout {
+interface Layout extends StateAddresses {
   table: number;
-  worst: number;
-  col: number;
-  pend: number;
-  pendD: number;
-  si: number;
-  sums: number;
-  heapD: number;
-  heapI: number;
 }
 
 /**
