@@ -3,8 +3,10 @@
  * findings rest on, in the time two cores allow. tfjs-wasm training is single
  * threaded, so the budget suite's training runs in two processes side by side
  * (split by data set, so a data set's equal-passes and equal-seconds cases
- * share one process and its training runs); the scaling suite, whose timings
- * need both cores, runs alone afterwards. The parts are then merged into
+ * share one process and its training runs); the passes suite, whose training
+ * steps are timed against PyTorch on one core each, and the scaling suite,
+ * whose timings need both cores, run alone afterwards, so that no other
+ * process shares the machine while they time. The parts are then merged into
  * `reports/reference/results.json` and its page.
  *
  * @module
@@ -17,7 +19,8 @@ import { InputError } from "../../src/errors.ts";
 const HELP = `Usage: deno task reference [options]
 
 Runs every suite with --profile standard --backend wasm as three parts
-(two in parallel, then scaling alone) under PARTS/, and merges them into OUT.
+(two in parallel, then the timed passes and scaling suites alone) under
+PARTS/, and merges them into OUT.
 
 Options:
   --out DIR     merged run folder (default: reports/reference)
@@ -45,7 +48,7 @@ export function referenceParts(
       [
         ...common,
         "--suite",
-        "budget,passes,posterior,amortization",
+        "budget,posterior,amortization",
         "--case",
         `^(?!budget/(${FIRST_PART_DATASETS.join("|")})/)`,
         "--out",
@@ -53,7 +56,7 @@ export function referenceParts(
         ...tail,
       ],
     ],
-    after: [...common, "--suite", "scaling", "--out", `${options.parts}/part3`, ...tail],
+    after: [...common, "--suite", "passes,scaling", "--out", `${options.parts}/part3`, ...tail],
   };
 }
 

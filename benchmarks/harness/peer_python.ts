@@ -22,6 +22,20 @@ export function peerPython(): string {
   }
 }
 
+/**
+ * Environment every peer runs with: its BLAS on one thread per calling
+ * thread. The PyTorch peer is one thread by design (`torch.set_num_threads`
+ * does not reach OpenBLAS's own pool), and faiss already spreads its
+ * queries over the cores with OpenMP, so a threaded BLAS inside each would
+ * oversubscribe them (faiss at N = 20,000, D = 2 on 2 cores: 190-206 M
+ * pairs/s with OpenBLAS's default threads, 275-403 M with one).
+ */
+export const PEER_ENV: Readonly<Record<string, string>> = {
+  OPENBLAS_NUM_THREADS: "1",
+  MKL_NUM_THREADS: "1",
+  BLIS_NUM_THREADS: "1",
+};
+
 /** Options for {@linkcode runPeer}. */
 export interface RunPeerOptions {
   /** Arguments after the script path. */
@@ -47,6 +61,7 @@ export async function runPeer(
   try {
     out = await new Deno.Command(peerPython(), {
       args: [script.pathname, ...options.args],
+      env: { ...PEER_ENV },
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -96,6 +111,7 @@ export async function openPeer(
   try {
     child = new Deno.Command(peerPython(), {
       args: [script.pathname, ...options.args],
+      env: { ...PEER_ENV },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
@@ -175,4 +191,23 @@ function lineSplitter(): TransformStream<string, string> {
       if (rest.trim()) out.enqueue(rest);
     },
   });
+}
+
+/**
+ * What a Python peer's BLAS means for its ratio: the netlib reference BLAS
+ * (Debian's default libblas3) flatters this project; others are named.
+ */
+export function peerBlasNote(peer: string, blas: unknown): string {
+  if (blas === "reference") {
+    return ` This ${peer} ran on the netlib reference BLAS (Debian's default libblas3), several ` +
+      "times slower than an optimised one, so the ratio flatters this project; " +
+      "`apt-get install -y libopenblas0-pthread` switches it to OpenBLAS.";
+  }
+  if (blas === "generic") {
+    return ` This ${peer} was built against the generic libblas.so.3 and did not say which ` +
+      "library that resolved to; read the ratio with care.";
+  }
+  return typeof blas === "string" && blas !== "unknown"
+    ? ` ${peer}'s BLAS: ${blas} (one thread per calling thread).`
+    : "";
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openPeer } from "./peer_python.ts";
+import { openPeer, PEER_ENV, peerBlasNote, runPeer } from "./peer_python.ts";
 import { CaseSkipped } from "./suite.ts";
 
 const script = async (body: string): Promise<URL> => {
@@ -76,4 +76,64 @@ Deno.test("openPeer: a peer that dies mid-run fails the request with its last er
   await assert.rejects(peer.request("1"), /p peer failed/);
   await peer.close();
   await Deno.remove(url.pathname);
+});
+
+Deno.test("runPeer and openPeer: peers run with their BLAS on one thread (PEER_ENV)", async () => {
+  const body =
+    'import json, os\nprint(json.dumps({k: os.environ.get(k) for k in ["OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"]}), flush=True)\n';
+  const url = await script(body);
+  try {
+    const want = { OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1", BLIS_NUM_THREADS: "1" };
+    assert.deepEqual(want, { ...PEER_ENV });
+    assert.deepEqual(
+      await runPeer(url, { args: [], peer: "env", module: "json", debianPackage: "-" }),
+      want,
+    );
+    const peer = await openPeer(url, { args: [], peer: "env", module: "json", debianPackage: "-" });
+    try {
+      assert.deepEqual(peer.ready, want);
+    } finally {
+      await peer.close();
+    }
+  } finally {
+    await Deno.remove(url.pathname);
+  }
+});
+
+Deno.test("peer_blas.py: names the library behind libblas.so.3, optimised before reference", async () => {
+  const harness = new URL(".", import.meta.url).pathname;
+  const url = await script(
+    `import json, sys\nsys.path.insert(0, ${
+      JSON.stringify(harness)
+    })\nfrom peer_blas import classify, blas_info\n` +
+      "cases = [\n" +
+      '  ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3", "/usr/lib/libm.so.6"],\n' +
+      '  ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"],\n' +
+      '  ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3", "/opt/lib/libopenblas.so.0"],\n' +
+      '  ["/opt/intel/lib/libmkl_core.so.2"],\n' +
+      '  ["/usr/lib/libm.so.6"],\n' +
+      "]\n" +
+      'print(json.dumps({"kinds": [classify(c, "generic")[0] for c in cases], "self": blas_info()["blas"]}))\n',
+  );
+  try {
+    const out = await runPeer(url, {
+      args: [],
+      peer: "blas",
+      module: "peer_blas",
+      debianPackage: "-",
+    });
+    assert.deepEqual(out.kinds, ["reference", "openblas", "openblas", "mkl", "generic"]);
+    // Plain Python maps no BLAS.
+    assert.equal(out.self, "unknown");
+  } finally {
+    await Deno.remove(url.pathname);
+  }
+});
+
+Deno.test("peerBlasNote: the reference BLAS is called flattering, an optimised one is named", () => {
+  assert.match(peerBlasNote("faiss", "reference"), /flatters this project.*libopenblas0-pthread/);
+  assert.match(peerBlasNote("PyTorch", "openblas"), /PyTorch's BLAS: openblas/);
+  assert.match(peerBlasNote("PyTorch", "generic"), /read the ratio with care/);
+  assert.equal(peerBlasNote("faiss", "unknown"), "");
+  assert.equal(peerBlasNote("faiss", undefined), "");
 });

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { peerBlasNote } from "../../harness/peer_python.ts";
 import type { CaseResult, ChartSpec, JsonValue, ReportSection } from "../../harness/suite.ts";
 import {
   BATCH,
@@ -308,13 +309,7 @@ export function reportPasses(
     `Training step (batch ${BATCH}, 2-50-50 MLPs, N = ${STEP_N}, median over the timed steps, PyTorch on one thread in the same run): ${
       stepRows.join("; ")
     }.` + pairing + backendText(tfjsCases) +
-      (blas === "generic"
-        ? " This PyTorch is built on the generic reference BLAS (Debian's python3-torch): its " +
-          "matmuls run several times slower than an MKL or OpenBLAS build, so these ratios " +
-          "flatter tfjs and do not show parity with an optimised PyTorch."
-        : typeof blas === "string"
-        ? ` PyTorch's BLAS: ${blas}.`
-        : ""),
+      peerBlasNote("PyTorch", blas),
   );
   const crossRows: JsonValue[][] = [];
   for (const s of HEADLINE_S) {

@@ -53,7 +53,7 @@ export async function runFaissPaired(
   const x = loadData(p.dataset, p.n, options.seed);
   const rowOptions = { k: p.k, ...kernelFor(p.dataset), seed: options.seed };
   const ours: number[] = [], pairs: number[] = [], seconds: number[] = [];
-  let threads = 0;
+  let threads = 0, blas = "unknown";
   for (let r = 0; r < FAISS_PAIR_ROUNDS; r++) {
     // faiss first in round 0, so a missing faiss skips the case before any other work.
     const peer = await faissFlatBuilder.knn(x, { k: p.k, seed: options.seed });
@@ -64,6 +64,7 @@ export async function runFaissPaired(
     pairs.push(peer.stats.pairsPerSecond as number);
     seconds.push(peer.querySeconds);
     threads = peer.stats.threads as number;
+    blas = peer.notes?.blas ?? "unknown";
     options.progress((r + 1) / FAISS_PAIR_ROUNDS, "faiss");
   }
   return {
@@ -73,6 +74,7 @@ export async function runFaissPaired(
     totalSecondsSamples: seconds,
     pairsPerSecond: median(pairs),
     threads,
+    blas,
     ...pairedPairsRatio(ours, pairs, { n: p.n }),
   };
 }

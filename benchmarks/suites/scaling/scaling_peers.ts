@@ -71,6 +71,7 @@ export const faissFlatBuilder: KnnBuilder = {
       buildSeconds: 0,
       querySeconds: o("seconds"),
       stats: { pairsPerSecond: o("pairsPerSecond"), threads: o("threads") },
+      notes: { blas: String(raw.blas ?? "unknown"), blasLibrary: String(raw.blasLibrary ?? "") },
     };
   },
 };

@@ -8,6 +8,7 @@
  */
 
 import { MANIFOLD_NAME, MANIFOLD_SPEC } from "../../../src/data/manifold.ts";
+import { peerBlasNote } from "../../harness/peer_python.ts";
 import type { CaseResult, JsonValue, ReportSection, TableSpec } from "../../harness/suite.ts";
 import { BOUND_ROUNDS, BOUND_ROWS, BOUND_S } from "./scaling_bound.ts";
 import { densityCharts, densityNote, densityTable } from "./scaling_density_report.ts";
@@ -125,6 +126,7 @@ export function summarize(results: CaseResult[]): Record<string, JsonValue> {
       max: fm.pairedRatioMax as number,
       rounds: fm.pairedRounds as number,
       exactPairsPerSecond: fm.pairedExactPairsPerSecond as number,
+      ...(typeof fm.blas === "string" ? { blas: fm.blas } : {}),
     }
     : null;
   const knn = results.find((r) => r.params.method === "hnsw_knn" && r.status === "ok");
@@ -415,9 +417,11 @@ export function report(results: CaseResult[], summary: Record<string, JsonValue>
 function pairedFaissNote(v: JsonValue | undefined): string {
   if (v === null || typeof v !== "object" || Array.isArray(v)) return "";
   const r = v as Record<string, number>;
+  const blas = (v as Record<string, JsonValue>).blas;
   return ` Paired (the faiss case times ${r.rounds} alternating rounds of faiss and our exact ` +
     `rows, so load falls on both): exact rows at ${r.ratio.toFixed(2)}x faiss's pairs/s, median ` +
     `over rounds (rounds ${r.min.toFixed(2)}-${r.max.toFixed(2)}; our rows ${
       (r.exactPairsPerSecond / 1e6).toFixed(0)
-    } M pairs/s there). The figures before this sentence are single timings from separate cases.`;
+    } M pairs/s there). The figures before this sentence are single timings from separate cases.` +
+    peerBlasNote("faiss", blas);
 }
