@@ -11,24 +11,33 @@ the peers therefore report the library actually mapped into the process.
 import os
 import re
 
-# Checked in this order: an optimised library wins over the reference one
-# that some of them load beside themselves.
 _KINDS = [
     ("openblas", re.compile(r"openblas")),
-    ("mkl", re.compile(r"libmkl_")),
+    ("mkl", re.compile(r"libmkl_|/mkl/")),
     ("blis", re.compile(r"blis")),
     ("atlas", re.compile(r"atlas")),
     ("flexiblas", re.compile(r"flexiblas")),
-    ("reference", re.compile(r"/blas/libblas\.so|/libblas\.so")),
 ]
 
 
 def classify(paths, fallback="unknown"):
-    """(kind, path) of the BLAS among the shared-library `paths`: kind is one of
-    openblas, mkl, blis, atlas, flexiblas, reference (netlib), or `fallback` (with
-    path None) when none of them is a BLAS."""
+    """(kind, path) of the BLAS among the shared-library `paths` of a process.
+
+    A library linked against `libblas.so.3` gets its BLAS calls from the file that name
+    resolved to, even when another BLAS is mapped too (Debian's liblapack.so.3 can be
+    OpenBLAS's, pulling in libopenblas.so.0, while libblas.so.3 is still the reference one:
+    measured, the steps then run at the reference BLAS's speed). So that file decides, by
+    the directory Debian's alternatives put it in (reference: netlib). Without one, the
+    first optimised library found names it (a wheel's bundled OpenBLAS); else `fallback`,
+    with path None. kind is openblas, mkl, blis, atlas, flexiblas, reference or `fallback`.
+    """
+    paths = sorted(paths)
+    for path in paths:
+        if os.path.basename(path).startswith("libblas.so"):
+            kind = next((k for k, pattern in _KINDS if pattern.search(path)), "reference")
+            return kind, path
     for kind, pattern in _KINDS:
-        for path in sorted(paths):
+        for path in paths:
             if pattern.search(path):
                 return kind, path
     return fallback, None

@@ -113,10 +113,15 @@ def timed(count):
 
 versions = {
     "torch": torch.__version__,
-    # The library behind libblas.so.3, not torch's BLAS_INFO (Debian's "generic" means whichever
-    # the alternatives system chose): the netlib reference one made these steps 2.6-3x slower.
-    **blas_info((re.search(r"BLAS_INFO=(\w+)", torch.__config__.show()) or [None, "unknown"])[1]),
 }
+_built = (re.search(r"BLAS_INFO=(\w+)", torch.__config__.show()) or [None, "unknown"])[1]
+# Debian's BLAS_INFO=generic means libblas.so.3, whichever library the alternatives system points
+# it at (the netlib reference one made these steps 2.6-3x slower): name the one mapped. A build
+# on its own BLAS (pip's mkl) says so itself; the mapped one may then be numpy's.
+if _built == "generic":
+    versions.update(blas_info(_built))
+else:
+    versions.update({**blas_info(), "blas": _built, "blasLibrary": None})
 for _ in range(5):
     step()
 if serve:
