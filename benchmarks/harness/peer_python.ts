@@ -46,6 +46,11 @@ export interface RunPeerOptions {
   module: string;
   /** The Debian package that provides it, e.g. "python3-faiss". */
   debianPackage: string;
+  /**
+   * Debian packages the install command names beside it, for a peer that is
+   * only a fair reference with them (an optimised BLAS).
+   */
+  companions?: string[];
 }
 
 /**
@@ -72,12 +77,17 @@ export async function runPeer(
   if (!out.success) {
     if (new RegExp(`No module named .?${options.module}`).test(err)) {
       throw new CaseSkipped(
-        `${options.debianPackage} not installed (apt-get install -y ${options.debianPackage})`,
+        `${options.debianPackage} not installed (${installCommand(options)})`,
       );
     }
     throw new Error(`${options.peer} peer failed: ${err.trim().split("\n").pop()}`);
   }
   return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+/** The apt-get command that installs a peer and its companions. */
+function installCommand(options: Pick<RunPeerOptions, "debianPackage" | "companions">): string {
+  return `apt-get install -y ${[options.debianPackage, ...options.companions ?? []].join(" ")}`;
 }
 
 /** Milliseconds a peer has to exit once its input closes before it is killed. */
@@ -139,7 +149,7 @@ export async function openPeer(
     await child.status;
     if (new RegExp(`No module named .?${options.module}`).test(err)) {
       throw new CaseSkipped(
-        `${options.debianPackage} not installed (apt-get install -y ${options.debianPackage})`,
+        `${options.debianPackage} not installed (${installCommand(options)})`,
       );
     }
     throw new Error(`${options.peer} peer failed: ${err.trim().split("\n").pop()}`);

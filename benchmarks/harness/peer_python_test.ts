@@ -38,7 +38,21 @@ Deno.test("openPeer: a missing module skips the case; any other early exit throw
       module: "no_such_module_xyz",
       debianPackage: "python3-x",
     }),
-    (e) => e instanceof CaseSkipped && /apt-get install -y python3-x/.test(e.message),
+    (e) => e instanceof CaseSkipped && /apt-get install -y python3-x\)/.test(e.message),
+  );
+  await assert.rejects(
+    runPeer(missing, {
+      args: [],
+      peer: "x",
+      module: "no_such_module_xyz",
+      debianPackage: "python3-x",
+      companions: ["libopenblas0-pthread"],
+    }),
+    (e) =>
+      e instanceof CaseSkipped &&
+      /python3-x not installed \(apt-get install -y python3-x libopenblas0-pthread\)/.test(
+        e.message,
+      ),
   );
   const broken = await script('raise SystemExit("peer broke")\n');
   await assert.rejects(

@@ -20,7 +20,13 @@ import type { StepParams } from "./passes_params.ts";
 import { PAIRED_ROUNDS, STEP_N, STEP_SIGMA2 } from "./passes_settings.ts";
 
 const TORCH_SCRIPT = new URL("./passes_torch.py", import.meta.url);
-const TORCH_PEER = { peer: "PyTorch", module: "torch", debianPackage: "python3-torch" };
+const TORCH_PEER = {
+  peer: "PyTorch",
+  module: "torch",
+  debianPackage: "python3-torch",
+  // Without it Debian's torch runs on the netlib reference BLAS (reports/perf/peer_blas.md).
+  companions: ["libopenblas0-pthread"],
+};
 
 function torchArgs(p: StepParams): string[] {
   return [p.method, p.batch, p.s, p.d, p.l, p.hidden, p.steps, p.k ?? 0].map(String);

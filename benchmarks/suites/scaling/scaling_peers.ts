@@ -65,6 +65,7 @@ export const faissFlatBuilder: KnnBuilder = {
       peer: "faiss",
       module: "faiss",
       debianPackage: "python3-faiss",
+      companions: ["libopenblas0-pthread"],
     });
     const o = numbers(raw, "faiss");
     return {
