@@ -23,12 +23,13 @@ export function peerPython(): string {
 }
 
 /**
- * Environment every peer runs with: its BLAS on one thread per calling
- * thread. The PyTorch peer is one thread by design (`torch.set_num_threads`
- * does not reach OpenBLAS's own pool), and faiss already spreads its
- * queries over the cores with OpenMP, so a threaded BLAS inside each would
- * oversubscribe them (faiss at N = 20,000, D = 2 on 2 cores: 190-206 M
- * pairs/s with OpenBLAS's default threads, 275-403 M with one).
+ * Environment every peer runs with: its BLAS on one thread. The PyTorch peer
+ * is one thread by design, and `torch.set_num_threads` does not reach
+ * OpenBLAS's own pool. faiss calls its GEMM outside its OpenMP loops; in
+ * the suite's one faiss case (D = 2) that GEMM is cheap, and OpenBLAS's
+ * pool, left at its default, competed with the OpenMP threads: 190-206 M
+ * pairs/s at N = 20,000 on 2 cores, against 266-284 M on one BLAS thread
+ * (reports/perf/peer_blas.md). A faiss case at high D would want the pool.
  */
 export const PEER_ENV: Readonly<Record<string, string>> = {
   OPENBLAS_NUM_THREADS: "1",
@@ -209,8 +210,9 @@ function lineSplitter(): TransformStream<string, string> {
  */
 export function peerBlasNote(peer: string, blas: unknown): string {
   if (blas === "reference") {
-    return ` This ${peer} ran on the netlib reference BLAS (Debian's default libblas3), several ` +
-      "times slower than an optimised one, so the ratio flatters this project; " +
+    return ` This ${peer} ran on the netlib reference BLAS (Debian's default libblas3), slower ` +
+      "than an optimised one (on this project's machine PyTorch's steps 2.6-3.7x, faiss 1.1-1.3x; " +
+      "reports/perf/peer_blas.md), so the ratio flatters this project; " +
       "`apt-get install -y libopenblas0-pthread` switches it to OpenBLAS.";
   }
   if (blas === "generic") {
@@ -218,6 +220,6 @@ export function peerBlasNote(peer: string, blas: unknown): string {
       "library that resolved to; read the ratio with care.";
   }
   return typeof blas === "string" && blas !== "unknown"
-    ? ` ${peer}'s BLAS: ${blas} (one thread per calling thread).`
+    ? ` ${peer}'s BLAS: ${blas}, one thread.`
     : "";
 }

@@ -117,35 +117,66 @@ Deno.test("runPeer and openPeer: peers run with their BLAS on one thread (PEER_E
 Deno.test("peer_blas.py: names the library behind libblas.so.3, else a bundled one", async () => {
   const harness = new URL(".", import.meta.url).pathname;
   const url = await script(
-    `import json, sys\nsys.path.insert(0, ${
-      JSON.stringify(harness)
-    })\nfrom peer_blas import classify, blas_info\n` +
-      "cases = [\n" +
-      '  ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3", "/usr/lib/libm.so.6"],\n' +
-      '  ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"],\n' +
-      '  ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0", "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"],\n' +
-      '  ["/venv/faiss_cpu.libs/libopenblaso-r0-d77a1985.3.15.so"],\n' +
-      '  ["/opt/intel/lib/libmkl_core.so.2"],\n' +
-      '  ["/usr/lib/libm.so.6"],\n' +
-      "]\n" +
-      'print(json.dumps({"kinds": [classify(c, "generic")[0] for c in cases], "self": blas_info()["blas"]}))\n',
+    `import json, sys\nsys.path.insert(0, ${JSON.stringify(harness)})\n` +
+      "from peer_blas import blas_info, classify, mapped_libraries, torch_blas\n" +
+      "q = json.loads(sys.argv[1])\n" +
+      'print(json.dumps({"kinds": [classify(c, "generic")[0] for c in q["classify"]],\n' +
+      '  "torch": [list(torch_blas(b, p)) for b, p in q["torch"]],\n' +
+      '  "maps": sorted(mapped_libraries(q["maps"])), "self": blas_info()["blas"]}))\n',
   );
+  const deb = "/usr/lib/x86_64-linux-gnu";
+  const query = {
+    classify: [
+      // /proc/PID/maps shows the file the soname resolved to.
+      [`${deb}/blas/libblas.so.3.11.0`, "/usr/lib/libm.so.6"],
+      [`${deb}/openblas-pthread/libblas.so.3`],
+      // libblas.so.3 decides when mapped: the reference one beside OpenBLAS's lapack is what runs.
+      [`${deb}/openblas-pthread/libopenblas.so.0`, `${deb}/blas/libblas.so.3.11.0`],
+      [`${deb}/blis-pthread/libblas.so.3`],
+      [`${deb}/atlas/libblas.so.3`],
+      [`${deb}/openblas-pthread/libopenblas.so.0`, `${deb}/libmkl_rt.so`],
+      ["/venv/faiss_cpu.libs/libopenblaso-r0-d77a1985.3.15.so"],
+      ["/usr/lib/libm.so.6"],
+    ],
+    torch: [
+      ["generic", [`${deb}/openblas-pthread/libblas.so.3`]],
+      ["generic", []],
+      [null, [`${deb}/blas/libblas.so.3.11.0`]],
+      ["mkl", ["/venv/numpy.libs/libscipy_openblas64_-ff651d7f.so"]],
+      ["open", []],
+    ],
+    maps: [
+      "7f0a5bb7b000-7f0a5bb8a000 r--p 00000000 08:01 123 /usr/lib/libblas.so.3.11.0",
+      "7f0a5bb8a000-7f0a5bb9a000 r-xp 00000000 08:01 124 /opt/my libs/libfoo.so (deleted)",
+      "7ffd1000-7ffd2000 rw-p 00000000 00:00 0 [stack]",
+      "7ffd2000-7ffd3000 rw-p 00000000 00:00 0",
+    ].join("\n"),
+  };
   try {
     const out = await runPeer(url, {
-      args: [],
+      args: [JSON.stringify(query)],
       peer: "blas",
       module: "peer_blas",
       debianPackage: "-",
     });
-    // libblas.so.3 decides when mapped: the reference one beside OpenBLAS's lapack is what runs.
     assert.deepEqual(out.kinds, [
       "reference",
       "openblas",
       "reference",
-      "openblas",
+      "blis",
+      "atlas",
       "mkl",
+      "openblas",
       "generic",
     ]);
+    assert.deepEqual(out.torch, [
+      ["openblas", `${deb}/openblas-pthread/libblas.so.3`],
+      ["generic", null],
+      ["reference", `${deb}/blas/libblas.so.3.11.0`],
+      ["mkl", null],
+      ["openblas", null],
+    ]);
+    assert.deepEqual(out.maps, ["/opt/my libs/libfoo.so", "/usr/lib/libblas.so.3.11.0"]);
     // Plain Python maps no BLAS.
     assert.equal(out.self, "unknown");
   } finally {
@@ -155,7 +186,7 @@ Deno.test("peer_blas.py: names the library behind libblas.so.3, else a bundled o
 
 Deno.test("peerBlasNote: the reference BLAS is called flattering, an optimised one is named", () => {
   assert.match(peerBlasNote("faiss", "reference"), /flatters this project.*libopenblas0-pthread/);
-  assert.match(peerBlasNote("PyTorch", "openblas"), /PyTorch's BLAS: openblas/);
+  assert.match(peerBlasNote("PyTorch", "openblas"), /PyTorch's BLAS: openblas, one thread/);
   assert.match(peerBlasNote("PyTorch", "generic"), /read the ratio with care/);
   assert.equal(peerBlasNote("faiss", "unknown"), "");
   assert.equal(peerBlasNote("faiss", undefined), "");

@@ -99,8 +99,6 @@ export interface KnnTiming {
   querySeconds: number;
   /** The builder's own figures (settings used, threads). */
   stats: BuildStats;
-  /** What the builder ran on, where it says (e.g. a peer's BLAS library). */
-  notes?: Record<string, string>;
 }
 
 /**

@@ -289,7 +289,7 @@ export function reportPasses(
         }, PyTorch ${fmt((b as number) / fb!)})`
     }`;
   });
-  const blas = results.find((r) => r.params.peer === "pytorch" && r.status === "ok")?.metrics.blas;
+  const blas = torchBlas(results);
   const tfjsCases = results.filter((r) => r.params.peer === "tfjs" && r.status === "ok");
   const rounds = tfjsCases.map((r) => r.metrics.pairedRounds).find((v) => typeof v === "number");
   const unpaired = tfjsCases.map((r) => r.metrics.pairedPeer).find((v) => typeof v === "string");
@@ -350,6 +350,15 @@ export function reportPasses(
       },
     ],
   };
+}
+
+/**
+ * The BLAS the PyTorch peer ran on: the PyTorch case's own record, else what
+ * the peer timed beside the tfjs steps said (when that case failed).
+ */
+export function torchBlas(results: CaseResult[]): JsonValue | undefined {
+  return results.find((r) => r.params.peer === "pytorch" && r.status === "ok")?.metrics.blas ??
+    results.map((r) => r.metrics.pairedPeerBlas).find((v) => typeof v === "string");
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { CaseResult, JsonValue } from "../../harness/suite.ts";
-import { backendText, reportPasses } from "./passes_report.ts";
+import { backendText, reportPasses, torchBlas } from "./passes_report.ts";
 import { BATCH, S_VALUES } from "./passes_settings.ts";
 import {
   findCrossover,
@@ -206,4 +206,19 @@ Deno.test("the step note names the tfjs backend and says when WebGPU was not mea
   assert.match(backendText([tfjs("wasm")]), /ran on the wasm backend\. WebGPU was not measured/);
   assert.equal(backendText([tfjs("webgpu")]), " The tfjs steps ran on the webgpu backend.");
   assert.equal(backendText([tfjs()]), "");
+});
+
+Deno.test("torchBlas: the PyTorch case's BLAS, else the paired peer's", () => {
+  const c = (peer: string, status: "ok" | "failed", metrics: Record<string, string>) => ({
+    suite: "passes",
+    name: `step/iwae/${peer}`,
+    params: { method: "iwae", peer },
+    status,
+    metrics,
+    seconds: 0,
+  });
+  const tfjs = c("tfjs", "ok", { pairedPeerBlas: "reference" });
+  assert.equal(torchBlas([tfjs, c("pytorch", "ok", { blas: "openblas" })]), "openblas");
+  assert.equal(torchBlas([tfjs, c("pytorch", "failed", {})]), "reference");
+  assert.equal(torchBlas([c("tfjs", "ok", {})]), undefined);
 });

@@ -20,14 +20,13 @@ its own steps with these, so load on a shared machine falls on both sides.
 import json
 import math
 import os
-import re
 import sys
 import time
 
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "harness"))
-from peer_blas import blas_info  # noqa: E402
+from peer_blas import torch_blas_info  # noqa: E402
 
 serve = "--serve" in sys.argv
 argv = [a for a in sys.argv if a != "--serve"]
@@ -113,15 +112,10 @@ def timed(count):
 
 versions = {
     "torch": torch.__version__,
+    # Debian's BLAS_INFO=generic is whichever library libblas.so.3 points at; the netlib
+    # reference one made these steps 2.6-3.7x slower than OpenBLAS (reports/perf/peer_blas.md).
+    **torch_blas_info(torch.__config__.show()),
 }
-_built = (re.search(r"BLAS_INFO=(\w+)", torch.__config__.show()) or [None, "unknown"])[1]
-# Debian's BLAS_INFO=generic means libblas.so.3, whichever library the alternatives system points
-# it at (the netlib reference one made these steps 2.6-3x slower): name the one mapped. A build
-# on its own BLAS (pip's mkl) says so itself; the mapped one may then be numpy's.
-if _built == "generic":
-    versions.update(blas_info(_built))
-else:
-    versions.update({**blas_info(), "blas": _built, "blasLibrary": None})
 for _ in range(5):
     step()
 if serve:

@@ -64,7 +64,7 @@ export async function runFaissPaired(
     pairs.push(peer.stats.pairsPerSecond as number);
     seconds.push(peer.querySeconds);
     threads = peer.stats.threads as number;
-    blas = peer.notes?.blas ?? "unknown";
+    blas = peer.blas;
     options.progress((r + 1) / FAISS_PAIR_ROUNDS, "faiss");
   }
   return {

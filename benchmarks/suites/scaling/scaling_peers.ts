@@ -9,7 +9,7 @@
  */
 
 import type { Matrix } from "../../../src/types.ts";
-import type { KnnBuilder, KnnOptions } from "../../../src/mapa/row_builder.ts";
+import type { KnnBuilder, KnnOptions, KnnTiming } from "../../../src/mapa/row_builder.ts";
 import { runPeer, type RunPeerOptions } from "../../harness/peer_python.ts";
 
 /** Threads a peer may use: as many as there are cores. */
@@ -50,12 +50,18 @@ async function runOnData(
   }
 }
 
+/** A peer's k-NN builder that also names the BLAS it ran on (harness/peer_blas.py). */
+export interface BlasKnnBuilder extends KnnBuilder {
+  /** As {@linkcode KnnBuilder.knn}, plus the BLAS: the reference one would flatter our rows. */
+  knn(x: Matrix, options: KnnOptions): Promise<KnnTiming & { blas: string }>;
+}
+
 /**
  * faiss IndexFlatL2: add plus search of the K nearest of every point, all in
  * the query time, on a standard-normal draw of x's shape (seeded by
  * `options.seed`): brute force costs the same whatever the values.
  */
-export const faissFlatBuilder: KnnBuilder = {
+export const faissFlatBuilder: BlasKnnBuilder = {
   name: "faiss_flat",
   description: "faiss IndexFlatL2 exact k-NN (Python peer)",
   peer: true,
@@ -72,7 +78,7 @@ export const faissFlatBuilder: KnnBuilder = {
       buildSeconds: 0,
       querySeconds: o("seconds"),
       stats: { pairsPerSecond: o("pairsPerSecond"), threads: o("threads") },
-      notes: { blas: String(raw.blas ?? "unknown"), blasLibrary: String(raw.blasLibrary ?? "") },
+      blas: String(raw.blas ?? "unknown"),
     };
   },
 };

@@ -8,47 +8,15 @@
  */
 
 import { MANIFOLD_NAME, MANIFOLD_SPEC } from "../../../src/data/manifold.ts";
-import { peerBlasNote } from "../../harness/peer_python.ts";
 import type { CaseResult, JsonValue, ReportSection, TableSpec } from "../../harness/suite.ts";
 import { BOUND_ROUNDS, BOUND_ROWS, BOUND_S } from "./scaling_bound.ts";
 import { densityCharts, densityNote, densityTable } from "./scaling_density_report.ts";
 import { summarizeDensity } from "./scaling_density.ts";
 import { logLogSlope } from "./scaling_metrics.ts";
 import { paramsOf } from "./scaling_params.ts";
-import { FIGURE8_SIGMA2, K, KNN, MNIST_EPS, SCALING_ROW_BUILDERS } from "./scaling_rows.ts";
+import { knnNote, pairedFaissNote } from "./scaling_peer_notes.ts";
+import { FIGURE8_SIGMA2, K, MNIST_EPS, SCALING_ROW_BUILDERS } from "./scaling_rows.ts";
 import { summarizeSweep, sweepCharts, sweepNote, sweepTable } from "./scaling_sweep.ts";
-
-/** The report's line on hnswlib-node against Python hnswlib at equal work. */
-function knnNote(v: JsonValue | undefined): string {
-  const o = v as Record<string, number> | null | undefined;
-  if (!o) {
-    return "HNSW build + k'-NN against Python hnswlib: not measured (peer skipped or failed).";
-  }
-  const f = (x: number) => x.toFixed(2);
-  return `HNSW build + k'-NN of every point (figure8, N = ${o.n.toLocaleString("en-US")}, M ` +
-    `${KNN.m}, efConstruction ${KNN.efConstruction}, k' ${KNN.kPrime}, ef ${KNN.ef}${
-      o.shards > 1 ? " per shard" : ""
-    }): ` +
-    `hnswlib-node ${f(o.seconds)} s (${
-      o.shards > 1
-        ? `${o.shards} shards built side by side on Workers, every query searching all`
-        : "one index built on one thread"
-    }; queries on one Worker per core) ` +
-    `against Python hnswlib ${f(o.peerSeconds)} s on as many threads: ${f(o.ratio)}x ` +
-    `(build ${f(o.buildRatio)}x, queries ${f(o.queryRatio)}x; one timing each from separate ` +
-    `cases, not gated; ${
-      o.shards > 1
-        ? "the build includes starting its Workers and saving the shards, the queries " +
-          "starting theirs and loading the shards in each"
-        : "the queries include saving the index and loading it in each Worker"
-    }).` +
-    (typeof o.pairedRatio === "number"
-      ? ` Paired (the hnsw_knn case times ${o.pairedRounds} alternating rounds of Python ` +
-        `hnswlib and hnswlib-node, so load falls on both): ${f(o.pairedRatio)}x, median over ` +
-        `rounds (rounds ${f(o.pairedRatioMin)}-${f(o.pairedRatioMax)}; build ` +
-        `${f(o.pairedBuildRatio)}x, queries ${f(o.pairedQueryRatio)}x).`
-      : "");
-}
 
 /** The exact builder, the reference of the crossover and speed-up figures. */
 const EXACT = SCALING_ROW_BUILDERS.find((b) => b.exact)!.name;
@@ -411,17 +379,4 @@ export function report(results: CaseResult[], summary: Record<string, JsonValue>
       sweepTable(results, fmt),
     ].filter((t): t is TableSpec => t !== null),
   };
-}
-
-/** The paired exact-rows / faiss sentence, empty when the case ran unpaired. */
-function pairedFaissNote(v: JsonValue | undefined): string {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return "";
-  const r = v as Record<string, number>;
-  const blas = (v as Record<string, JsonValue>).blas;
-  return ` Paired (the faiss case times ${r.rounds} alternating rounds of faiss and our exact ` +
-    `rows, so load falls on both): exact rows at ${r.ratio.toFixed(2)}x faiss's pairs/s, median ` +
-    `over rounds (rounds ${r.min.toFixed(2)}-${r.max.toFixed(2)}; our rows ${
-      (r.exactPairsPerSecond / 1e6).toFixed(0)
-    } M pairs/s there). The figures before this sentence are single timings from separate cases.` +
-    peerBlasNote("faiss", blas);
 }

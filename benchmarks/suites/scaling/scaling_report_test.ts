@@ -90,3 +90,32 @@ Deno.test("the k'-NN line says how hnswlib-node built its index: shards or one t
   assert.match(text(), /one thread; queries on one Worker per core\) against Python/);
   assert.doesNotMatch(text(), /shards built side by side on Workers, every query searching all/);
 });
+
+Deno.test("the paired faiss line names faiss's BLAS, and calls the reference one flattering", () => {
+  const text = (blas?: string) => {
+    const cases = [{
+      suite: "scaling",
+      name: "figure8_faiss_flat_n20000",
+      params: { dataset: "figure8", method: "faiss_flat", n: 20000, d: 2, k: 16 },
+      status: "ok" as const,
+      seconds: 0,
+      metrics: {
+        buildSeconds: 0,
+        querySeconds: 1,
+        totalSeconds: 1,
+        pairsPerSecond: 4e8,
+        pairedRatio: 0.9,
+        pairedRatioMin: 0.8,
+        pairedRatioMax: 1.1,
+        pairedRounds: 5,
+        pairedExactPairsPerSecond: 3.6e8,
+        ...(blas === undefined ? {} : { blas }),
+      },
+    }];
+    return JSON.stringify(report(cases, summarize(cases)));
+  };
+  assert.match(text("openblas"), /exact rows at 0\.90x faiss's pairs\/s.*faiss's BLAS: openblas/);
+  assert.match(text("reference"), /faiss ran on the netlib reference BLAS.*flatters this project/);
+  // A run from before peers said: nothing claimed.
+  assert.doesNotMatch(text(), /BLAS/);
+});
