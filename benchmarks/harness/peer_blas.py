@@ -4,8 +4,8 @@ Debian's python3-torch and python3-faiss link `libblas.so.3`, which the
 alternatives system points at the netlib reference BLAS (libblas3) unless an
 optimised one is installed (`apt-get install -y libopenblas0-pthread`): the
 build flag torch reports (BLAS_INFO=generic) does not say which. On this
-project's machine the reference BLAS made PyTorch's training steps 2.6-3.7x
-slower than OpenBLAS on one thread (reports/perf/peer_blas.md), so a ratio
+project's machine the reference BLAS made PyTorch's IWAE and MAPA steps
+2.6-3.7x slower than OpenBLAS on one thread (reports/perf/peer_blas.md), so a ratio
 against it flatters tfjs; the peers therefore report the library mapped
 into the process.
 """

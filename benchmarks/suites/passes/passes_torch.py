@@ -113,7 +113,7 @@ def timed(count):
 versions = {
     "torch": torch.__version__,
     # Debian's BLAS_INFO=generic is whichever library libblas.so.3 points at; the netlib
-    # reference one made these steps 2.6-3.7x slower than OpenBLAS (reports/perf/peer_blas.md).
+    # reference one made the IWAE and MAPA steps 2.6-3.7x slower than OpenBLAS (reports/perf/peer_blas.md).
     **torch_blas_info(torch.__config__.show()),
 }
 for _ in range(5):
