@@ -26,7 +26,8 @@ Options:
   --out DIR     merged run folder (default: reports/reference)
   --parts DIR   where the parts run (default: reports/reference_parts)
   --seed N      base seed (default 1)
-  --resume      continue interrupted parts
+  --resume      continue interrupted parts (parts started before the passes
+                suite moved to the last part cannot be merged: start afresh)
   -h, --help    print this help
 
 Exit status: 0 merged, 1 bad input, otherwise the first failing part's status.
