@@ -211,7 +211,8 @@ function lineSplitter(): TransformStream<string, string> {
 export function peerBlasNote(peer: string, blas: unknown): string {
   if (blas === "reference") {
     return ` This ${peer} ran on the netlib reference BLAS (Debian's default libblas3), slower ` +
-      "than an optimised one (on this project's machine PyTorch's IWAE and MAPA steps 2.6-3.7x, faiss 1.1-1.3x; " +
+      "than an optimised one (on this project's machine PyTorch's IWAE and MAPA steps " +
+      "2.6-3.7x, faiss 1.1-1.3x; " +
       "reports/perf/peer_blas.md), so the ratio flatters this project; " +
       "`apt-get install -y libopenblas0-pthread` switches it to OpenBLAS.";
   }
