@@ -28,6 +28,13 @@ import {
 import { formatGab } from "../../src/report/gab_export.ts";
 import { TOLERANCES } from "../../src/report/metric_kinds.ts";
 import { readResults, type ResultsFile } from "../../src/report/results.ts";
+import type { JsonValue } from "../harness/suite.ts";
+import { SUITES } from "../harness/registry.ts";
+
+/** Whether a case times a peer, as its suite says (`Suite.peerCase`). */
+export function isPeerCase(c: { suite: string; params: Record<string, JsonValue> }): boolean {
+  return SUITES.find((s) => s.name === c.suite)?.peerCase?.(c.params) === true;
+}
 
 const HELP = `Usage: deno task compare --baseline PATH --current FILE [--confirm] [options]
 
@@ -65,7 +72,9 @@ when the geometric mean of its cases' ratios passes the threshold and a
 sign test over its cases gives p < alpha (repeats inside one case share
 that run's state, so one case alone needs the larger margin). Single
 *Seconds and *PerSecond
-values are shown, never flagged. *Bytes grows 1.5x and 256 MiB: flagged.
+values are shown, never flagged, and so is every figure of a case that times
+a peer (PyTorch, faiss, Python hnswlib), which is left out of its suite's
+geometric mean: a peer's speed is not this project's. *Bytes grows 1.5x and 256 MiB: flagged.
 Other numbers and booleans are deterministic at a fixed seed and backend and
 are flagged when they move past their tolerance (|c - b| > abs + rel*|b|):
 ${
@@ -177,7 +186,7 @@ export function parseCompareArgs(args: string[]): CompareArgs {
   return {
     baseline: values.baseline ?? "",
     current: values.current ?? "",
-    options: { threshold, caseThreshold, alpha, minSamples },
+    options: { threshold, caseThreshold, alpha, minSamples, peerCase: isPeerCase },
     summary: values.summary,
     exportGab: values["export-gab"],
     confirm: values.confirm,

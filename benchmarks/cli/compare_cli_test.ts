@@ -3,7 +3,7 @@ import { InputError } from "../../src/errors.ts";
 import { makeResults, noisySamples, okCase } from "../../src/report/test_fixtures.ts";
 import { compareResults } from "../../src/report/compare.ts";
 import { readResults } from "../../src/report/results.ts";
-import { parseCompareArgs, runCompare } from "./compare_cli.ts";
+import { isPeerCase, parseCompareArgs, runCompare } from "./compare_cli.ts";
 import { expandCases } from "../harness/cases.ts";
 import { SUITES } from "../harness/registry.ts";
 
@@ -96,6 +96,7 @@ Deno.test("parseCompareArgs", () => {
     caseThreshold: undefined,
     alpha: 0.05,
     minSamples: undefined,
+    peerCase: isPeerCase,
   });
   assert.equal(parseCompareArgs(["--help"]).help, true);
   const oneLine = (re: RegExp) => (e: unknown) =>
@@ -216,4 +217,16 @@ Deno.test("baselines: the reference run and today's quick case list compare >= 9
         `refresh it with \`deno task baseline --profile ${profile}\``,
     );
   }
+});
+
+Deno.test("isPeerCase: the suites name their peers' cases (PyTorch steps, faiss, Python hnswlib)", () => {
+  const peer = (suite: string, params: Record<string, string>) => isPeerCase({ suite, params });
+  assert.equal(peer("passes", { method: "iwae", peer: "pytorch" }), true);
+  assert.equal(peer("passes", { method: "iwae", peer: "tfjs" }), false);
+  assert.equal(peer("passes", { method: "iwae" }), false);
+  assert.equal(peer("scaling", { method: "faiss_flat" }), true);
+  assert.equal(peer("scaling", { method: "hnswlib_py" }), true);
+  assert.equal(peer("scaling", { method: "hnsw_knn" }), false);
+  assert.equal(peer("scaling", { method: "exact" }), false);
+  assert.equal(peer("budget", { method: "vae" }), false);
 });

@@ -76,6 +76,12 @@ export interface Suite {
   summarize?(results: CaseResult[]): Record<string, JsonValue>;
   /** The suite's report section from its results and summary. */
   report?(results: CaseResult[], summary: Record<string, JsonValue>): ReportSection;
+  /**
+   * Whether the case with `params` times another library (a peer: PyTorch,
+   * faiss, Python hnswlib) rather than this project; the regression check
+   * shows such a case's figures and never gates them. Default: none is.
+   */
+  peerCase?(params: Record<string, JsonValue>): boolean;
 }
 
 /** A thrown value as one line for a case's `error` (a skip's reason without its class name). */

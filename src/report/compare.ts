@@ -55,7 +55,9 @@ export function changedParams(
 }
 
 /** The thresholds of `options` with their defaults filled in. */
-export function resolvedThresholds(options: CompareOptions): Required<CompareOptions> {
+export function resolvedThresholds(
+  options: CompareOptions,
+): Required<Omit<CompareOptions, "peerCase">> {
   return {
     threshold: options.threshold ?? 1.5,
     caseThreshold: options.caseThreshold ?? 3,
@@ -134,6 +136,7 @@ export function compareResults(
     },
     calibration: { baseline: calBase, current: calCur },
   };
+  const peerCases = new Set<string>();
   for (const cur of current.cases) {
     const base = baseBy.get(caseKey(cur));
     if (!base) continue;
@@ -160,17 +163,25 @@ export function compareResults(
     }
     out.coverage.compared++;
     // A case whose numbers hang on the wall clock (a time budget) says so with
-    // params.deterministic = false: its numbers are shown, never gated.
-    const caseCtx = cur.params.deterministic === false ? { ...ctx, gateMetrics: false } : ctx;
+    // params.deterministic = false, and a peer's case times another library:
+    // their numbers are shown, never gated.
+    const peer = options.peerCase?.(cur) === true;
+    if (peer) peerCases.add(caseKey(cur));
+    const caseCtx = cur.params.deterministic === false || peer
+      ? { ...ctx, gateMetrics: false }
+      : ctx;
     const names = [...new Set([...Object.keys(base.metrics), ...Object.keys(cur.metrics)])];
     for (const metric of names) {
       const r = compareMetric(
         { name: metric, b: base.metrics[metric], c: cur.metrics[metric], base, cur },
         caseCtx,
       );
-      if (r) out.rows.push({ case: caseKey(cur), metric, ...r });
+      if (!r) continue;
+      const note = peer && r.verdict === "not gated" ? (r.note ?? "a peer's figure") : r.note;
+      out.rows.push({ case: caseKey(cur), metric, ...r, ...(note ? { note } : {}) });
     }
   }
-  out.rows.push(...suiteTimeRows(out.rows, { ...thresholds, gateMetrics }));
+  const ours = out.rows.filter((r) => !peerCases.has(r.case));
+  out.rows.push(...suiteTimeRows(ours, { ...thresholds, gateMetrics }));
   return recount(out);
 }

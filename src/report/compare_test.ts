@@ -253,6 +253,31 @@ Deno.test("compare: a case marked deterministic = false is shown, not gated", ()
   assert.ok(compareResults(base, cur).regressions >= 2);
 });
 
+Deno.test("compare: a peer's case is shown, never gated, and left out of its suite's gate", () => {
+  const names = ["ours0", "ours1", "ours2", "peer0", "peer1", "peer2"];
+  const base = makeResults(
+    names.map((n) => okCase(n, { stepSecondsSamples: noisySamples(0.02, 7, 0.05, n), threads: 2 })),
+  );
+  // Every peer case 4x slower, and its thread count changed: a peer's machine, not our code.
+  const cur = structuredClone(base);
+  for (const c of cur.cases.filter((c) => c.name.startsWith("peer"))) {
+    c.metrics.stepSecondsSamples = (c.metrics.stepSecondsSamples as number[]).map((v) => v * 4);
+    c.metrics.threads = 1;
+  }
+  const peerCase = (c: { name: string }) => c.name.startsWith("peer");
+  const judged = compareResults(base, cur, { peerCase });
+  assert.equal(judged.regressions, 0);
+  assert.equal(row(judged.rows, "s/peer0", "stepSecondsSamples").verdict, "not gated");
+  assert.equal(row(judged.rows, "s/peer0", "threads").verdict, "not gated");
+  assert.equal(row(judged.rows, "s/peer0", "stepSecondsSamples").note, "a peer's figure");
+  // The suite's gate sees only our three unchanged cases.
+  const suite = row(judged.rows, "s/*", "timeSamples (geometric mean)");
+  assert.equal(suite.note, "3 timed cases, sign test");
+  assert.equal(suite.verdict, "same");
+  // Without the mark the same runs fail the check.
+  assert.ok(compareResults(base, cur).regressions >= 3);
+});
+
 Deno.test("compare: coverage counts compared, skipped, new and param-changed cases", () => {
   const b = makeResults([
     okCase("a", { passes: 1 }),

@@ -6,7 +6,7 @@
  */
 
 import type { MetricRow } from "./compare_metric.ts";
-import type { CaseStatus } from "./results.ts";
+import type { CaseStatus, JsonValue } from "./results.ts";
 
 /** Options of `compareResults`. */
 export interface CompareOptions {
@@ -22,6 +22,13 @@ export interface CompareOptions {
   memoryThreshold?: number;
   /** Smallest growth in bytes that flags a memory metric (default 256 MiB). */
   memoryMinBytes?: number;
+  /**
+   * Whether a case times another library (a peer) rather than this project:
+   * its figures are shown, never gated, and left out of its suite's time
+   * gate (default: no case is a peer's). A peer's machine setting (its BLAS,
+   * say) moves its times, and that is no regression of this project.
+   */
+  peerCase?: (c: { suite: string; name: string; params: Record<string, JsonValue> }) => boolean;
 }
 
 /** A case whose status differs between the runs. */

@@ -31,6 +31,7 @@
 import { MANIFOLD_NAME, MANIFOLD_SPEC } from "../../../src/data/manifold.ts";
 import { findBuilder } from "../../../src/mapa/row_builder.ts";
 import { runFaissPaired, runKnnPaired } from "./scaling_paired.ts";
+import { PEER_BUILDERS } from "./scaling_peers.ts";
 import type { CaseContext, CaseSpec, JsonValue, Profile, Suite } from "../../harness/suite.ts";
 import { BOUND_S, runBound } from "./scaling_bound.ts";
 import { densityCases, runDensity } from "./scaling_density.ts";
@@ -166,4 +167,7 @@ export const scalingSuite: Suite = {
   run,
   summarize,
   report,
+  // faiss and Python hnswlib time themselves (the faiss case's exact-rows figures are
+  // throughputs and ratios, never gated); hnsw_knn times hnswlib-node, ours.
+  peerCase: (params) => PEER_BUILDERS.some((b) => b.name === params.method),
 };
