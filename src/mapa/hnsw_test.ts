@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { exactRows } from "./exact/mod.ts";
-import { hnswRowsWithStats } from "./hnsw.ts";
+import { BUILD_SHARE, hnswRowsWithStats } from "./hnsw.ts";
 import { makeTailPool } from "./tail.ts";
 import { randomData } from "./test_util.ts";
 
@@ -129,7 +129,17 @@ Deno.test("hnsw rows are the same bits inline and on 1 or 2 query workers", asyn
   const opts = { k: 6, sigma2: 0.02, seed: 3, restDraws: 600, restDrawsMin: 300 };
   const inline = await hnswRowsWithStats(x, { ...opts, workers: 0 });
   for (const workers of [1, 2]) {
-    const w = await hnswRowsWithStats(x, { ...opts, workers });
+    const seen: [number, string][] = [];
+    const w = await hnswRowsWithStats(x, {
+      ...opts,
+      workers,
+      onProgress: (f, label) => seen.push([f, label]),
+    });
+    // One bar for the whole call: the queries carry on from the build's share, up to 1.
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i][0] >= seen[i - 1][0], `${seen[i]}`);
+    const lastBuild = seen.findLast(([, label]) => label === "build");
+    assert.equal(lastBuild?.[0], BUILD_SHARE);
+    assert.deepEqual(seen.at(-1), [1, "query"]);
     assert.deepEqual(w.rows, inline.rows, `${workers} workers`);
     assert.deepEqual(w.leftOut, inline.leftOut);
     assert.deepEqual(w.normalizerError, inline.normalizerError);
