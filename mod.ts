@@ -23,6 +23,7 @@ export type { LoadMnistOptions, MnistData, MnistSplit } from "./src/data/mnist.t
 export { normalCdf, normalQuantile } from "./src/data/normal.ts";
 export type { KernelName, MapaRows, RowMethod, TailPool } from "./src/mapa/types.ts";
 export { exactRows, exactRowsFor, exactRowsWithStats } from "./src/mapa/exact/mod.ts";
+export { WorkerPool } from "./src/mapa/worker_pool.ts";
 export type {
   CoreOutput,
   CutoffMode,

@@ -9,6 +9,7 @@
  */
 
 import { InputError } from "../errors.ts";
+import type { WorkerPool } from "./worker_pool.ts";
 import type { Matrix } from "../types.ts";
 import type { KernelOptions } from "./kernel.ts";
 import type { MapaRows } from "./types.ts";
@@ -35,6 +36,11 @@ export interface RowBuildOptions extends KernelOptions {
   seed?: number;
   /** Worker threads; each builder's own default when absent. */
   workers?: number;
+  /**
+   * Workers kept across calls, for a caller that builds many times (exact
+   * rows use it; builders whose Workers end with their job ignore it).
+   */
+  pool?: WorkerPool;
   /** Neighbours an index queries per row k' >= K. */
   kPrime?: number;
   /** Graph degree of an index (HNSW's M). */

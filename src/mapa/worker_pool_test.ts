@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "../errors.ts";
-import { runWorkers } from "./worker_pool.ts";
+import { runWorkers, WorkerPool } from "./worker_pool.ts";
 
 // A job with `fail` reports an error once the other job has started (a shared flag, so the
 // order does not depend on the machine's load); the other job reports progress forever.
@@ -46,4 +46,36 @@ Deno.test("runWorkers: the first failure rejects and stops the other Workers", a
       }),
     (e) => e instanceof InputError && /boom/.test((e as Error).message),
   );
+});
+
+// Replies with its own id (drawn once, when the Worker starts) and the job's value; "fail" errors.
+const ECHO = new URL(
+  "data:application/javascript," + encodeURIComponent(`
+  const id = crypto.randomUUID();
+  self.onmessage = (e) => {
+    if (e.data.fail) self.postMessage({ type: "error", message: "boom" });
+    else self.postMessage({ type: "done", id, value: e.data.value });
+  };`),
+);
+
+Deno.test("WorkerPool: a pooled Worker serves the next call; a failed one is not kept", async () => {
+  using pool = new WorkerPool();
+  const ids: string[] = [];
+  const onReply = (r: { type: string; id?: string }) => {
+    if (r.id) ids.push(r.id);
+  };
+  await runWorkers(ECHO, [{ value: 1 }, { value: 2 }], { what: "test", onReply, pool });
+  assert.equal(pool.idle, 2);
+  await runWorkers(ECHO, [{ value: 3 }, { value: 4 }], { what: "test", onReply, pool });
+  assert.equal(pool.idle, 2);
+  // The second call ran on the first call's two Workers.
+  assert.deepEqual(new Set(ids.slice(2)), new Set(ids.slice(0, 2)));
+  await assert.rejects(
+    () => runWorkers(ECHO, [{ fail: true }], { what: "test", onReply, pool }),
+    /test worker failed: boom/,
+  );
+  assert.equal(pool.idle, 1);
+  pool.close();
+  assert.equal(pool.idle, 0);
+  assert.throws(() => pool.take(ECHO), /after close/);
 });

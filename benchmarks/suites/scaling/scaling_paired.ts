@@ -12,6 +12,7 @@
  */
 
 import { exactBuilder } from "../../../src/mapa/row_builders.ts";
+import { WorkerPool } from "../../../src/mapa/worker_pool.ts";
 import type { JsonValue } from "../../harness/suite.ts";
 import type { RowsParams } from "./scaling_params.ts";
 import { faissFlatBuilder, hnswlibPyBuilder } from "./scaling_peers.ts";
@@ -44,14 +45,18 @@ export function pairedPairsRatio(
 
 /**
  * Runs the faiss case: {@linkcode FAISS_PAIR_ROUNDS} rounds of exact rows
- * then faiss. A missing faiss skips the case (before any exact rows run).
+ * then faiss, our rows' Workers kept across the rounds. A missing faiss
+ * skips the case (before any exact rows run).
  */
 export async function runFaissPaired(
   p: RowsParams,
   options: { seed: number; progress: (fraction: number, label: string) => void },
 ): Promise<Record<string, JsonValue>> {
   const x = loadData(p.dataset, p.n, options.seed);
-  const rowOptions = { k: p.k, ...kernelFor(p.dataset), seed: options.seed };
+  // Workers kept across the rounds, as faiss keeps its threads: from round 1 on our rows pay
+  // no Worker start or module load (round 0 does; the median is over rounds).
+  using pool = new WorkerPool();
+  const rowOptions = { k: p.k, ...kernelFor(p.dataset), seed: options.seed, pool };
   const ours: number[] = [], pairs: number[] = [], seconds: number[] = [];
   let threads = 0, blas = "unknown";
   for (let r = 0; r < FAISS_PAIR_ROUNDS; r++) {

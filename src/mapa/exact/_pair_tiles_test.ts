@@ -7,6 +7,7 @@ import { makePartial, PairScan, tileBlocks, tileCount, tilePairs } from "./_pair
 import { defaultBlockSize } from "./_row_scan.ts";
 import { gauss2Fits } from "./_gauss2.ts";
 import { bruteRows, randomData } from "../test_util.ts";
+import { WorkerPool } from "../worker_pool.ts";
 
 /** Points on a small integer lattice (many equal distances) with some exact duplicates. */
 function tiedData(n: number, d: number, seed: number): Matrix {
@@ -228,4 +229,26 @@ Deno.test("0/1 rows whose whole-tile state would not fit the module take the flo
   const opts = { n: 1e6, d: 784, k: 200, scale: 1, block: 512, bits: true };
   assert.ok(!new PairScan(x, opts, makePartial(1, 1)).bitPacked);
   assert.ok(new PairScan(x, { ...opts, n: 8, k: 2 }, makePartial(8, 2)).bitPacked);
+});
+
+Deno.test("Workers kept in a pool across calls give the same bits as fresh ones", async () => {
+  // Calls of other sizes and both passes in between, so a reused Worker's module holds a
+  // larger job's state when it takes a smaller one.
+  type Opts = { k: number; bandwidth?: number; kernel?: "bernoulli"; symmetric?: boolean };
+  const calls: [Matrix, Opts][] = [
+    [randomData(300, 2, 21), { k: 7, bandwidth: 0.1 }],
+    [binaryData(200, 64, 22), { k: 5, kernel: "bernoulli" }],
+    [randomData(90, 3, 23), { k: 4, bandwidth: 0.5, symmetric: false }],
+    [randomData(120, 2, 24), { k: 9, bandwidth: 0.05 }],
+  ];
+  using pool = new WorkerPool();
+  for (let round = 0; round < 2; round++) {
+    for (const [x, opts] of calls) {
+      const fresh = await exactRowsWithStats(x, { ...opts, workers: 2, blockSize: 16 });
+      const pooled = await exactRowsWithStats(x, { ...opts, workers: 2, blockSize: 16, pool });
+      assert.equal(pooled.stats.workers, 2);
+      assert.deepEqual(pooled.rows, fresh.rows);
+    }
+  }
+  assert.equal(pool.idle, 4);
 });

@@ -1,14 +1,16 @@
 /**
  * Worker side of the symmetric pass (_pair_tiles.ts): takes tiles from a
  * shared atomic counter and accumulates into its own shared partial, which
- * the main thread merges once every worker is done.
+ * the main thread merges once every worker is done. It waits for the next
+ * job after `"done"` (a `WorkerPool`, worker_pool.ts, keeps it); the
+ * caller ends it.
  *
  * @module
  */
 
 import { makePartial, PairScan } from "./_pair_tiles.ts";
 
-/** The one message a pair worker receives. */
+/** The message a pair worker receives, once per job. */
 export interface PairJob {
   /** Shared N x D data. */
   data: SharedArrayBuffer;
@@ -39,7 +41,6 @@ const REPORT_PAIRS = 1 << 22;
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<PairJob>) => void) | null;
   postMessage(m: PairReply): void;
-  close(): void;
 };
 
 scope.onmessage = (e: MessageEvent<PairJob>) => {
@@ -65,5 +66,4 @@ scope.onmessage = (e: MessageEvent<PairJob>) => {
   } catch (err) {
     scope.postMessage({ type: "error", message: (err as Error).message });
   }
-  scope.close();
 };

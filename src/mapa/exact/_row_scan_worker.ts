@@ -1,13 +1,15 @@
 /**
  * Worker side of {@linkcode exactRows}: takes chunks of query rows from a
- * shared atomic counter and writes their rows into shared buffers.
+ * shared atomic counter and writes their rows into shared buffers. It
+ * waits for the next job after `"done"` (a `WorkerPool`, worker_pool.ts, keeps it);
+ * the caller ends it.
  *
  * @module
  */
 
 import { type CutoffMode, ExactCore } from "./_row_scan.ts";
 
-/** The one message a worker receives. */
+/** The message a worker receives, once per job. */
 export interface ExactJob {
   /** Shared N x D data. */
   data: SharedArrayBuffer;
@@ -40,7 +42,6 @@ export type ExactReply =
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<ExactJob>) => void) | null;
   postMessage(m: ExactReply): void;
-  close(): void;
 };
 
 scope.onmessage = (e: MessageEvent<ExactJob>) => {
@@ -73,5 +74,4 @@ scope.onmessage = (e: MessageEvent<ExactJob>) => {
   } catch (err) {
     scope.postMessage({ type: "error", message: (err as Error).message });
   }
-  scope.close();
 };

@@ -20,7 +20,7 @@
  */
 
 import { matrixChecksum } from "../../io/checksum.ts";
-import { runWorkers } from "../worker_pool.ts";
+import { runWorkers, type WorkerPool } from "../worker_pool.ts";
 import type { Matrix } from "../../types.ts";
 import { InputError } from "../../errors.ts";
 import {
@@ -49,6 +49,11 @@ export interface ExactOptions extends KernelOptions {
    * rows up to about N = 4,900 at D = 2, 5,500 for bit-packed 0/1 data, 1,800 at D = 64.
    */
   workers?: number;
+  /**
+   * Workers kept across calls (see {@linkcode WorkerPool}): a caller making
+   * many calls pays their start once. The rows are the same bits either way.
+   */
+  pool?: WorkerPool;
   /**
    * Spatial grid cutoff for D <= 3 (see _row_scan.ts): pairs with
    * k < 2^-60 / N are skipped, which changes the normaliser by less than
@@ -177,6 +182,7 @@ async function computePairs(
     jobs,
     {
       what: "exact rows",
+      pool: options.pool,
       onReply: (r) => {
         if (r.type !== "progress") return;
         done += r.pairs;
@@ -256,6 +262,7 @@ async function compute(
     Array.from({ length: workers }, () => job),
     {
       what: "exact rows",
+      pool: options.pool,
       onReply: (r) => {
         if (r.type === "progress") {
           done += r.rows;
