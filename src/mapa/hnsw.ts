@@ -269,6 +269,7 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
       done += former.block(b);
       if ((b & 3) === 3) progress(done / n, "query");
     }
+    progress(1, "query");
   } else {
     const data = sharedData(x);
     [buildSeconds, t1] = await withShardDir(async (dir) => {

@@ -56,7 +56,7 @@ export interface RowBuildOptions extends KernelOptions {
    * it did not find (HNSW: `"cells"` or `"uniform"`, see `HnswOptions`).
    */
   restProposal?: "cells" | "uniform";
-  /** Called with a fraction in [0, 1] and a phase label. */
+  /** Called with the fraction of the whole build done, in [0, 1], and a phase label. */
   onProgress?: (fraction: number, label: string) => void;
 }
 

@@ -12,10 +12,12 @@ import { InputError } from "../errors.ts";
  * Module Workers kept between calls, so that a caller making many calls
  * (a benchmark's rounds) pays a Worker's start and module loading (about
  * 0.05-0.1 s per call on a 2-core machine) once. A pooled Worker keeps its
- * module state (the exact rows' WebAssembly instance and its memory) while
- * idle, and an idle Worker keeps the process alive: close the pool when
- * done (`using pool = new WorkerPool()` does). Only Workers whose script
- * waits for the next job after `"done"` may be pooled (the exact rows').
+ * loaded modules (the exact rows' compiled WebAssembly; each job makes its
+ * own instance and memory, so results do not depend on the pool) and, until
+ * its garbage collector runs, the last job's memory; an idle Worker keeps
+ * the process alive: close the pool when done (`using pool = new
+ * WorkerPool()` does). Every Worker script that `runWorkers` starts waits
+ * for the next job after `"done"`; the caller ends it.
  */
 export class WorkerPool {
   #idle = new Map<string, Worker[]>();
@@ -94,7 +96,14 @@ export function runWorkers<J, R extends { type: string }>(
           );
           return;
         }
-        options.onReply(r);
+        try {
+          options.onReply(r);
+        } catch (err) {
+          // A caller's handler that throws fails the call rather than leaving it waiting.
+          end();
+          reject(err);
+          return;
+        }
         if (r.type === "done") {
           running.delete(w);
           if (pool) pool.give(url, w);

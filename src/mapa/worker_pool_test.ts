@@ -79,3 +79,19 @@ Deno.test("WorkerPool: a pooled Worker serves the next call; a failed one is not
   assert.equal(pool.idle, 0);
   assert.throws(() => pool.take(ECHO), /after close/);
 });
+
+Deno.test("runWorkers: a handler that throws fails the call", async () => {
+  using pool = new WorkerPool();
+  await assert.rejects(
+    () =>
+      runWorkers(ECHO, [{ value: 1 }], {
+        what: "test",
+        onReply: () => {
+          throw new Error("handler broke");
+        },
+        pool,
+      }),
+    /handler broke/,
+  );
+  assert.equal(pool.idle, 0);
+});

@@ -1,6 +1,6 @@
 /**
  * The Worker side of `runWorkers` (worker_pool.ts) for Workers that count rows
- * (the HNSW build and queries): one job, progress in rows, then `done`, or
+ * (the HNSW build and queries): per job, progress in rows, then `done`, or
  * the error, an InputError marked so the caller keeps its kind.
  *
  * @module
@@ -17,12 +17,12 @@ export type RowsReply =
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent) => void) | null;
   postMessage(m: RowsReply): void;
-  close(): void;
 };
 
 /**
- * Serves the one job this Worker receives with `work`, which reports rows
- * through `progress`; posts `done` or the error, then closes the Worker.
+ * Serves each job this Worker receives with `work`, which reports rows
+ * through `progress`; posts `done` or the error. The Worker waits for the
+ * next job: its caller ends it (or keeps it in a `WorkerPool`).
  */
 export function serveRowsJob<J>(
   work: (job: J, progress: (rows: number) => void) => Promise<void>,
@@ -38,6 +38,5 @@ export function serveRowsJob<J>(
         input: err instanceof InputError,
       });
     }
-    scope.close();
   };
 }
