@@ -48,11 +48,13 @@ Deno.test("runWorkers: the first failure rejects and stops the other Workers", a
   );
 });
 
-// Replies with its own id (drawn once, when the Worker starts) and the job's value; "fail" errors.
+// Replies with its own id (taken from a shared counter on its first job) and the job's value;
+// "fail" errors.
 const ECHO = new URL(
   "data:application/javascript," + encodeURIComponent(`
-  const id = crypto.randomUUID();
+  let id = -1;
   self.onmessage = (e) => {
+    if (id < 0) id = Atomics.add(new Int32Array(e.data.ids), 0, 1);
     if (e.data.fail) self.postMessage({ type: "error", message: "boom" });
     else self.postMessage({ type: "done", id, value: e.data.value });
   };`),
@@ -60,18 +62,21 @@ const ECHO = new URL(
 
 Deno.test("WorkerPool: a pooled Worker serves the next call; a failed one is not kept", async () => {
   using pool = new WorkerPool();
-  const ids: string[] = [];
-  const onReply = (r: { type: string; id?: string }) => {
-    if (r.id) ids.push(r.id);
+  const counter = new SharedArrayBuffer(4);
+  const ids: number[] = [];
+  const onReply = (r: { type: string; id?: number }) => {
+    if (r.id !== undefined) ids.push(r.id);
   };
-  await runWorkers(ECHO, [{ value: 1 }, { value: 2 }], { what: "test", onReply, pool });
+  const job = (value: number) => ({ value, ids: counter });
+  await runWorkers(ECHO, [job(1), job(2)], { what: "test", onReply, pool });
   assert.equal(pool.idle, 2);
-  await runWorkers(ECHO, [{ value: 3 }, { value: 4 }], { what: "test", onReply, pool });
+  await runWorkers(ECHO, [job(3), job(4)], { what: "test", onReply, pool });
   assert.equal(pool.idle, 2);
-  // The second call ran on the first call's two Workers.
+  // The second call ran on the first call's two Workers: no third Worker took an id.
   assert.deepEqual(new Set(ids.slice(2)), new Set(ids.slice(0, 2)));
+  assert.equal(new Int32Array(counter)[0], 2);
   await assert.rejects(
-    () => runWorkers(ECHO, [{ fail: true }], { what: "test", onReply, pool }),
+    () => runWorkers(ECHO, [{ fail: true, ids: counter }], { what: "test", onReply, pool }),
     /test worker failed: boom/,
   );
   assert.equal(pool.idle, 1);
@@ -84,7 +89,7 @@ Deno.test("runWorkers: a handler that throws fails the call", async () => {
   using pool = new WorkerPool();
   await assert.rejects(
     () =>
-      runWorkers(ECHO, [{ value: 1 }], {
+      runWorkers(ECHO, [{ value: 1, ids: new SharedArrayBuffer(4) }], {
         what: "test",
         onReply: () => {
           throw new Error("handler broke");
