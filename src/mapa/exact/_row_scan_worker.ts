@@ -1,8 +1,8 @@
 /**
  * Worker side of {@linkcode exactRows}: takes chunks of query rows from a
  * shared atomic counter and writes their rows into shared buffers. It
- * waits for the next job after `"done"` (a `WorkerPool`, worker_pool.ts, keeps it);
- * the caller ends it.
+ * waits for the next job after `"done"` (a `WorkerPool`, worker_pool.ts,
+ * keeps it); the caller ends it.
  *
  * @module
  */
