@@ -22,7 +22,13 @@ import { matrixChecksum } from "../io/checksum.ts";
 import type { Matrix } from "../types.ts";
 import { checkData, checkK, type KernelOptions, resolveKernel } from "./kernel.ts";
 import type { MapaRows } from "./types.ts";
-import { loadHnswlib, makeRowArrays, RowFormer, type RowParams } from "./hnsw_query.ts";
+import {
+  loadHnswlib,
+  makeRowArrays,
+  releaseIndex,
+  RowFormer,
+  type RowParams,
+} from "./hnsw_query.ts";
 import { buildShard, shardCount, shardedSearch } from "./hnsw_shards.ts";
 import { buildShardFiles, queryInWorkers, sharedData, withShardDir } from "./hnsw_run.ts";
 import { buildRestCells, type RestCells } from "./rest_cells.ts";
@@ -263,13 +269,17 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     for (const index of indices) index.setEf(Math.max(ef, kPrime));
     // Cells built here are part of the rows' cost, so they are timed with the queries.
     const cells = restProposal === "cells" ? options.cells ?? buildRestCells(x) : undefined;
-    const former = new RowFormer(x, shardedSearch(indices), { params, out, cells });
-    let done = 0;
-    for (let b = 0; b < RowFormer.blocks(n); b++) {
-      done += former.block(b);
-      if ((b & 3) === 3) progress(done / n, "query");
+    try {
+      const former = new RowFormer(x, shardedSearch(indices), { params, out, cells });
+      let done = 0;
+      for (let b = 0; b < RowFormer.blocks(n); b++) {
+        done += former.block(b);
+        if ((b & 3) === 3) progress(done / n, "query");
+      }
+      progress(1, "query");
+    } finally {
+      for (const index of indices) releaseIndex(index);
     }
-    progress(1, "query");
   } else {
     const data = sharedData(x);
     [buildSeconds, t1] = await withShardDir(async (dir) => {
@@ -293,7 +303,7 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     if (out.logNormalizerSe[i] > seMax) seMax = out.logNormalizerSe[i];
     drawSum += out.draws[i];
   }
-  const { neighbors, logq, sqdist, logNormalizer, logNormalizerSe, logRestSum } = out;
+  const { neighbors, logq, logNormalizer, logNormalizerSe, logRestSum } = out;
   const { extraNeighbors, extraLogq } = out;
   const querySeconds = (performance.now() - t1) / 1000;
   if (neighbors.some((j) => j < 0)) {
@@ -312,7 +322,6 @@ export async function hnswRowsWithStats(x: Matrix, options: HnswOptions): Promis
     logq,
     logNormalizer,
     dataChecksum: matrixChecksum(x),
-    sqdist,
     extraK,
     extraNeighbors,
     extraLogq,

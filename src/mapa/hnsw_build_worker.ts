@@ -6,7 +6,7 @@
  * @module
  */
 
-import { loadHnswlib } from "./hnsw_query.ts";
+import { loadHnswlib, releaseIndex } from "./hnsw_query.ts";
 import { buildShard, shardPath, type ShardSettings } from "./hnsw_shards.ts";
 import { type RowsReply, serveRowsJob } from "./worker_serve.ts";
 
@@ -41,6 +41,10 @@ serveRowsJob<HnswBuildJob>(async (job, progress) => {
       shards: job.shards,
       onRows: progress,
     });
-    index.writeIndexSync(shardPath(job.dir, s));
+    try {
+      index.writeIndexSync(shardPath(job.dir, s));
+    } finally {
+      releaseIndex(index);
+    }
   }
 });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { exactRows } from "./exact/mod.ts";
 import { BUILD_SHARE, hnswRowsWithStats } from "./hnsw.ts";
+import { loadHnswlib, releaseIndex } from "./hnsw_query.ts";
+import { buildShard } from "./hnsw_shards.ts";
 import { makeTailPool } from "./tail.ts";
 import { randomData } from "./test_util.ts";
 
@@ -145,4 +147,22 @@ Deno.test("hnsw rows are the same bits inline and on 1 or 2 query workers", asyn
     assert.deepEqual(w.normalizerError, inline.normalizerError);
   }
   await assert.rejects(() => hnswRowsWithStats(x, { ...opts, workers: -1 }), /workers/);
+});
+
+Deno.test("releaseIndex leaves an empty index in place of the graph", async () => {
+  const HNSW = await loadHnswlib();
+  const x = randomData(2000, 2, 5);
+  const index = buildShard(HNSW, x, { m: 16, efConstruction: 50, seed: 1, shard: 0, shards: 1 });
+  assert.equal(index.getCurrentCount(), 2000);
+  releaseIndex(index);
+  assert.equal(index.getCurrentCount(), 0);
+  // Still a usable index, so a late call fails softly rather than on freed memory.
+  index.addPoint([0.5, 0.5], 7);
+  assert.deepEqual(index.searchKnn([0.5, 0.5], 1).neighbors, [7]);
+});
+
+Deno.test("HNSW rows leave out the squared distances nothing reads", async () => {
+  const x = randomData(300, 2, 9);
+  const rows = (await hnswRowsWithStats(x, { k: 4, sigma2: 0.01, seed: 1 })).rows;
+  assert.equal(rows.sqdist, undefined);
 });

@@ -7,7 +7,9 @@
  */
 
 import {
+  type HnswIndex,
   loadHnswlib,
+  releaseIndex,
   REST_BLOCK,
   type RowArrays,
   RowFormer,
@@ -43,46 +45,50 @@ export type HnswReply = RowsReply;
 
 serveRowsJob<HnswJob>(async (job, progress) => {
   const HNSW = await loadHnswlib();
-  const shards = job.indexPaths.map((path) => {
-    const index = new HNSW("l2", job.d);
-    index.readIndexSync(path);
-    index.setEf(Math.max(job.ef, job.params.kPrime));
-    return index;
-  });
-  const search = shardedSearch(shards);
-  const b = job.buffers;
-  const out: RowArrays = {
-    neighbors: new Int32Array(b.neighbors),
-    logq: new Float64Array(b.logq),
-    sqdist: new Float64Array(b.sqdist),
-    logNormalizer: new Float64Array(b.logNormalizer),
-    logNormalizerSe: new Float64Array(b.logNormalizerSe),
-    logRestSum: new Float64Array(b.logRestSum),
-    extraNeighbors: new Int32Array(b.extraNeighbors),
-    extraLogq: new Float64Array(b.extraLogq),
-    boundFrac: new Float64Array(b.boundFrac),
-    sampledFrac: new Float64Array(b.sampledFrac),
-    draws: new Int32Array(b.draws),
-  };
-  const x = { rows: job.n, cols: job.d, data: new Float64Array(job.data) };
-  const former = new RowFormer(x, search, {
-    params: job.params,
-    out,
-    cells: job.cells,
-  });
-  const counter = new Int32Array(job.counter);
-  const blocks = RowFormer.blocks(job.n);
-  const point = new Array<number>(job.d);
-  for (;;) {
-    const block = Atomics.add(counter, 0, 1);
-    if (block >= blocks) break;
-    if (job.knnOnly) {
-      const from = block * REST_BLOCK, to = Math.min(job.n, from + REST_BLOCK);
-      for (let i = from; i < to; i++) {
-        for (let t = 0; t < job.d; t++) point[t] = x.data[i * job.d + t];
-        search(point, job.params.kPrime);
-      }
-      progress(to - from);
-    } else progress(former.block(block));
+  const shards: HnswIndex[] = [];
+  try {
+    for (const path of job.indexPaths) {
+      const index = new HNSW("l2", job.d);
+      shards.push(index);
+      index.readIndexSync(path);
+      index.setEf(Math.max(job.ef, job.params.kPrime));
+    }
+    const search = shardedSearch(shards);
+    const b = job.buffers;
+    const out: RowArrays = {
+      neighbors: new Int32Array(b.neighbors),
+      logq: new Float64Array(b.logq),
+      logNormalizer: new Float64Array(b.logNormalizer),
+      logNormalizerSe: new Float64Array(b.logNormalizerSe),
+      logRestSum: new Float64Array(b.logRestSum),
+      extraNeighbors: new Int32Array(b.extraNeighbors),
+      extraLogq: new Float64Array(b.extraLogq),
+      boundFrac: new Float64Array(b.boundFrac),
+      sampledFrac: new Float64Array(b.sampledFrac),
+      draws: new Int32Array(b.draws),
+    };
+    const x = { rows: job.n, cols: job.d, data: new Float64Array(job.data) };
+    const former = new RowFormer(x, search, {
+      params: job.params,
+      out,
+      cells: job.cells,
+    });
+    const counter = new Int32Array(job.counter);
+    const blocks = RowFormer.blocks(job.n);
+    const point = new Array<number>(job.d);
+    for (;;) {
+      const block = Atomics.add(counter, 0, 1);
+      if (block >= blocks) break;
+      if (job.knnOnly) {
+        const from = block * REST_BLOCK, to = Math.min(job.n, from + REST_BLOCK);
+        for (let i = from; i < to; i++) {
+          for (let t = 0; t < job.d; t++) point[t] = x.data[i * job.d + t];
+          search(point, job.params.kPrime);
+        }
+        progress(to - from);
+      } else progress(former.block(block));
+    }
+  } finally {
+    for (const index of shards) releaseIndex(index);
   }
 });

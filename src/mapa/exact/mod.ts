@@ -289,7 +289,8 @@ async function compute(
 /**
  * Exact top-K MAPA rows for every point of `x`, with run statistics. Rows
  * are sorted by decreasing q with the row's own index first; the result
- * also carries the squared distances (`rows.sqdist`) for bandwidth changes.
+ * also carries the squared distances (`rows.sqdist`), which tie-aware
+ * recall against other rows needs.
  * Bad input gives an {@linkcode InputError}.
  */
 export async function exactRowsWithStats(x: Matrix, options: ExactOptions): Promise<ExactResult> {
