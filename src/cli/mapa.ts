@@ -234,6 +234,8 @@ export async function main(args: string[]): Promise<number> {
       }
       options.restProposal = rest;
     }
+    // The output holds the top K only, so the extras the builder keeps for a tail cost the least.
+    if (method === "hnsw") options.extraPrecision = "f32";
     const resolved = resolveKernel(options);
     if (!Number.isFinite(resolved.scale)) {
       // 1 / (2h) overflows for h below ~1e-308: every kernel value would be 0 or NaN.

@@ -8,7 +8,7 @@
  * bytes of UTF-8 JSON padded with spaces to a multiple of 8, then
  * neighbors (i32, N*K), logq (f64, N*K), logNormalizer (f64, N), and when
  * the header says so sqdist (f64, N*K), extraNeighbors (i32, N*E),
- * extraLogq (f64, N*E), and for HNSW rows logNormalizerSe and logRestSum
+ * extraLogq (f64, or f32 when the header says so, N*E), and for HNSW rows logNormalizerSe and logRestSum
  * (f64, N each); all little-endian, each array padded to 8 bytes. Version 2:
  * HNSW normalisers now include the rest of the points, so version-1 files
  * (normaliser over the k' found only) are refused.
@@ -39,6 +39,8 @@ interface Header {
   extraK: number;
   /** HNSW rows: logNormalizerSe and logRestSum follow the extras. */
   hasRest?: boolean;
+  /** The extras' log q are float32. */
+  extraF32?: boolean;
 }
 
 /** What a loaded cache must match; every field given is checked. */
@@ -75,6 +77,7 @@ export function encodeRows(rows: MapaRows): Uint8Array {
     hasSqdist: rows.sqdist !== undefined,
     extraK: e,
     hasRest: rows.logNormalizerSe !== undefined && rows.logRestSum !== undefined,
+    extraF32: rows.extraLogq instanceof Float32Array,
   };
   let json = JSON.stringify(header);
   while ((16 + json.length) % 8 !== 0) json += " ";
@@ -140,10 +143,10 @@ export function decodeRows(
   ) {
     refuse(source, `was made with bandwidth ${h.bandwidth}, not ${expect.bandwidth}`);
   }
-  const nk = h.n * h.k, ne = h.n * h.extraK;
+  const nk = h.n * h.k, ne = h.n * h.extraK, extraWidth = h.extraF32 ? 4 : 8;
   let off = 16 + hl;
   const need = off + pad8(nk * 4) + nk * 8 + h.n * 8 + (h.hasSqdist ? nk * 8 : 0) +
-    (h.extraK > 0 ? pad8(ne * 4) + ne * 8 : 0) + (h.hasRest ? 2 * h.n * 8 : 0);
+    (h.extraK > 0 ? pad8(ne * 4) + pad8(ne * extraWidth) : 0) + (h.hasRest ? 2 * h.n * 8 : 0);
   if (bytes.length !== need) {
     refuse(source, `is truncated or padded (${bytes.length} bytes, expected ${need})`);
   }
@@ -168,7 +171,11 @@ export function decodeRows(
   if (h.extraK > 0) {
     rows.extraK = h.extraK;
     rows.extraNeighbors = take(ne, 4, (b) => new Int32Array(b));
-    rows.extraLogq = take(ne, 8, (b) => new Float64Array(b));
+    rows.extraLogq = take(
+      ne,
+      extraWidth,
+      (b) => h.extraF32 ? new Float32Array(b) : new Float64Array(b),
+    );
   }
   if (h.hasRest) {
     rows.logNormalizerSe = take(h.n, 8, (b) => new Float64Array(b));

@@ -17,6 +17,12 @@ Deno.test("rows cache", async (t) => {
     assert.deepEqual(back, rows);
     const h = await hnswRows(x, { k: 5, sigma2: 0.2 });
     assert.deepEqual(decodeRows(encodeRows(h)), h);
+    // Float32 extras, an odd count of them (51 x 3), so the padding after them is exercised.
+    const y = randomData(51, 3, 33);
+    const f = await hnswRows(y, { k: 5, kPrime: 8, sigma2: 0.2, extraPrecision: "f32" });
+    const fBack = decodeRows(encodeRows(f));
+    assert.ok(fBack.extraLogq instanceof Float32Array);
+    assert.deepEqual(fBack, f);
   });
   await t.step("refuses mismatched, stale or corrupt files", () => {
     const other = randomData(50, 3, 32);

@@ -59,6 +59,7 @@ export async function hnswKnnSeconds(
     restDrawsMin: 1,
     restTolerance: 1,
     restProposal: "uniform",
+    extraPrecision: "f64",
   };
   const data = sharedData(x);
   return await withShardDir(async (dir) => {

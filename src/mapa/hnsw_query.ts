@@ -83,6 +83,8 @@ export interface RowParams {
   restTolerance: number;
   /** How the rest's draws are proposed: the cell proposal, or uniform on R. */
   restProposal: "cells" | "uniform";
+  /** Storage of the extras' log q. */
+  extraPrecision: "f64" | "f32";
 }
 
 /** The rows' arrays (N rows; shared between threads when Workers form them). */
@@ -93,7 +95,8 @@ export interface RowArrays {
   logNormalizerSe: Float64Array;
   logRestSum: Float64Array;
   extraNeighbors: Int32Array;
-  extraLogq: Float64Array;
+  /** Float32 when `RowParams.extraPrecision` is `"f32"`. */
+  extraLogq: Float64Array | Float32Array;
   /** Per row: the left-out-mass bound, the sampled left-out mass, the uniform draws. */
   boundFrac: Float64Array;
   sampledFrac: Float64Array;
@@ -117,6 +120,14 @@ export function rowArraySizes(n: number, p: RowParams): Record<keyof RowArrays, 
   };
 }
 
+/** A view of `buffer` as the extras' log q, in the precision `p` asks for. */
+export function extraLogqArray(
+  buffer: ArrayBufferLike,
+  p: Pick<RowParams, "extraPrecision">,
+): Float64Array | Float32Array {
+  return p.extraPrecision === "f32" ? new Float32Array(buffer) : new Float64Array(buffer);
+}
+
 /** Allocates {@linkcode RowArrays}, on SharedArrayBuffers when `shared`. */
 export function makeRowArrays(n: number, p: RowParams, shared: boolean): RowArrays {
   const sizes = rowArraySizes(n, p);
@@ -129,7 +140,7 @@ export function makeRowArrays(n: number, p: RowParams, shared: boolean): RowArra
     logNormalizerSe: new Float64Array(buf(sizes.logNormalizerSe, 8)),
     logRestSum: new Float64Array(buf(sizes.logRestSum, 8)),
     extraNeighbors: new Int32Array(buf(sizes.extraNeighbors, 4)),
-    extraLogq: new Float64Array(buf(sizes.extraLogq, 8)),
+    extraLogq: extraLogqArray(buf(sizes.extraLogq, p.extraPrecision === "f32" ? 4 : 8), p),
     boundFrac: new Float64Array(buf(sizes.boundFrac, 8)),
     sampledFrac: new Float64Array(buf(sizes.sampledFrac, 8)),
     draws: new Int32Array(buf(sizes.draws, 4)),

@@ -4,6 +4,8 @@ import { BUILD_SHARE, hnswRowsWithStats } from "./hnsw.ts";
 import { loadHnswlib, releaseIndex } from "./hnsw_query.ts";
 import { buildShard } from "./hnsw_shards.ts";
 import { makeTailPool } from "./tail.ts";
+import { rowsTailSampler } from "./tail_sampler.ts";
+import { Rng } from "../rng.ts";
 import { randomData } from "./test_util.ts";
 
 Deno.test("hnsw rows", async (t) => {
@@ -165,4 +167,51 @@ Deno.test("HNSW rows leave out the squared distances nothing reads", async () =>
   const x = randomData(300, 2, 9);
   const rows = (await hnswRowsWithStats(x, { k: 4, sigma2: 0.01, seed: 1 })).rows;
   assert.equal(rows.sqdist, undefined);
+});
+
+Deno.test("f32 extras: the same rows but the extras' log q rounded, and tail weights within 1e-5", async () => {
+  const x = randomData(1500, 2, 13);
+  const opts = { k: 6, sigma2: 0.01, seed: 2, restDraws: 600, restDrawsMin: 300 };
+  const wide = (await hnswRowsWithStats(x, opts)).rows;
+  const r = await hnswRowsWithStats(x, { ...opts, extraPrecision: "f32" });
+  const narrow = r.rows;
+  assert.equal(r.params.extraPrecision, "f32");
+  assert.ok(narrow.extraLogq instanceof Float32Array);
+  assert.ok(wide.extraLogq instanceof Float64Array);
+  for (
+    const key of ["neighbors", "logq", "logNormalizer", "extraNeighbors", "logRestSum"] as const
+  ) {
+    assert.deepEqual(narrow[key], wide[key], key);
+  }
+  assert.deepEqual(narrow.extraLogq, Float32Array.from(wide.extraLogq!));
+  // Query Workers write the float32 extras into shared memory: the same bits.
+  const onWorkers = (await hnswRowsWithStats(x, { ...opts, extraPrecision: "f32", workers: 2 }))
+    .rows;
+  assert.deepEqual(onWorkers.extraLogq, narrow.extraLogq);
+  // The tail sampler on each, same streams: the weights move by the rounding alone.
+  const s = 8;
+  const samplers = [wide, narrow].map((rows) => rowsTailSampler(x, rows, { s }));
+  const outs = [0, 1].map(() => ({
+    indices: new Int32Array(s),
+    logWeight: new Float64Array(s),
+    offset: 0,
+  }));
+  let worst = 0, moved = 0;
+  for (let m = 0; m < x.rows; m++) {
+    samplers.forEach((sampler, i) => sampler.draw(m, Rng.stream(4, `row/${m}`), outs[i]));
+    for (let j = 0; j < s; j++) {
+      if (outs[0].indices[j] !== outs[1].indices[j]) moved++;
+      else worst = Math.max(worst, Math.abs(outs[0].logWeight[j] - outs[1].logWeight[j]));
+    }
+  }
+  assert.ok(worst > 0 && worst < 1e-5, `largest weight change ${worst}`);
+  assert.ok(moved <= x.rows * s * 1e-3, `${moved} draws moved`);
+});
+
+Deno.test("hnsw rows refuse an unknown extra precision", async () => {
+  await assert.rejects(
+    // @ts-expect-error: a caller without types may pass anything
+    hnswRowsWithStats(randomData(50, 2, 1), { k: 2, sigma2: 0.1, extraPrecision: "f16" }),
+    /unknown extra precision "f16"; use f64 or f32/,
+  );
 });

@@ -7,6 +7,7 @@
  */
 
 import {
+  extraLogqArray,
   type HnswIndex,
   loadHnswlib,
   releaseIndex,
@@ -62,7 +63,7 @@ serveRowsJob<HnswJob>(async (job, progress) => {
       logNormalizerSe: new Float64Array(b.logNormalizerSe),
       logRestSum: new Float64Array(b.logRestSum),
       extraNeighbors: new Int32Array(b.extraNeighbors),
-      extraLogq: new Float64Array(b.extraLogq),
+      extraLogq: extraLogqArray(b.extraLogq, job.params),
       boundFrac: new Float64Array(b.boundFrac),
       sampledFrac: new Float64Array(b.sampledFrac),
       draws: new Int32Array(b.draws),

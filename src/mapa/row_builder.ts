@@ -56,6 +56,8 @@ export interface RowBuildOptions extends KernelOptions {
    * it did not find (HNSW: `"cells"` or `"uniform"`, see `HnswOptions`).
    */
   restProposal?: "cells" | "uniform";
+  /** How an approximate builder stores its extras' log q (HNSW: see `HnswOptions`). */
+  extraPrecision?: "f64" | "f32";
   /** Called with the fraction of the whole build done, in [0, 1], and a phase label. */
   onProgress?: (fraction: number, label: string) => void;
 }

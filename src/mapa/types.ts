@@ -55,8 +55,12 @@ export interface MapaRows {
   extraK?: number;
   /** HNSW only: extra neighbour indices, N x extraK. */
   extraNeighbors?: Int32Array;
-  /** HNSW only: log q of the extra neighbours (same normaliser as `logq`), N x extraK. */
-  extraLogq?: Float64Array;
+  /**
+   * HNSW only: log q of the extra neighbours (same normaliser as `logq`),
+   * N x extraK; float32 when the rows were built with `extraPrecision:
+   * "f32"` (src/mapa/hnsw.ts), to halve their memory at large N.
+   */
+  extraLogq?: Float64Array | Float32Array;
   /**
    * HNSW only: standard error of each row's `logNormalizer` in nats (delta
    * method, se(Z) / Z), from the draws that estimate the rest; 0

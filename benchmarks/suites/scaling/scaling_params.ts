@@ -23,6 +23,8 @@ export interface RowsParams {
   d: number;
   /** Neighbours per row K. */
   k: number;
+  /** HNSW rows' extras' log q storage, when not the default f64 (see `HnswOptions`). */
+  extraPrecision?: "f32";
 }
 
 /** The bound study: L_{K,S} with HNSW rows minus with exact rows at figure8's truth. */
@@ -115,8 +117,23 @@ function restProposalOf(p: Params): "cells" | "uniform" {
 export function scalingParams(p: Params): ScalingParams {
   const dataset = str(p, "dataset"), n = num(p, "n"), k = num(p, "k");
   switch (p.study) {
-    case undefined:
-      return { study: "rows", dataset, method: str(p, "method"), n, d: num(p, "d"), k };
+    case undefined: {
+      const rows: RowsParams = {
+        study: "rows",
+        dataset,
+        method: str(p, "method"),
+        n,
+        d: num(p, "d"),
+        k,
+      };
+      if (p.extraPrecision !== undefined) {
+        rows.extraPrecision = paramReader(p, "scaling case").oneOf(
+          "extraPrecision",
+          ["f32"] as const,
+        );
+      }
+      return rows;
+    }
     case "bound":
       return {
         study: "bound",

@@ -139,7 +139,12 @@ export async function runRowsCase(
     ctx.progress(0, "data");
     const x = loadData(p.dataset, n, ctx.seed);
     const kopts = kernelFor(p.dataset);
-    const options = { k: p.k, ...kopts, seed: ctx.seed };
+    const options = {
+      k: p.k,
+      ...kopts,
+      seed: ctx.seed,
+      ...(p.extraPrecision ? { extraPrecision: p.extraPrecision } : {}),
+    };
     if (builder.predictSeconds) {
       const predicted = await builder.predictSeconds(x, options);
       if (predicted > PREDICTED_CAP[ctx.profile]) {

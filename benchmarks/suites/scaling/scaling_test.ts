@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { hnswKnnSeconds } from "../../../src/mapa/hnsw_knn.ts";
 import { randomData } from "../../../src/mapa/test_util.ts";
 import { scalingSuite } from "./scaling.ts";
-import { paramsOf, scalingParams } from "./scaling_params.ts";
+import { paramsOf, type RowsParams, scalingParams } from "./scaling_params.ts";
 import { SCALING_KNN_BUILDERS, SCALING_ROW_BUILDERS } from "./scaling_rows.ts";
 
 Deno.test("scaling cases: the hnswlib-node k'-NN timing and its Python hnswlib peer at one N", () => {
@@ -55,4 +55,23 @@ Deno.test("scaling rows cases: every row builder at each N, exact rows up to the
     rows.filter((p) => p.dataset === ds && p.method === method).map((p) => p.n);
   assert.deepEqual(at("figure8", "exact"), at("figure8", "hnsw"));
   assert.ok(at("manifold64", "exact").length < at("manifold64", "hnsw").length);
+});
+
+Deno.test("scaling rows cases: float32 extras only where memory is the question (10^6)", () => {
+  const f32 = scalingSuite.cases("full").filter((c) => c.params.extraPrecision !== undefined);
+  assert.deepEqual(f32.map((c) => c.name), ["figure8_hnsw_n1000000"]);
+  assert.equal((scalingParams(f32[0].params) as RowsParams).extraPrecision, "f32");
+  assert.ok(scalingSuite.cases("standard").every((c) => c.params.extraPrecision === undefined));
+  assert.throws(
+    () =>
+      scalingParams({
+        dataset: "figure8",
+        method: "hnsw",
+        n: 9,
+        d: 2,
+        k: 3,
+        extraPrecision: "f16",
+      }),
+    /extraPrecision/,
+  );
 });
