@@ -36,6 +36,20 @@ Exit status: 0 merged, 1 bad input, otherwise the first failing part's status.
 /** Budget data sets run by the first parallel part; the second takes the rest. */
 export const FIRST_PART_DATASETS = ["figure8", "circle", "clusters"];
 
+/**
+ * The density study's figure8 seeds after the first (training runs, untimed)
+ * run in the parallel parts, N = 10,000 in the first and 30,000 in the
+ * second, each after its budget cases: together they are about 13 minutes of
+ * training, which the last part would run on one core while the other
+ * idled. Seed 0 of every N stays in the last part: it builds the rows whose
+ * seconds the density report shows, with no other process running. A
+ * seed's exact and HNSW runs share a part, as their pairing needs.
+ */
+export const PARALLEL_DENSITY = [
+  "^scaling/figure8_density_(exact_mixture|hnsw)_n10000_seed[0-9]+$",
+  "^scaling/figure8_density_(exact_mixture|hnsw)_n30000_seed[0-9]+$",
+];
+
 /** The bench arguments of each part: two that run side by side, then one alone. */
 export function referenceParts(
   options: { parts: string; seed: number; resume: boolean },
@@ -43,21 +57,40 @@ export function referenceParts(
   const common = ["--profile", "standard", "--backend", "wasm", "--seed", String(options.seed)];
   const tail = options.resume ? ["--resume"] : [];
   const first = `^budget/(${FIRST_PART_DATASETS.join("|")})/`;
+  const [density1, density2] = PARALLEL_DENSITY;
   return {
     parallel: [
-      [...common, "--suite", "budget", "--case", first, "--out", `${options.parts}/part1`, ...tail],
       [
         ...common,
         "--suite",
-        "budget,posterior,amortization",
+        "budget,scaling",
         "--case",
-        `^(?!budget/(${FIRST_PART_DATASETS.join("|")})/)`,
+        `${first}|${density1}`,
+        "--out",
+        `${options.parts}/part1`,
+        ...tail,
+      ],
+      [
+        ...common,
+        "--suite",
+        "budget,posterior,amortization,scaling",
+        "--case",
+        `^(?!budget/(${FIRST_PART_DATASETS.join("|")})/|scaling/)|${density2}`,
         "--out",
         `${options.parts}/part2`,
         ...tail,
       ],
     ],
-    after: [...common, "--suite", "passes,scaling", "--out", `${options.parts}/part3`, ...tail],
+    after: [
+      ...common,
+      "--suite",
+      "passes,scaling",
+      "--case",
+      `^(?!${PARALLEL_DENSITY.map((re) => re.slice(1)).join("|")})`,
+      "--out",
+      `${options.parts}/part3`,
+      ...tail,
+    ],
   };
 }
 

@@ -27,8 +27,26 @@ Deno.test("the reference run's parts cover every standard case exactly once", ()
       assert.ok(p.includes(c.replace("/passes/", "/seconds/")), c);
     }
   }
-  // The suites that time against peers run alone.
+  // The suites that time against peers run alone; only density seeds after the first leave.
   assert.ok(parts[2].every((c) => /^(passes|scaling)\//.test(c)));
+  for (const p of parts.slice(0, 2)) {
+    const scaling = p.filter((c) => c.startsWith("scaling/"));
+    assert.ok(scaling.length > 0);
+    assert.ok(
+      scaling.every((c) => /_density_(exact_mixture|hnsw)_n\d+_seed[1-9]\d*$/.test(c)),
+      p[0],
+    );
+    // Each seed's exact and HNSW runs share a part (the gap pairs them in one process).
+    for (const c of scaling.filter((c) => c.includes("_density_hnsw_"))) {
+      assert.ok(p.includes(c.replace("_density_hnsw_", "_density_exact_mixture_")), c);
+    }
+  }
+  // Seed 0 of every N, which builds and times the density report's rows, runs alone.
+  assert.ok(
+    all.filter((c) => /_density_.*_n\d+$/.test(c.name)).every((c) =>
+      parts[2].includes(`scaling/${c.name}`)
+    ),
+  );
   assert.ok(parts[2].some((c) => c.startsWith("passes/")));
   assert.ok(plan.parallel.every((a) => a.includes("standard") && a.includes("wasm")));
 });

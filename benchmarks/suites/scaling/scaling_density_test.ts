@@ -9,10 +9,15 @@ import type { CaseResult, CaseSpec } from "../../harness/suite.ts";
 Deno.test("density cases: three series at every N of figure8 and one more set", () => {
   for (const profile of ["quick", "standard"] as const) {
     const cases = scalingSuite.cases(profile).filter((c) => c.params.study === "density");
-    const { grids, trainSeeds, scanMaxN } = DENSITY_PROFILES[profile];
+    const { grids, trainSeeds, seedsAt, scanMaxN } = DENSITY_PROFILES[profile];
     // Exact rows (scan tail) up to scanMaxN, exact (mixture) and HNSW rows from each seed.
-    const expected = Object.values(grids).reduce(
-      (a, ns) => a + ns.reduce((b, n) => b + (n <= scanMaxN ? 1 : 0) + 2 * trainSeeds, 0),
+    const expected = Object.entries(grids).reduce(
+      (a, [ds, ns]) =>
+        a +
+        ns.reduce(
+          (b, n) => b + (n <= scanMaxN ? 1 : 0) + 2 * (seedsAt?.[ds]?.[n] ?? trainSeeds),
+          0,
+        ),
       0,
     );
     assert.equal(cases.length, expected);
