@@ -15,6 +15,9 @@ import type { Matrix } from "../types.ts";
 import { RestProposal } from "./rest_cells.ts";
 import type { RestCells } from "./rest_cells.ts";
 
+/** The largest finite float32. */
+const F32_MAX = 3.4028234663852886e38;
+
 /** Rows per block; a block's rest draws come from one stream keyed by its number. */
 export const REST_BLOCK = 1024;
 
@@ -46,6 +49,8 @@ export interface HnswIndex {
  * index per build, 53 MB at N = 200,000, and a 10^6 call carried the build
  * Workers' shards through its queries). `initIndex` deletes the graph it
  * replaces (hnswlib-node 3.0.0, addon.cc), so a one-point index frees it.
+ * A Worker stopped from outside (another Worker's failure ends the rest
+ * mid-job, worker_pool.ts) still leaves the index it held.
  */
 export function releaseIndex(index: HnswIndex): void {
   index.initIndex({ maxElements: 1 });
@@ -158,6 +163,7 @@ export class RowFormer {
   readonly #candD: Float64Array;
   readonly #perm: number[];
   readonly #point: number[];
+  readonly #f32: boolean;
 
   /**
    * A former writing into `out`, querying through `search`; `cells` are
@@ -171,6 +177,7 @@ export class RowFormer {
     this.#x = x;
     this.#p = opts.params;
     this.#out = opts.out;
+    this.#f32 = opts.out.extraLogq instanceof Float32Array;
     this.#search = search;
     if (opts.params.restProposal === "cells" && !opts.cells) {
       throw new InputError("the cell proposal needs the data's cells (buildRestCells)");
@@ -256,7 +263,10 @@ export class RowFormer {
         out.logq[i * k + r] = lq;
       } else {
         out.extraNeighbors[i * extraK + r - k] = j;
-        out.extraLogq[i * extraK + r - k] = lq;
+        // Float32 would round a finite log q below its range to -Infinity, which q = 0 means.
+        out.extraLogq[i * extraK + r - k] = lq < -F32_MAX && lq > -Infinity && this.#f32
+          ? -F32_MAX
+          : lq;
       }
     }
     const far = len > 1 ? candD[order[len - 1]] : 0;

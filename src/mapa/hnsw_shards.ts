@@ -16,7 +16,7 @@
 
 import { InputError } from "../errors.ts";
 import type { Matrix } from "../types.ts";
-import type { HnswIndex } from "./hnsw_query.ts";
+import { type HnswIndex, releaseIndex } from "./hnsw_query.ts";
 
 /** Rows from which the default is two shards (below: one index, as before shards existed). */
 export const SHARD_ROWS = 10_000;
@@ -84,12 +84,18 @@ export function buildShard(
     randomSeed: shardSeed(options.seed, options.shard),
   });
   const point = new Array<number>(d);
-  for (let i = lo; i < hi; i++) {
-    for (let t = 0; t < d; t++) point[t] = x.data[i * d + t];
-    index.addPoint(point, i);
-    if (((i - lo) & 4095) === 4095) options.onRows?.(4096);
+  try {
+    for (let i = lo; i < hi; i++) {
+      for (let t = 0; t < d; t++) point[t] = x.data[i * d + t];
+      index.addPoint(point, i);
+      if (((i - lo) & 4095) === 4095) options.onRows?.(4096);
+    }
+    options.onRows?.((hi - lo) & 4095);
+  } catch (e) {
+    // The caller never sees a half-built index, so it cannot free it.
+    releaseIndex(index);
+    throw e;
   }
-  options.onRows?.((hi - lo) & 4095);
   return index;
 }
 

@@ -215,3 +215,17 @@ Deno.test("hnsw rows refuse an unknown extra precision", async () => {
     /unknown extra precision "f16"; use f64 or f32/,
   );
 });
+
+Deno.test("f32 extras below float32's range are stored finite, so tail weights stay numbers", async () => {
+  // A bandwidth so small that every extra's log q is about -1e40, beyond float32.
+  const x = randomData(200, 2, 3);
+  const rows = (await hnswRowsWithStats(x, { k: 2, sigma2: 1e-42, extraPrecision: "f32" })).rows;
+  const e = rows.extraK!;
+  for (let i = 0; i < rows.n * e; i++) {
+    if (rows.extraNeighbors![i] >= 0) assert.ok(Number.isFinite(rows.extraLogq![i]), `extra ${i}`);
+  }
+  const sampler = rowsTailSampler(x, rows, { s: 4 });
+  const out = { indices: new Int32Array(4), logWeight: new Float64Array(4), offset: 0 };
+  sampler.draw(0, Rng.stream(1, "row"), out);
+  assert.ok(out.logWeight.every((w) => !Number.isNaN(w)));
+});
