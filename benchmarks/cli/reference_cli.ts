@@ -3,10 +3,12 @@
  * findings rest on, in the time two cores allow. tfjs-wasm training is single
  * threaded, so the budget suite's training runs in two processes side by side
  * (split by data set, so a data set's equal-passes and equal-seconds cases
- * share one process and its training runs); the passes suite, whose training
- * steps are timed against PyTorch on one core each, and the scaling suite,
- * whose timings need both cores, run alone afterwards, so that no other
- * process shares the machine while they time. The parts are then merged into
+ * share one process and its training runs), each followed by the density
+ * study's untimed training seeds of one N ({@linkcode PARALLEL_DENSITY});
+ * the passes suite, whose training steps are timed against PyTorch on one
+ * core each, and the rest of the scaling suite, whose timings need both
+ * cores, run alone afterwards, so that no other process shares the machine
+ * while they time. The parts are then merged into
  * `reports/reference/results.json` and its page.
  *
  * @module
@@ -19,15 +21,17 @@ import { InputError } from "../../src/errors.ts";
 const HELP = `Usage: deno task reference [options]
 
 Runs every suite with --profile standard --backend wasm as three parts
-(two in parallel, then the timed passes and scaling suites alone) under
-PARTS/, and merges them into OUT.
+(two in parallel: the training suites, and the density study's training
+seeds after the first at N = 10,000 and 30,000; then the timed passes and
+scaling suites alone) under PARTS/, and merges them into OUT.
 
 Options:
   --out DIR     merged run folder (default: reports/reference)
   --parts DIR   where the parts run (default: reports/reference_parts)
   --seed N      base seed (default 1)
   --resume      continue interrupted parts (parts started before the passes
-                suite moved to the last part cannot be merged: start afresh)
+                suite, or the density seeds, moved between parts cannot be
+                merged: start afresh)
   -h, --help    print this help
 
 Exit status: 0 merged, 1 bad input, otherwise the first failing part's status.

@@ -69,9 +69,10 @@ export interface DensitySettings {
   /** MAPA's `restProposal` for HNSW rows (README, "MAPA training choices"). */
   restProposal: "cells" | "uniform";
   /**
-   * Training seeds per N for exact rows under the mixture estimator and for
-   * HNSW rows (`params.trainSeed` 0, 1, ...): seed s of one is paired with
-   * seed s of the other, and the gap's interval is over seeds.
+   * Training seeds per N, where `seedsAt` does not say otherwise, for exact
+   * rows under the mixture estimator and for HNSW rows (`params.trainSeed`
+   * 0, 1, ...): seed s of one is paired with seed s of the other, and the
+   * gap's interval is over seeds.
    */
   trainSeeds: number;
   /**
@@ -98,7 +99,9 @@ export interface DensitySettings {
  * The mixture runs cost about what HNSW's do (about 15-30 s each on an idle
  * machine), which pays for five training seeds per mixture series in the
  * standard profile (three until 2026-11-28: a t-interval over three seeds,
- * t = 4.30, left every paired gap but one unresolved at the 0.05 target).
+ * t = 4.30, left every paired gap but one unresolved at the 0.05 target),
+ * and twenty where `seedsAt` says (the seeds after the first run in the
+ * reference run's parallel parts, benchmarks/cli/reference_cli.ts).
  */
 export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
   quick: {
