@@ -6,6 +6,7 @@ Deno.test("metricKind follows the naming convention", () => {
   assert.equal(metricKind("fitSecondsSamples", [1, 2]), "timeSamples");
   assert.equal(metricKind("lossSamples", [1, 2]), "samples");
   assert.equal(metricKind("curve", [1, 2]), "ignored");
+  assert.equal(metricKind("rowsReused", true), "ignored");
   assert.equal(metricKind("totalSeconds", 1), "time");
   assert.equal(metricKind("seconds", 1), "time");
   assert.equal(metricKind("pairsPerSecond", 1), "throughput");
