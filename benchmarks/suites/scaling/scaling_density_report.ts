@@ -121,6 +121,14 @@ export function densityCharts(results: CaseResult[]): ChartSpec[] {
   return charts;
 }
 
+/** What leaving out one seed does to a verdict (see `summarizeDensity`). */
+function flipsNote(flips: JsonValue | undefined): string {
+  if (!Array.isArray(flips)) return "";
+  return flips.length === 0
+    ? ", the same with any one seed left out"
+    : `, but not with seed${flips.length > 1 ? "s" : ""} ${flips.join(", ")} left out (each alone)`;
+}
+
 /** The report note of the study, with its measured gaps. */
 export function densityNote(
   results: CaseResult[],
@@ -150,6 +158,8 @@ export function densityNote(
       } (exact ${
         (q.exactTestKlSeeds as number[]).map((v) => fmt(v)).join(", ")
       }; hnsw ${(q.hnswTestKlSeeds as number[]).map((v) => fmt(v)).join(", ")}): ${q.verdict}${
+        flipsNote(q.verdictFlipsWithout)
+      }${
         q.exactScanTestKl === null
           ? ""
           : `; exact rows with the scan tail ${fmt(q.exactScanTestKl)}, HNSW minus it ${

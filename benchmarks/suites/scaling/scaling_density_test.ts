@@ -179,6 +179,42 @@ Deno.test("density summary: paired gap over seeds and the three verdicts", () =>
   const p0 = (same.density_figure8 as { points: { identicalModels: boolean; verdict: string }[] })
     .points[0];
   assert.deepEqual([p0.identicalModels, p0.verdict], [true, "no cost"]);
+  // Three or more seeds: which seeds, each left out alone, change the verdict.
+  const flips = (d.points as unknown as { verdictFlipsWithout: number[] | null }[]).map((p) =>
+    p.verdictFlipsWithout
+  );
+  assert.deepEqual(flips, [[0, 1, 2], [], null, null]);
+  // The reference run's figure8 N = 30,000 gaps (rounded): "no cost" at the edge, lost when any of
+  // twelve seeds is left out, among them seed 15 (an exact-row run that ended 0.55 nats worse).
+  const gaps = [
+    -0.037,
+    -0.002,
+    -0.023,
+    0.153,
+    -0.131,
+    -0.164,
+    -0.185,
+    -0.006,
+    -0.306,
+    -0.112,
+    -0.152,
+    0.161,
+    0.067,
+    0.008,
+    0.239,
+    -0.55,
+    0.113,
+    0.032,
+    0.109,
+    0.055,
+  ];
+  const edge = summarizeDensity(gaps.flatMap((g, seed) => pair(30000, seed, 0.5, 0.5 + g)));
+  const q = (edge.density_figure8 as {
+    points: { verdict: string; gapCiHigh: number; verdictFlipsWithout: number[] }[];
+  }).points[0];
+  assert.equal(q.verdict, "no cost");
+  assert.ok(q.gapCiHigh > 0.048 && q.gapCiHigh < 0.0484, `${q.gapCiHigh}`);
+  assert.deepEqual(q.verdictFlipsWithout, [0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 13, 15]);
 });
 
 Deno.test("density params: runs recorded before the tail param read as scan (exact) and mixture (HNSW)", () => {
