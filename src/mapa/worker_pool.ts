@@ -17,7 +17,8 @@ import { InputError } from "../errors.ts";
  * its garbage collector runs, the last job's memory; an idle Worker keeps
  * the process alive: close the pool when done (`using pool = new
  * WorkerPool()` does). Every Worker script that `runWorkers` starts waits
- * for the next job after `"done"`; the caller ends it.
+ * for the next job after `"done"`; the caller ends it. A Worker that fails
+ * while idle is dropped from the pool.
  */
 export class WorkerPool {
   #idle = new Map<string, Worker[]>();
@@ -36,8 +37,15 @@ export class WorkerPool {
       return;
     }
     worker.onmessage = null;
-    worker.onerror = null;
     const list = this.#idle.get(url.href) ?? [];
+    // A Worker that fails while idle (an uncaught error in a timer it left) is dropped: unhandled,
+    // its error would end this process, and a later job posted to it would wait for ever.
+    worker.onerror = (e) => {
+      e.preventDefault();
+      const at = list.indexOf(worker);
+      if (at >= 0) list.splice(at, 1);
+      worker.terminate();
+    };
     list.push(worker);
     this.#idle.set(url.href, list);
   }

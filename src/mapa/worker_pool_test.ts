@@ -57,6 +57,7 @@ const ECHO = new URL(
     if (id < 0) id = Atomics.add(new Int32Array(e.data.ids), 0, 1);
     if (e.data.fail) self.postMessage({ type: "error", message: "boom" });
     else self.postMessage({ type: "done", id, value: e.data.value });
+    if (e.data.dieIdle) setTimeout(() => { throw new Error("died while idle"); }, 10);
   };`),
 );
 
@@ -99,4 +100,23 @@ Deno.test("runWorkers: a handler that throws fails the call", async () => {
     /handler broke/,
   );
   assert.equal(pool.idle, 0);
+});
+
+Deno.test("WorkerPool: a Worker that fails while idle is dropped, and the next call starts another", async () => {
+  using pool = new WorkerPool();
+  const counter = new SharedArrayBuffer(4);
+  const ids: number[] = [];
+  const onReply = (r: { type: string; id?: number }) => {
+    if (r.id !== undefined) ids.push(r.id);
+  };
+  await runWorkers(ECHO, [{ value: 1, ids: counter, dieIdle: true }], {
+    what: "test",
+    onReply,
+    pool,
+  });
+  // The error comes 10 ms after "done", while the Worker sits in the pool.
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(pool.idle, 0);
+  await runWorkers(ECHO, [{ value: 2, ids: counter }], { what: "test", onReply, pool });
+  assert.deepEqual(ids, [0, 1]);
 });
