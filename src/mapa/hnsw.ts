@@ -85,11 +85,13 @@ export interface HnswOptions extends KernelOptions {
    * How the k' - K extras' log q are stored (**choice**): `"f64"` (default)
    * or `"f32"`, which halves their memory (128 MB saved at N = 10^6, k' =
    * 48, K = 16) and moves each stored value by at most 6e-8 relative (1.2e-6
-   * nats at log q = -20; values below float32's range are stored as its
-   * lowest finite value). Tail draws and their weights differ at that
+   * nats at log q = -20). Tail draws and their weights differ at that
    * level: in a test on 1,500 rows no draw moved and the largest change of
-   * a log weight was 3.0e-6 nats. The top K, the normaliser and every
-   * accuracy figure but `meanTv` stay float64 and unchanged.
+   * a log weight was 3.0e-6 nats. Log q below float32's range, which only
+   * an extreme bandwidth gives, is stored as float32's lowest finite value,
+   * so such extras share one weight and draws among them are uniform. The
+   * top K, the normaliser and every accuracy figure but `meanTv` stay
+   * float64 and unchanged.
    */
   extraPrecision?: "f64" | "f32";
   /** Prebuilt cells of `x` for `"cells"` (default: built here, seed 0, O(N C D)). */

@@ -5,7 +5,7 @@
  *
  * | name (first match wins)            | kind            | how compare treats it |
  * |------------------------------------|-----------------|------------------------|
- * | `*Reused` (boolean)                | `ignored`       | bookkeeping of how a run was laid out (whether a case found its rows already built in its process), not a result |
+ * | `*Reused`                           | `ignored`       | bookkeeping of how a run was laid out (whether a case found its rows already built in its process), not a result |
  * | `*SecondsSamples` (number[])       | `timeSamples`   | repeated timings of one thing: each divided by the run's calibration median, medians compared; a case is flagged when its ratio reaches the case threshold (default 3x) AND a Mann-Whitney U test says the samples differ (p < alpha, default 0.01), with at least 5 samples on each side; a suite is flagged when the geometric mean of its cases' ratios passes the threshold (default 1.5x) AND a sign test agrees |
  * | other `*Samples` (number[])        | `samples`       | shown as a median, never flagged |
  * | `*Seconds`, `*SecondsPer<X>` (number) | `time`       | one timing: ratio shown, never flagged (one sample cannot be tested) |

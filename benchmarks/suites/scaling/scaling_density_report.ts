@@ -122,11 +122,11 @@ export function densityCharts(results: CaseResult[]): ChartSpec[] {
 }
 
 /** What leaving out one seed does to a verdict (see `summarizeDensity`). */
-function flipsNote(flips: JsonValue | undefined): string {
+export function flipsNote(flips: JsonValue | undefined): string {
   if (!Array.isArray(flips)) return "";
-  return flips.length === 0
-    ? ", the same with any one seed left out"
-    : `, but not with seed${flips.length > 1 ? "s" : ""} ${flips.join(", ")} left out (each alone)`;
+  if (flips.length === 0) return ", the same with any one seed left out";
+  const which = flips.length > 1 ? `any one of seeds ${flips.join(", ")}` : `seed ${flips[0]}`;
+  return ` (leaving out ${which} changes it)`;
 }
 
 /** The report note of the study, with its measured gaps. */
