@@ -61,13 +61,19 @@ const ECHO = new URL(
   };`),
 );
 
-Deno.test("WorkerPool: a pooled Worker serves the next call; a failed one is not kept", async () => {
-  using pool = new WorkerPool();
-  const counter = new SharedArrayBuffer(4);
+/** The ids the ECHO Workers reply with, in order, and the reply handler that collects them. */
+function echoIds() {
   const ids: number[] = [];
   const onReply = (r: { type: string; id?: number }) => {
     if (r.id !== undefined) ids.push(r.id);
   };
+  return { ids, onReply };
+}
+
+Deno.test("WorkerPool: a pooled Worker serves the next call; a failed one is not kept", async () => {
+  using pool = new WorkerPool();
+  const counter = new SharedArrayBuffer(4);
+  const { ids, onReply } = echoIds();
   const job = (value: number) => ({ value, ids: counter });
   await runWorkers(ECHO, [job(1), job(2)], { what: "test", onReply, pool });
   assert.equal(pool.idle, 2);
@@ -105,10 +111,7 @@ Deno.test("runWorkers: a handler that throws fails the call", async () => {
 Deno.test("WorkerPool: a Worker that fails while idle is dropped, and the next call starts another", async () => {
   using pool = new WorkerPool();
   const counter = new SharedArrayBuffer(4);
-  const ids: number[] = [];
-  const onReply = (r: { type: string; id?: number }) => {
-    if (r.id !== undefined) ids.push(r.id);
-  };
+  const { ids, onReply } = echoIds();
   await runWorkers(ECHO, [{ value: 1, ids: counter, dieIdle: true }], {
     what: "test",
     onReply,
