@@ -8,8 +8,8 @@
  * bytes of UTF-8 JSON padded with spaces to a multiple of 8, then
  * neighbors (i32, N*K), logq (f64, N*K), logNormalizer (f64, N), and when
  * the header says so sqdist (f64, N*K), extraNeighbors (i32, N*E),
- * extraLogq (f64, or f32 when the header says so, N*E), and for HNSW rows logNormalizerSe and logRestSum
- * (f64, N each); all little-endian, each array padded to 8 bytes. Version 2:
+ * extraLogq (f64, or f32 when the header says so, N*E), and for HNSW rows
+ * logNormalizerSe and logRestSum (f64, N each); all little-endian, each array padded to 8 bytes. Version 2:
  * HNSW normalisers now include the rest of the points, so version-1 files
  * (normaliser over the k' found only) are refused.
  *

@@ -264,7 +264,7 @@ export class RowFormer {
       } else {
         out.extraNeighbors[i * extraK + r - k] = j;
         // Float32 would round a finite log q below its range to -Infinity, which q = 0 means.
-        out.extraLogq[i * extraK + r - k] = lq < -F32_MAX && lq > -Infinity && this.#f32
+        out.extraLogq[i * extraK + r - k] = this.#f32 && lq < -F32_MAX && lq > -Infinity
           ? -F32_MAX
           : lq;
       }
