@@ -22,7 +22,7 @@ const HELP = `Usage: deno task reference [options]
 
 Runs every suite with --profile standard --backend wasm as three parts
 (two in parallel: the training suites, and the density study's training
-seeds after the first at N = 10,000 and 30,000; then the timed passes and
+seeds after the first at N = 3,000 to 30,000; then the timed passes and
 scaling suites alone) under PARTS/, and merges them into OUT.
 
 Options:
@@ -41,17 +41,18 @@ Exit status: 0 merged, 1 bad input, otherwise the first failing part's status.
 export const FIRST_PART_DATASETS = ["figure8", "circle", "clusters"];
 
 /**
- * The density study's figure8 seeds after the first (training runs, untimed)
- * run in the parallel parts, N = 10,000 in the first and 30,000 in the
- * second, each after its budget cases: together they are about 13 minutes of
- * training, which the last part would run on one core while the other
- * idled. Seed 0 of every N stays in the last part: it builds the rows whose
- * seconds the density report shows, with no other process running. A
- * seed's exact and HNSW runs share a part, as their pairing needs.
+ * The density study's seeds after the first (training runs, untimed) run in
+ * the parallel parts, each after its budget cases: figure8 at N = 3,000 and
+ * 10,000 in the first, figure8 at 30,000 and circle at 30,000 in the
+ * second. At 3e6 passes they are about 27 minutes of training, which the
+ * last part would run on one core while the other idled. Seed 0 of every N
+ * stays in the last part: it builds the rows whose seconds the density
+ * report shows, with no other process running. A seed's exact and HNSW runs
+ * share a part, as their pairing needs.
  */
 export const PARALLEL_DENSITY = [
-  "^scaling/figure8_density_(exact_mixture|hnsw)_n10000_seed[0-9]+$",
-  "^scaling/figure8_density_(exact_mixture|hnsw)_n30000_seed[0-9]+$",
+  "^scaling/figure8_density_(exact_mixture|hnsw)_n(3000|10000)_seed[0-9]+$",
+  "^scaling/(figure8|circle)_density_(exact_mixture|hnsw)_n30000_seed[0-9]+$",
 ];
 
 /** The bench arguments of each part: two that run side by side, then one alone. */

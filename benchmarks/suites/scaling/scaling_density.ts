@@ -12,9 +12,10 @@
  * sparsification costs the model; the first two differ only in the
  * estimator.
  *
- * Training noise dominates at this budget: a pilot on circle at N = 30,000
- * gave exact rows (mixture) 0.51 and 3.01 from training seeds 0 and 1, HNSW
- * rows 1.09 and 2.88. So the mixture series train from several seeds
+ * Training noise dominates: a pilot on circle at N = 30,000 (1e6 passes,
+ * constant step size) gave exact rows (mixture) 0.51 and 3.01 from training
+ * seeds 0 and 1, HNSW rows 1.09 and 2.88; the cosine schedule
+ * (`DensitySettings.schedule`) narrows it. So the mixture series train from several seeds
  * (`params.trainSeed`), HNSW seed s is paired with exact seed s (same
  * initialisation and batches), and the target is read on a
  * Student-t interval over seeds (`summarizeDensity`). Each HNSW case also
@@ -55,8 +56,23 @@ export interface DensitySettings {
   k: number;
   /** MAPA's tail draws S per row and step. */
   s: number;
-  /** Adam learning rate. */
+  /** Adam learning rate: the base of `schedule`. */
   learningRate: number;
+  /**
+   * Learning-rate schedule over the pass budget (**choice**, default
+   * `"cosine"` in every profile; `"constant"` is the papers' setting and the
+   * budget suite's). The study compares two kinds of rows, not a paper's
+   * claim, and at a constant step size each run's final test KL carries the
+   * noise of its last Adam steps, which the paired gap does not cancel: on
+   * figure8 at N = 10,000 and 30,000 (1e6 passes, 20 seeds, reference run at
+   * fe94d5f) the per-seed gaps had sds of 0.12 and 0.18. A half cosine down
+   * to `scheduleFloor` of the rate settles each run first; in a pilot at
+   * 3e6 passes (10 seeds, N = 10,000) it brought the sd from 0.15 to 0.08,
+   * while tripling the budget at a constant rate did not lower it (0.15).
+   */
+  schedule: "constant" | "cosine";
+  /** The cosine schedule's floor, as a fraction of `learningRate`. */
+  scheduleFloor: number;
   /**
    * Neighbours k' the HNSW rows keep per row for training (default 200),
    * chosen when the tail proposal outside the k' found was uniform: at the
@@ -92,16 +108,19 @@ export interface DensitySettings {
  * (load about 5, so times are about 2.5x an idle machine's): a run of 1e6
  * passes took 50 s (exact rows) and 42 s (HNSW) at N = 1,000, 249 s and 62 s
  * at N = 30,000 (exact rows draw each tail by scanning all N points, O(B N D)
- * per step). Standard's budget was the largest that kept its first design's
- * 18 runs (6 exact, 12 HNSW) near 10 minutes on an idle 2-core machine; it is
- * a third of the budget suite's 3e6, so its models have not converged (test
- * KL 0.34 nats at N = 1,000) and the comparison is at equal, modest compute.
- * The mixture runs cost about what HNSW's do (about 15-30 s each on an idle
- * machine), which pays for five training seeds per mixture series in the
- * standard profile (three until 2026-11-28: a t-interval over three seeds,
- * t = 4.30, left every paired gap but one unresolved at the 0.05 target),
- * and twenty where `seedsAt` says (the seeds after the first run in the
- * reference run's parallel parts, benchmarks/cli/reference_cli.ts).
+ * per step). Standard's budget was 1e6 passes until 2026-11-28, a third of
+ * the budget suite's 3e6, at a constant step size; its models were far from
+ * converged (test KL 0.3-0.7 nats after 260-580 steps) and the per-seed gaps
+ * spread so widely (sd 0.12-0.18 over 20 seeds) that no N gave a verdict
+ * that one seed could not flip. Pilots on figure8 (reports/perf/
+ * density_schedule.md) chose the standard settings now in force: 3e6 passes
+ * with a cosine schedule gave per-seed gap sds of 0.08 (N = 10,000 and
+ * 30,000), 0.09 (3,000) and 0.03 (circle, 30,000). The same budget at a
+ * constant rate left the sd at 0.15, and the cosine at 1e6 left one run in
+ * 20 on the early plateau (test KL 5.65 where its pair reached 0.50). On an
+ * idle 2-core machine a mixture run of 3e6 passes takes 12-20 s; the seeds
+ * after the first run in the reference run's parallel parts
+ * (benchmarks/cli/reference_cli.ts).
  */
 export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
   quick: {
@@ -116,12 +135,15 @@ export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
     trainSeeds: 2,
     scanMaxN: 1500,
     learningRate: 3e-3,
-    choice: "Quick profile: a smoke test (figure8, N = 500 and 1,500, 6e4 passes); its models " +
-      "have barely started learning and it supports no conclusion.",
+    schedule: "cosine",
+    scheduleFloor: 0.05,
+    choice: "Quick profile: a smoke test (figure8, N = 500 and 1,500, 6e4 passes, the " +
+      "standard profile's cosine schedule); its models have barely started learning and it " +
+      "supports no conclusion.",
   },
   standard: {
     grids: { figure8: [1000, 3000, 10000, 30000], circle: [1000, 30000] },
-    passes: 1e6,
+    passes: 3e6,
     nValidation: 500,
     nTest: 1000,
     k: 10,
@@ -129,23 +151,29 @@ export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
     kPrime: 200,
     restProposal: "cells",
     trainSeeds: 5,
-    // Five seeds gave per-seed gap sds of 0.09 (10,000) and 0.10 (30,000) on figure8 in the
-    // reference run at bc1fee9: with 20 the interval's half-width is about 0.045, so a gap near 0
-    // can read "no cost". At 3,000 (sd 0.16) that needs about 40, and circle at 30,000 (sd 0.42)
-    // hundreds; both stay at five. At 1,000 the index finds every row's k' = 200 and the rest is
-    // summed exactly, so both kinds train the same model (every gap 0 in that run): two seeds.
-    seedsAt: { figure8: { 1000: 2, 10000: 20, 30000: 20 }, circle: { 1000: 2 } },
+    // Seeds from the pilots' per-seed gap sds (reports/perf/density_schedule.md): 20 give a
+    // half-width near 0.04 at figure8's 0.08 (N = 10,000 and 30,000; a seed's gap reached
+    // +-0.18 now and then), 8 near 0.025 at circle's 0.03; at 3,000 (sd 0.09, one seed's gap
+    // +0.24) 12 give about 0.06, so a gap near its pilot's +0.03 may stay unresolved. At 1,000
+    // the index finds every row's k' = 200 and the rest is summed exactly, so both kinds train
+    // the same model (every gap 0 in every run): two seeds.
+    seedsAt: {
+      figure8: { 1000: 2, 3000: 12, 10000: 20, 30000: 20 },
+      circle: { 1000: 2, 30000: 8 },
+    },
     scanMaxN: 30000,
     learningRate: 3e-3,
-    choice: "Standard profile: 1e6 passes per run at every N (a third of the budget suite's " +
-      "3e6: with the scan tail, exact rows scan all N points per draw, so their runs cost " +
-      "about 8x the others at N = 30,000: 84 s against 10 s of training in the run before " +
-      "this design); the models have not converged, so this compares " +
-      "the row kinds at equal, modest compute. Training seeds per mixture series: 20 on " +
-      "figure8 at N = 10,000 and 30,000 (where the paired gaps' spread over five seeds let 20 " +
-      "resolve a gap near 0 against the 0.05 target), 2 at N = 1,000 (both kinds of rows are " +
-      "the same there), else 5; one for the scan series. circle runs at N = 1,000 and 30,000 " +
-      "only. " +
+    schedule: "cosine",
+    scheduleFloor: 0.05,
+    choice: "Standard profile: 3e6 passes per run at every N (the budget suite's budget), " +
+      "with the step size decaying as half a cosine from 3e-3 to 1.5e-4 over the budget, " +
+      "so that each run's final test KL is not the noise of its last steps (in pilots the " +
+      "per-seed gaps' sd fell from 0.15 at a constant rate to 0.08 on figure8 at " +
+      "N = 10,000 and 30,000). Training seeds per mixture series: 20 on figure8 at N = 10,000 " +
+      "and 30,000, 12 at 3,000, 8 on circle at 30,000 (enough for an interval of about " +
+      "+-0.04 at the pilots' spread; less at 3,000, where it was wider), 2 at N = 1,000 (both " +
+      "kinds of rows are the same there); one for the scan series. circle runs at N = 1,000 " +
+      "and 30,000 only. " +
       "Both mixture series keep k' = 200 neighbours per row: at the rows' default (42) the " +
       "uniform rest proposal (the one before the cell proposal) cost about 0.8 nats of test " +
       "KL on figure8 at N = 1,000. Tail draws outside the k' found come from the cell proposal.",
@@ -165,7 +193,10 @@ export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
     trainSeeds: 5,
     scanMaxN: 30000,
     learningRate: 3e-3,
-    choice: "Full profile: 3e6 passes (the budget suite's standard budget) up to N = 100,000.",
+    schedule: "cosine",
+    scheduleFloor: 0.05,
+    choice: "Full profile: 3e6 passes with the standard profile's cosine schedule, up to " +
+      "N = 100,000.",
   },
 };
 
@@ -257,6 +288,8 @@ function pairKey(p: DensityParams, at: { seed: number; tail: string }): string {
     p.nTest,
     p.nValidation,
     p.learningRate,
+    p.schedule,
+    p.scheduleFloor,
   ]);
 }
 
@@ -331,6 +364,9 @@ export async function runDensity(
     s,
     budget: { kind: "passes", passes, costModel: "encoder_decoder" },
     learningRate: p.learningRate,
+    schedule: p.schedule === "cosine"
+      ? { kind: "cosine", floor: p.scheduleFloor }
+      : { kind: "constant" },
     restProposal: p.restProposal,
     // trainSeed 0 is the draw's own seed, as in the budget suite.
     seed: draw.seed + p.trainSeed,

@@ -168,10 +168,17 @@ export function densityNote(
       }`
     ).join("; ") + ` — target ${s.met ? "met" : "not met"}`;
   });
-  const choice = Object.values(DENSITY_PROFILES).find((x) => x.passes === any.passes)?.choice ??
-    "";
+  // The profile whose settings the cases ran with: a run recorded under older settings gets none.
+  const choice =
+    Object.values(DENSITY_PROFILES).find((x) =>
+      x.passes === any.passes && x.schedule === any.schedule && x.nTest === any.nTest
+    )?.choice ?? "";
+  const rate = any.schedule === "cosine"
+    ? `Adam from ${any.learningRate} down a half cosine to ${any.scheduleFloor} of it`
+    : `Adam at a constant ${any.learningRate}`;
   return `Density study (*_density_*): MAPA trained on exact and on HNSW rows of the same draw, ` +
-    `${any.passes} encoder+decoder passes per run at every N, K = ${any.k}, S = ${any.s}, one ` +
+    `${any.passes} encoder+decoder passes per run at every N (${rate}), K = ${any.k}, ` +
+    `S = ${any.s}, one ` +
     `restart; test KL on ${any.nTest} held-out points. Three series: exact rows with the ` +
     `paper's tail estimator (draws from q~ by a scan of all N, training seed 0), and exact ` +
     `rows and HNSW rows under one estimator, the mixture proposal over their k' = ` +

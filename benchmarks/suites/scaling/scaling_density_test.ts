@@ -234,3 +234,38 @@ Deno.test("density params: runs recorded before the tail param read as scan (exa
   assert.equal((scalingParams({ ...old, rows: "hnsw" }) as DensityParams).tail, "mixture");
   assert.throws(() => scalingParams({ ...old, tail: "sideways" }), /tail/);
 });
+
+Deno.test("density params: runs recorded before the schedule param read as a constant rate", () => {
+  const old = { ...densityCases("quick")[0].params };
+  delete old.schedule;
+  delete old.scheduleFloor;
+  const p = scalingParams(old) as DensityParams;
+  assert.deepEqual([p.schedule, p.scheduleFloor], ["constant", 1]);
+  for (const profile of ["quick", "standard", "full"] as const) {
+    const c = densityCases(profile)[0];
+    assert.deepEqual([c.params.schedule, c.params.scheduleFloor], ["cosine", 0.05]);
+  }
+  assert.throws(() => scalingParams({ ...old, schedule: "linear" }), /schedule/);
+});
+
+Deno.test("density run: the schedule reaches training", async () => {
+  const base = densityCases("quick")[0];
+  const run = (schedule: string) =>
+    scalingSuite.run({
+      ...base,
+      name: `figure8_density_exact_mixture_n150_${schedule}`,
+      params: {
+        ...base.params,
+        tail: "mixture",
+        schedule,
+        n: 150,
+        kPrime: 40,
+        passes: 2e4,
+        nValidation: 40,
+        nTest: 60,
+      },
+    }, fakeContext(5));
+  const [constant, cosine] = [await run("constant"), await run("cosine")];
+  assert.equal(constant.steps, cosine.steps);
+  assert.notEqual(constant.testKl, cosine.testKl);
+});

@@ -67,6 +67,14 @@ export interface DensityParams {
   s: number;
   /** Neighbours k' an index keeps per row. */
   kPrime: number;
+  /**
+   * Learning-rate schedule over the pass budget: "constant" (the papers'
+   * and, before it was recorded, every run's) or "cosine" down to
+   * `scheduleFloor` times the rate.
+   */
+  schedule: "constant" | "cosine";
+  /** The cosine schedule's floor, as a fraction of the learning rate. */
+  scheduleFloor: number;
   /** MAPA's proposal for tail draws outside the k' found. */
   restProposal: "cells" | "uniform";
   /** Adam learning rate. */
@@ -164,6 +172,11 @@ export function scalingParams(p: Params): ScalingParams {
         kPrime: num(p, "kPrime"),
         restProposal: restProposalOf(p),
         learningRate: num(p, "learningRate"),
+        // Runs recorded before the schedule param trained at a constant rate.
+        schedule: p.schedule === undefined
+          ? "constant"
+          : paramReader(p, "scaling case").oneOf("schedule", ["constant", "cosine"] as const),
+        scheduleFloor: p.scheduleFloor === undefined ? 1 : num(p, "scheduleFloor"),
       };
     case "sweep":
       return {
