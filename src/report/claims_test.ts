@@ -63,6 +63,13 @@ Deno.test("claimsTable: where HNSW overtakes exact rows and the bound gap it cos
       mnist_hnsw_slope: 1.1,
       mnist_crossover_n: null,
       bound_gap_n3000: { gapNats: -0.3, ciLow: -0.34, ciHigh: -0.27, verdict: "missed" },
+      density_figure8: {
+        points: [
+          { n: 10000, gap: -0.019, gapCiLow: -0.054, gapCiHigh: 0.017, verdict: "no cost" },
+          { n: 30000, gap: 0.2, gapCiLow: 0.1, gapCiHigh: 0.3, verdict: "costs" },
+        ],
+        met: false,
+      },
     },
   })!;
   assert.deepEqual(t.rows.map((r) => [r[2], r[3]]), [["figure8", "measured"], [
@@ -74,7 +81,13 @@ Deno.test("claimsTable: where HNSW overtakes exact rows and the bound gap it cos
     String(t.rows[0][4]),
     /N = 3,000: -0\.300 \[-0\.340, -0\.270\] \(target \|gap\| <= 0\.01 missed\)/,
   );
+  assert.match(
+    String(t.rows[0][4]),
+    /test KL .* N = 10,000: -0\.019 \[-0\.054, 0\.017\] \(no cost\), N = 30,000: 0\.200 \[0\.100, 0\.300\] \(costs\)$/,
+  );
   assert.match(String(t.rows[1][4]), /no crossover within the N run/);
+  // MNIST has no density study: its row says nothing of test KL.
+  assert.doesNotMatch(String(t.rows[1][4]), /test KL/);
   assert.deepEqual(t.sections, ["scaling", "scaling"]);
 });
 

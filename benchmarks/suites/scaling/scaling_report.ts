@@ -8,6 +8,7 @@
  */
 
 import { MANIFOLD_NAME, MANIFOLD_SPEC } from "../../../src/data/manifold.ts";
+import { densityCostText } from "../../../src/report/claims.ts";
 import type { CaseResult, JsonValue, ReportSection, TableSpec } from "../../harness/suite.ts";
 import { BOUND_ROUNDS, BOUND_ROWS, BOUND_S } from "./scaling_bound.ts";
 import { densityCharts, densityNote, densityTable } from "./scaling_density_report.ts";
@@ -47,6 +48,27 @@ function crossoverText(
     ? `crossover between N = ${fmt(after)} (exact rows faster) and N = ${fmt(at)} (HNSW ` +
       `faster), the grid points either side`
     : `HNSW faster from the smallest N both ran, ${fmt(at)}`;
+}
+
+/**
+ * The section's first note, its answer: where HNSW rows overtake exact rows
+ * on each data set, and what training on them costs a model's test KL.
+ */
+function answerNote(
+  summary: Record<string, JsonValue>,
+  fmt: (v: JsonValue | undefined) => JsonValue,
+): string {
+  const cost = Object.keys(summary).filter((k) => k.startsWith("density_")).map((k) => {
+    const ds = k.slice("density_".length);
+    const text = densityCostText(summary, ds);
+    return text === null ? null : `${ds}: ${text}`;
+  }).filter((t): t is string => t !== null);
+  return `Answer. figure8 (D = 2): ${crossoverText(summary, "figure8", fmt)}; ` +
+    `${MANIFOLD_NAME} (D = ${MANIFOLD_SPEC.d}): ${crossoverText(summary, MANIFOLD_NAME, fmt)}; ` +
+    `binarised MNIST (D = 784): ${crossoverText(summary, "mnist", fmt)}.` +
+    (cost.length === 0 ? "" : " What training on HNSW rows costs a model (density study: test " +
+      "KL with HNSW rows minus with exact rows, nats, 95% interval over training seeds; target " +
+      `<= 0.05): ${cost.join("; ")}.`);
 }
 
 /** The suite's summary: slopes, crossovers, goals, peer ratios, bound gaps, studies. */
@@ -275,6 +297,7 @@ export function report(results: CaseResult[], summary: Record<string, JsonValue>
   return {
     title: "MAPA rows: scaling of exact and HNSW rows",
     notes: [
+      answerNote(summary, fmt),
       `K = ${K}; figure8 uses the Gaussian kernel with h = 2 sigma2 = ${
         2 * FIGURE8_SIGMA2
       }; MNIST ` +

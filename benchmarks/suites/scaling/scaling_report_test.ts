@@ -119,3 +119,28 @@ Deno.test("the paired faiss line names faiss's BLAS, and calls the reference one
   // A run from before peers said: nothing claimed.
   assert.doesNotMatch(text(), /BLAS/);
 });
+
+Deno.test("the section opens with its answer: the crossover and what HNSW rows cost a model", () => {
+  const rows = (method: string, n: number, totalSeconds: number) => ({
+    suite: "scaling",
+    name: `figure8_${method}_n${n}`,
+    params: { dataset: "figure8", method, n, d: 2, k: 16 },
+    status: "ok" as const,
+    seconds: 0,
+    metrics: { totalSeconds },
+  });
+  const cases = [rows("exact", 3000, 1), rows("hnsw", 3000, 2), rows("exact", 30000, 9)];
+  cases.push(rows("hnsw", 30000, 5));
+  const summary = {
+    ...summarize(cases),
+    density_figure8: {
+      points: [{ n: 3000, gap: 0.017, gapCiLow: -0.035, gapCiHigh: 0.07, verdict: "not resolved" }],
+      met: false,
+    },
+  };
+  const first = report(cases, summary).notes![0];
+  assert.match(first, /^Answer\. figure8 \(D = 2\): crossover between N = 3000 .* and N = 30000/);
+  assert.match(first, /figure8: N = 3,000: 0\.017 \[-0\.035, 0\.070\] \(not resolved\)\.$/);
+  // Without a density study the answer stops at the crossovers.
+  assert.doesNotMatch(report(cases, summarize(cases)).notes![0], /costs a model/);
+});
