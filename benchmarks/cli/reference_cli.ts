@@ -3,8 +3,8 @@
  * findings rest on, in the time two cores allow. tfjs-wasm training is single
  * threaded, so the budget suite's training runs in two processes side by side
  * (split by data set, so a data set's equal-passes and equal-seconds cases
- * share one process and its training runs), each followed by the density
- * study's untimed training seeds of one N ({@linkcode PARALLEL_DENSITY});
+ * share one process and its training runs), each with some of the density
+ * study's untimed training seeds ({@linkcode PARALLEL_DENSITY});
  * the passes suite, whose training steps are timed against PyTorch on one
  * core each, and the rest of the scaling suite, whose timings need both
  * cores, run alone afterwards, so that no other process shares the machine
@@ -42,7 +42,8 @@ export const FIRST_PART_DATASETS = ["figure8", "circle", "clusters"];
 
 /**
  * The density study's seeds after the first (training runs, untimed) run in
- * the parallel parts, each after its budget cases: figure8 at N = 3,000 and
+ * the parallel parts, before their budget cases (the registry lists the
+ * scaling suite first): figure8 at N = 3,000 and
  * 10,000 in the first, figure8 at 30,000 and circle at 30,000 in the
  * second. At 3e6 passes they are about 27 minutes of training, which the
  * last part would run on one core while the other idled. Seed 0 of every N
