@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { boundTarget, report, summarize } from "./scaling_report.ts";
 
+/** A figure8 rows case of `method` at `n` that took `totalSeconds`. */
+const rows = (method: string, n: number, totalSeconds: number) => ({
+  suite: "scaling",
+  name: `figure8_${method}_n${n}`,
+  params: { dataset: "figure8", method, n, d: 2, k: 16 },
+  status: "ok" as const,
+  seconds: 0,
+  metrics: { totalSeconds },
+});
+
 Deno.test("the bound-gap target is judged on the interval, not the point estimate", () => {
   assert.equal(boundTarget(-0.004, 0.008).verdict, "met");
   // The 3,000-point interval of a reference run: its point estimate is inside, the interval not.
@@ -12,14 +22,6 @@ Deno.test("the bound-gap target is judged on the interval, not the point estimat
 });
 
 Deno.test("the crossover is reported with the grid point before it", () => {
-  const rows = (method: string, n: number, totalSeconds: number) => ({
-    suite: "scaling",
-    name: `figure8_${method}_n${n}`,
-    params: { dataset: "figure8", method, n, d: 2, k: 16 },
-    status: "ok" as const,
-    seconds: 0,
-    metrics: { totalSeconds },
-  });
   const s = summarize([
     rows("exact", 3000, 1),
     rows("hnsw", 3000, 2),
@@ -121,14 +123,6 @@ Deno.test("the paired faiss line names faiss's BLAS, and calls the reference one
 });
 
 Deno.test("the section opens with its answer: the crossover and what HNSW rows cost a model", () => {
-  const rows = (method: string, n: number, totalSeconds: number) => ({
-    suite: "scaling",
-    name: `figure8_${method}_n${n}`,
-    params: { dataset: "figure8", method, n, d: 2, k: 16 },
-    status: "ok" as const,
-    seconds: 0,
-    metrics: { totalSeconds },
-  });
   const cases = [rows("exact", 3000, 1), rows("hnsw", 3000, 2), rows("exact", 30000, 9)];
   cases.push(rows("hnsw", 30000, 5));
   const summary = {
