@@ -9,12 +9,12 @@
 import type { CaseResult, ChartSpec, JsonValue, TableSpec } from "../../harness/suite.ts";
 import {
   datasetsOf,
-  DENSITY_PROFILES,
   DENSITY_SERIES,
   densityResults,
   densitySeries,
   seriesOf,
 } from "./scaling_density.ts";
+import { DENSITY_PROFILES } from "./scaling_density_settings.ts";
 
 const COLOURS: Record<string, [number, number, number]> = {
   exact: [54, 162, 235],

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { fakeContext } from "../../harness/runner_test_util.ts";
 import { scalingSuite } from "./scaling.ts";
-import { DENSITY_PROFILES, densityCases, seriesOf, summarizeDensity } from "./scaling_density.ts";
+import { densityCases, seriesOf, summarizeDensity } from "./scaling_density.ts";
+import { DENSITY_PROFILES } from "./scaling_density_settings.ts";
 import { flipsNote } from "./scaling_density_report.ts";
 import { scalingParams } from "./scaling_params.ts";
 import type { DensityParams } from "./scaling_params.ts";
