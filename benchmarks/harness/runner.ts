@@ -25,7 +25,14 @@ import { measureCalibration } from "./calibration.ts";
 import { expandCases, selectShard, type Shard } from "./cases.ts";
 import { Progress, type ProgressOptions } from "../../src/cli/progress.ts";
 import { finishReport } from "./run_report.ts";
-import { type CaseContext, CaseSkipped, errorText, type Profile, type Suite } from "./suite.ts";
+import {
+  type CaseContext,
+  CaseSkipped,
+  type CaseSpec,
+  errorText,
+  type Profile,
+  type Suite,
+} from "./suite.ts";
 
 /** Options of {@linkcode runBenchmarks}. */
 export interface RunOptions {
@@ -93,6 +100,26 @@ export function findNonFinite(value: JsonValue, path = "metrics"): string | unde
 
 function caseKey(c: { suite: string; name: string }): string {
   return `${c.suite}\u0000${c.name}`;
+}
+
+/**
+ * Throws InputError when a case the results file already holds was recorded
+ * with other params than the code now gives it (the settings changed since
+ * that session): resuming would mix two settings in one run, and summaries
+ * pair cases by name.
+ */
+function checkResumedParams(recorded: CaseResult[], specs: CaseSpec[]): void {
+  const specBy = new Map(specs.map((c) => [caseKey(c), c]));
+  const changed = recorded.filter((r) => {
+    const spec = specBy.get(caseKey(r));
+    return spec !== undefined && JSON.stringify(spec.params) !== JSON.stringify(r.params);
+  });
+  if (changed.length === 0) return;
+  const names = changed.slice(0, 3).map((r) => `${r.suite}/${r.name}`).join(", ");
+  throw new InputError(
+    `cannot resume: ${changed.length} recorded case(s) ran with other params than this code ` +
+      `gives them (${names}${changed.length > 3 ? ", ..." : ""}); start a new run without --resume`,
+  );
 }
 
 function shardText(shard?: Shard): string | null {
@@ -193,6 +220,7 @@ export async function runBenchmarks(
   let backendClash: InputError | undefined;
   let fallbackNoted = false;
   const done = new Set(res.cases.map(caseKey));
+  checkResumedParams(res.cases, todoAll);
   const todo = todoAll.filter((c) => !done.has(caseKey(c)));
   const alreadyDone = todoAll.length - todo.length;
   let calibrationSeconds: number | undefined;

@@ -177,7 +177,8 @@ Deno.test("runBenchmarks", async (t) => {
     file.cases.push({
       suite: "s",
       name: "b",
-      params: {},
+      // The params the fake suite gives case b (a resumed case must match its spec's).
+      params: { i: 1 },
       status: "failed",
       metrics: {},
       seconds: 0,
@@ -201,6 +202,30 @@ Deno.test("runBenchmarks", async (t) => {
       InputError,
     );
   });
+
+  await t.step(
+    "resume when the code gives a recorded case other params is a clear error",
+    async () => {
+      const out = `${dir}/params`;
+      const first = fakeSuite("s", { a: ok, b: ok });
+      await runBenchmarks([first], out, QUIET);
+      const changed: Suite = {
+        ...fakeSuite("s", { a: ok, b: ok, c: ok }),
+        cases: () =>
+          ["a", "b", "c"].map((n) => ({ suite: "s", name: n, params: { i: 0, passes: 3 } })),
+      };
+      await assert.rejects(
+        () => runBenchmarks([changed], out, { ...QUIET, resume: true }),
+        (e: Error) =>
+          e instanceof InputError && /2 recorded case\(s\) ran with other params/.test(e.message) &&
+          /s\/a, s\/b/.test(e.message),
+      );
+      // The same params resume as before.
+      const same = fakeSuite("s", { a: ok, b: ok, c: ok });
+      await runBenchmarks([same], out, { ...QUIET, resume: true });
+      assert.deepEqual([...same.runs.keys()], ["c"]);
+    },
+  );
 
   await t.step("resume with another backend is a clear error naming both", async () => {
     const out = `${dir}/backends`;
