@@ -65,6 +65,7 @@ Deno.test("claimsTable: where HNSW overtakes exact rows and the bound gap it cos
       bound_gap_n3000: { gapNats: -0.3, ciLow: -0.34, ciHigh: -0.27, verdict: "missed" },
       density_figure8: {
         points: [
+          { n: 1000, gap: 0, gapCiLow: 0, gapCiHigh: 0, verdict: "no cost", identicalModels: true },
           { n: 10000, gap: -0.019, gapCiLow: -0.054, gapCiHigh: 0.017, verdict: "no cost" },
           { n: 30000, gap: 0.2, gapCiLow: 0.1, gapCiHigh: 0.3, verdict: "costs" },
         ],
@@ -72,23 +73,24 @@ Deno.test("claimsTable: where HNSW overtakes exact rows and the bound gap it cos
       },
     },
   })!;
-  assert.deepEqual(t.rows.map((r) => [r[2], r[3]]), [["figure8", "measured"], [
-    "mnist",
-    "not resolved",
-  ]]);
+  assert.deepEqual(t.rows.map((r) => [r[2], r[3]]), [
+    ["figure8", "measured"],
+    ["mnist", "not resolved"],
+    ["figure8", "disagrees"],
+  ]);
   assert.match(String(t.rows[0][4]), /crossover between N = 30,000 \(exact faster\) and 100,000/);
   assert.match(
     String(t.rows[0][4]),
     /N = 3,000: -0\.300 \[-0\.340, -0\.270\] \(target \|gap\| <= 0\.01 missed\)/,
   );
-  assert.match(
-    String(t.rows[0][4]),
-    /test KL .* N = 10,000: -0\.019 \[-0\.054, 0\.017\] \(no cost\), N = 30,000: 0\.200 \[0\.100, 0\.300\] \(costs\)$/,
-  );
   assert.match(String(t.rows[1][4]), /no crossover within the N run/);
-  // MNIST has no density study: its row says nothing of test KL.
-  assert.doesNotMatch(String(t.rows[1][4]), /test KL/);
-  assert.deepEqual(t.sections, ["scaling", "scaling"]);
+  // The density study has a row of its own per data set, after the crossover rows.
+  assert.match(
+    String(t.rows[2][4]),
+    /N = 1,000: 0 \(identical models, no cost by construction\), N = 10,000: -0\.019 \[-0\.054, 0\.017\] \(no cost\), N = 30,000: 0\.200 \[0\.100, 0\.300\] \(costs\)$/,
+  );
+  assert.doesNotMatch(String(t.rows[0][4]), /test KL/);
+  assert.deepEqual(t.sections, ["scaling", "scaling", "scaling"]);
 });
 
 Deno.test("the page opens with its answers, before the first suite section", async () => {

@@ -3,10 +3,10 @@ import { fakeContext } from "../../harness/runner_test_util.ts";
 import { scalingSuite } from "./scaling.ts";
 import { densityCases, seriesOf, summarizeDensity } from "./scaling_density.ts";
 import { DENSITY_PROFILES } from "./scaling_density_settings.ts";
-import { flipsNote } from "./scaling_density_report.ts";
+import { densityNote, flipsNote } from "./scaling_density_report.ts";
 import { scalingParams } from "./scaling_params.ts";
 import type { DensityParams } from "./scaling_params.ts";
-import type { CaseResult, CaseSpec } from "../../harness/suite.ts";
+import type { CaseResult, CaseSpec, JsonValue } from "../../harness/suite.ts";
 
 Deno.test("density cases: three series at every N of figure8 and one more set", () => {
   for (const profile of ["quick", "standard"] as const) {
@@ -247,6 +247,7 @@ Deno.test("density params: runs recorded before the schedule param read as a con
     assert.deepEqual([c.params.schedule, c.params.scheduleFloor], ["cosine", 0.05]);
   }
   assert.throws(() => scalingParams({ ...old, schedule: "linear" }), /schedule/);
+  assert.throws(() => scalingParams({ ...old, schedule: "cosine" }), /scheduleFloor/);
 });
 
 Deno.test("density run: the schedule reaches training", async () => {
@@ -269,4 +270,28 @@ Deno.test("density run: the schedule reaches training", async () => {
   const [constant, cosine] = [await run("constant"), await run("cosine")];
   assert.equal(constant.steps, cosine.steps);
   assert.notEqual(constant.testKl, cosine.testKl);
+});
+
+Deno.test("density note: the step size the cases ran with, and the profile's choice only for its own settings", () => {
+  const result = (params: Record<string, JsonValue>): CaseResult => ({
+    suite: "scaling",
+    name: "figure8_density_hnsw_n1000",
+    params,
+    status: "ok",
+    metrics: { testKl: 0.3 },
+    seconds: 0,
+  });
+  const fmt = (v: JsonValue | undefined) => v ?? null;
+  const standard = densityCases("standard").find((c) => c.params.rows === "hnsw")!.params;
+  const now = [result(standard)];
+  const text = densityNote(now, summarizeDensity(now), fmt)!;
+  assert.match(text, /Adam from 0\.003 down a half cosine to 0\.05 of it/);
+  assert.ok(text.includes(DENSITY_PROFILES.standard.choice));
+  // A run recorded before the schedule param (1e6 passes, constant rate): no profile's choice.
+  const old: Record<string, JsonValue> = { ...standard, passes: 1e6 };
+  delete old.schedule;
+  delete old.scheduleFloor;
+  const oldText = densityNote([result(old)], summarizeDensity([result(old)]), fmt)!;
+  assert.match(oldText, /Adam at a constant 0\.003/);
+  assert.ok(!oldText.includes(DENSITY_PROFILES.standard.choice));
 });

@@ -176,7 +176,10 @@ export function scalingParams(p: Params): ScalingParams {
         schedule: p.schedule === undefined
           ? "constant"
           : paramReader(p, "scaling case").oneOf("schedule", ["constant", "cosine"] as const),
-        scheduleFloor: p.scheduleFloor === undefined ? 1 : num(p, "scheduleFloor"),
+        // A cosine needs its floor: a default of 1 would be a cosine that never decays.
+        scheduleFloor: p.scheduleFloor === undefined && p.schedule !== "cosine"
+          ? 1
+          : num(p, "scheduleFloor"),
       };
     case "sweep":
       return {

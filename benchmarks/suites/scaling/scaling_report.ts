@@ -8,8 +8,8 @@
  */
 
 import { MANIFOLD_NAME, MANIFOLD_SPEC } from "../../../src/data/manifold.ts";
-import { densityCostText } from "../../../src/report/claims.ts";
 import type { CaseResult, JsonValue, ReportSection, TableSpec } from "../../harness/suite.ts";
+import { answerNote, crossoverText } from "./scaling_answer.ts";
 import { BOUND_ROUNDS, BOUND_ROWS, BOUND_S } from "./scaling_bound.ts";
 import { densityCharts, densityNote, densityTable } from "./scaling_density_report.ts";
 import { summarizeDensity } from "./scaling_density.ts";
@@ -34,41 +34,6 @@ function series(results: CaseResult[], dataset: string, method: string, metric: 
     if (typeof v === "number") out.push({ n: p.n, v });
   }
   return out.sort((a, b) => a.n - b.n);
-}
-
-/** "crossover N between 30,000 and 100,000 (the grid points either side)", or at the first N. */
-function crossoverText(
-  summary: Record<string, JsonValue>,
-  ds: string,
-  fmt: (v: JsonValue | undefined) => JsonValue,
-): string {
-  const at = summary[`${ds}_crossover_n`], after = summary[`${ds}_last_exact_faster_n`];
-  if (typeof at !== "number") return "HNSW was not faster at any N where both ran";
-  return typeof after === "number"
-    ? `crossover between N = ${fmt(after)} (exact rows faster) and N = ${fmt(at)} (HNSW ` +
-      `faster), the grid points either side`
-    : `HNSW faster from the smallest N both ran, ${fmt(at)}`;
-}
-
-/**
- * The section's first note, its answer: where HNSW rows overtake exact rows
- * on each data set, and what training on them costs a model's test KL.
- */
-function answerNote(
-  summary: Record<string, JsonValue>,
-  fmt: (v: JsonValue | undefined) => JsonValue,
-): string {
-  const cost = Object.keys(summary).filter((k) => k.startsWith("density_")).map((k) => {
-    const ds = k.slice("density_".length);
-    const text = densityCostText(summary, ds);
-    return text === null ? null : `${ds}: ${text}`;
-  }).filter((t): t is string => t !== null);
-  return `Answer. figure8 (D = 2): ${crossoverText(summary, "figure8", fmt)}; ` +
-    `${MANIFOLD_NAME} (D = ${MANIFOLD_SPEC.d}): ${crossoverText(summary, MANIFOLD_NAME, fmt)}; ` +
-    `binarised MNIST (D = 784): ${crossoverText(summary, "mnist", fmt)}.` +
-    (cost.length === 0 ? "" : " What training on HNSW rows costs a model (density study: test " +
-      "KL with HNSW rows minus with exact rows, nats, 95% interval over training seeds; target " +
-      `<= 0.05): ${cost.join("; ")}.`);
 }
 
 /** The suite's summary: slopes, crossovers, goals, peer ratios, bound gaps, studies. */
