@@ -135,8 +135,8 @@ export const DENSITY_PROFILES: Record<Profile, DensitySettings> = {
     choice: "Standard profile: 3e6 passes per run at every N (the budget suite's budget), " +
       "with the step size decaying as half a cosine from 3e-3 to 1.5e-4 over the budget, " +
       "so that each run's final test KL is not the noise of its last steps (in pilots the " +
-      "per-seed gaps' sd fell from 0.15 at a constant rate to 0.08 on figure8 at " +
-      "N = 10,000 and 30,000). Training seeds per mixture series: 20 on figure8 at N = 10,000 " +
+      "per-seed gaps' sd on figure8 at N = 10,000 was 0.15 at a constant rate and 0.08 with " +
+      "the cosine, and 0.08 at 30,000 with the cosine). Training seeds per mixture series: 20 on figure8 at N = 10,000 " +
       "and 30,000, 12 at 3,000, 8 on circle at 30,000 (enough for an interval of about " +
       "+-0.04 at the pilots' spread; less at 3,000, where it was wider), 2 at N = 1,000 (both " +
       "kinds of rows are the same there); one for the scan series. circle runs at N = 1,000 " +
