@@ -64,7 +64,8 @@ Options:
   --seed N           base seed, an integer >= 0 (default: 1)
   --shard i/n        run only shard i of n (round-robin over the case list)
   --case REGEX       run only the cases whose suite/name matches, e.g. 'figure8_hnsw_n100000\$'
-  --resume           continue DIR/results.json: skip cases already recorded
+  --resume           continue DIR/results.json: skip cases already recorded (refused
+                     when a recorded case ran with other params than the code gives it)
   --list             print the selected cases and exit
   -h, --help         print this help
 

@@ -14,6 +14,7 @@ import { writeFileAtomic } from "../../src/io/atomic_write.ts";
 import { Rng } from "../../src/rng.ts";
 import { collectEnvironment, type Environment } from "../../src/report/environment.ts";
 import { median } from "../../src/eval/stats.ts";
+import { changedParams } from "../../src/report/compare.ts";
 import {
   type CaseResult,
   type JsonValue,
@@ -103,22 +104,29 @@ function caseKey(c: { suite: string; name: string }): string {
 }
 
 /**
- * Throws InputError when a case the results file already holds was recorded
- * with other params than the code now gives it (the settings changed since
- * that session): resuming would mix two settings in one run, and summaries
- * pair cases by name.
+ * Throws InputError when a case the results file at `path` already holds
+ * was recorded with other params than the code now gives it (the settings
+ * changed since that session): resuming would mix two settings in one run,
+ * and summaries pair cases by name. `specs` are all the profile's cases, so
+ * cases outside this session's `--case` or `--shard` are checked too; a
+ * recorded case the code no longer has is left as it is.
  */
-function checkResumedParams(recorded: CaseResult[], specs: CaseSpec[]): void {
-  const specBy = new Map(specs.map((c) => [caseKey(c), c]));
-  const changed = recorded.filter((r) => {
+function checkResumedParams(
+  recorded: CaseResult[],
+  options: { specs: CaseSpec[]; path: string },
+): void {
+  const specBy = new Map(options.specs.map((c) => [caseKey(c), c]));
+  const changed = recorded.flatMap((r) => {
     const spec = specBy.get(caseKey(r));
-    return spec !== undefined && JSON.stringify(spec.params) !== JSON.stringify(r.params);
+    const keys = spec ? changedParams(spec.params, r.params) : [];
+    return keys.length > 0 ? [`${r.suite}/${r.name}: ${keys.join(", ")}`] : [];
   });
   if (changed.length === 0) return;
-  const names = changed.slice(0, 3).map((r) => `${r.suite}/${r.name}`).join(", ");
   throw new InputError(
-    `cannot resume: ${changed.length} recorded case(s) ran with other params than this code ` +
-      `gives them (${names}${changed.length > 3 ? ", ..." : ""}); start a new run without --resume`,
+    `cannot resume ${options.path}: ${changed.length} recorded case(s) ran with other params ` +
+      `than this code gives them (${changed.slice(0, 3).join("; ")}${
+        changed.length > 3 ? "; ..." : ""
+      }); pick another --out, or rerun without --resume (which overwrites that file)`,
   );
 }
 
@@ -220,7 +228,7 @@ export async function runBenchmarks(
   let backendClash: InputError | undefined;
   let fallbackNoted = false;
   const done = new Set(res.cases.map(caseKey));
-  checkResumedParams(res.cases, todoAll);
+  checkResumedParams(res.cases, { specs: expandCases(suites, profile), path: resultsPath });
   const todo = todoAll.filter((c) => !done.has(caseKey(c)));
   const alreadyDone = todoAll.length - todo.length;
   let calibrationSeconds: number | undefined;

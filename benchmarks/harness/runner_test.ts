@@ -207,21 +207,43 @@ Deno.test("runBenchmarks", async (t) => {
     "resume when the code gives a recorded case other params is a clear error",
     async () => {
       const out = `${dir}/params`;
-      const first = fakeSuite("s", { a: ok, b: ok });
-      await runBenchmarks([first], out, QUIET);
-      const changed: Suite = {
-        ...fakeSuite("s", { a: ok, b: ok, c: ok }),
-        cases: () =>
-          ["a", "b", "c"].map((n) => ({ suite: "s", name: n, params: { i: 0, passes: 3 } })),
+      const withParams = (names: string[], params: (i: number) => Record<string, JsonValue>) => {
+        const suite = fakeSuite("s", Object.fromEntries(names.map((n) => [n, ok])));
+        return {
+          ...suite,
+          cases: () => names.map((n, i) => ({ suite: "s", name: n, params: params(i) })),
+        };
       };
+      await runBenchmarks([withParams(["a", "b"], (i) => ({ i, k: 1 }))], out, QUIET);
+      const before = Deno.readTextFileSync(`${out}/results.json`);
+      const abc = ["a", "b", "c"];
       await assert.rejects(
-        () => runBenchmarks([changed], out, { ...QUIET, resume: true }),
+        () =>
+          runBenchmarks([withParams(abc, () => ({ i: 0, k: 1, passes: 3 }))], out, {
+            ...QUIET,
+            resume: true,
+          }),
         (e: Error) =>
           e instanceof InputError && /2 recorded case\(s\) ran with other params/.test(e.message) &&
-          /s\/a, s\/b/.test(e.message),
+          /s\/a: passes; s\/b: i, passes\)/.test(e.message) && e.message.includes(out),
       );
-      // The same params resume as before.
-      const same = fakeSuite("s", { a: ok, b: ok, c: ok });
+      // Cases outside this session's --case are checked too.
+      await assert.rejects(
+        () =>
+          runBenchmarks([withParams(abc, (i) => ({ i, k: 2 }))], out, {
+            ...QUIET,
+            resume: true,
+            caseFilter: /^s\/c$/,
+          }),
+        /s\/a: k; s\/b: k/,
+      );
+      assert.equal(
+        Deno.readTextFileSync(`${out}/results.json`),
+        before,
+        "a refusal writes nothing",
+      );
+      // Key order alone is not a change: the same params in another order resume as before.
+      const same = withParams(abc, (i) => ({ k: 1, i }));
       await runBenchmarks([same], out, { ...QUIET, resume: true });
       assert.deepEqual([...same.runs.keys()], ["c"]);
     },
