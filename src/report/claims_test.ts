@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { claimsTable } from "./claims.ts";
+import type { JsonValue } from "./results.ts";
 
 Deno.test("claimsTable: one row per claim and data set, outcomes and intervals from the summaries", () => {
   const t = claimsTable({
@@ -108,4 +109,23 @@ Deno.test("the page opens with its answers, before the first suite section", asy
   const at = html.indexOf('id="answers"');
   assert.ok(at > 0 && at < html.indexOf("Environment"), "answers before the environment table");
   assert.match(html, /MAPA §6\.3/);
+});
+
+Deno.test("claimsTable: a density row agrees only on evidence, not on identical models alone", () => {
+  const point = (n: number, verdict: string, identicalModels = false) => ({
+    n,
+    gap: identicalModels ? 0 : -0.01,
+    gapCiLow: identicalModels ? 0 : -0.04,
+    gapCiHigh: identicalModels ? 0 : 0.02,
+    verdict,
+    identicalModels,
+  });
+  const outcome = (points: JsonValue[]) =>
+    claimsTable({ scaling: { density_circle: { points, met: false } } })!.rows[0][3];
+  assert.equal(outcome([point(1000, "no cost", true), point(30000, "no cost")]), "agrees");
+  assert.equal(outcome([point(1000, "no cost", true)]), "not resolved");
+  assert.equal(
+    outcome([point(1000, "no cost", true), point(3000, "not resolved")]),
+    "not resolved",
+  );
 });

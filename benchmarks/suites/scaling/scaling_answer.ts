@@ -10,13 +10,15 @@ import { densityCostText } from "../../../src/report/claims.ts";
 import type { JsonValue } from "../../harness/suite.ts";
 
 /**
- * "crossover N between 30,000 and 100,000 (the grid points either side)", or at the first N.
+ * Where HNSW rows overtook exact rows on data set `options.ds`, e.g.
+ * "crossover between N = 30000 (exact rows faster) and N = 100000 (HNSW
+ * faster), the grid points either side", with N written by `options.fmt`.
  */
 export function crossoverText(
   summary: Record<string, JsonValue>,
-  ds: string,
-  fmt: (v: JsonValue | undefined) => JsonValue,
+  options: { ds: string; fmt: (v: JsonValue | undefined) => JsonValue },
 ): string {
+  const { ds, fmt } = options;
   const at = summary[`${ds}_crossover_n`], after = summary[`${ds}_last_exact_faster_n`];
   if (typeof at !== "number") return "HNSW was not faster at any N where both ran";
   return typeof after === "number"
@@ -45,8 +47,11 @@ export function answerNote(
     ["mnist", "binarised MNIST (D = 784)"],
   ];
   const cross = sets.filter(([ds]) => typeof summary[`${ds}_largest_common_n`] === "number")
-    .map(([ds, label]) => `${label}: ${crossoverText(summary, ds, fmt)}`);
-  return `Answer.${cross.length === 0 ? "" : ` ${cross.join("; ")}.`}` +
+    .map(([ds, label]) => `${label}: ${crossoverText(summary, { ds, fmt })}`);
+  const head = cross.length === 0
+    ? " No data set ran both exact and HNSW rows at one N in this run."
+    : ` ${cross.join("; ")}.`;
+  return `Answer.${head}` +
     (cost.length === 0 ? "" : " What training on HNSW rows costs a model (density study: test " +
       "KL with HNSW rows minus with exact rows, nats, 95% interval over training seeds; target " +
       `<= 0.05): ${cost.join("; ")}.`);

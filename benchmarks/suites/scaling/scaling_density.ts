@@ -383,7 +383,7 @@ export function summarizeDensity(results: CaseResult[]): Record<string, JsonValu
         // Every seed's pair ended at the same test KL: the index found every row's k' nearest
         // and both kinds split S alike between the extras and the rest (the stratified mixture
         // reads the normaliser only through round(a S)), so "no cost" holds by construction.
-        identicalModels: gaps.every((g) => g === 0),
+        identicalModels: gaps.length > 1 && gaps.every((g) => g === 0),
         exactScanTestKl: scan ? kl(scan) : null,
         // HNSW's mean over seeds against the paper's estimator on exact rows (seed 0 only).
         gapVsScan: scan ? mean0(hn) - kl(scan) : null,

@@ -274,7 +274,7 @@ export function report(results: CaseResult[], summary: Record<string, JsonValue>
       }, exact rows up to N = ${fmt(summary[`${MANIFOLD_NAME}_largest_common_n`])} (O(N^2 D), ` +
       `capped by predicted time); exact/HNSW time ratio there ${
         fmt(summary[`${MANIFOLD_NAME}_speedup_largest_common_n`])
-      }x; ${crossoverText(summary, MANIFOLD_NAME, fmt)}. In 64-D the kernel of ` +
+      }x; ${crossoverText(summary, { ds: MANIFOLD_NAME, fmt })}. In 64-D the kernel of ` +
       `any other point is at most about exp(-D/2) of a point's own (the noise alone puts ` +
       `them 2 D sigma2 apart), so each row's mass sits on the point itself and the ` +
       `normaliser error is tiny whatever the index finds; recall@K is the telling figure.`,
@@ -295,7 +295,9 @@ export function report(results: CaseResult[], summary: Record<string, JsonValue>
       `Fitted log-log slopes of time against N: figure8 exact ${
         fmt(summary.figure8_exact_slope)
       }, ` +
-      `hnsw ${fmt(summary.figure8_hnsw_slope)}; ${crossoverText(summary, "figure8", fmt)}. ` +
+      `hnsw ${fmt(summary.figure8_hnsw_slope)}; ${
+        crossoverText(summary, { ds: "figure8", fmt })
+      }. ` +
       `Exact pairs/s at N=20,000: ${fmt(summary.exact_pairs_per_second_n20000)}; faiss ` +
       `IndexFlatL2: ${fmt(summary.faiss_pairs_per_second_n20000)}.` +
       pairedFaissNote(summary.exact_vs_faiss_paired_n20000),
