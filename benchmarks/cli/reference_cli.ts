@@ -129,11 +129,19 @@ export async function runReferenceCli(args: string[]): Promise<number> {
     seed,
     resume: values.resume,
   });
+  // A part that fails at once (bad input, a refused --resume) still waits for the other: say
+  // which one failed, as its error has scrolled away under the other part's output.
+  const failed = (code: number, part: string) =>
+    console.error(`reference: ${values.parts}/${part} exited with status ${code}; nothing merged`);
   const codes = await Promise.all(plan.parallel.map(bench));
+  codes.forEach((c, i) => c !== 0 && failed(c, `part${i + 1}`));
   const bad = codes.find((c) => c !== 0);
   if (bad !== undefined) return bad;
   const last = await bench(plan.after);
-  if (last !== 0) return last;
+  if (last !== 0) {
+    failed(last, "part3");
+    return last;
+  }
   const merge = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
