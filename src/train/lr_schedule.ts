@@ -21,6 +21,14 @@ export type LearningRateSchedule =
    */
   | { kind: "cosine"; floor: number };
 
+/**
+ * The schedule a case's params name: `kind` as recorded, with `floor` (the
+ * cosine's floor as a fraction of the rate; unused by a constant rate).
+ */
+export function scheduleOf(kind: "constant" | "cosine", floor: number): LearningRateSchedule {
+  return kind === "cosine" ? { kind, floor } : { kind };
+}
+
 /** Throws InputError naming the problem when `schedule` is malformed. */
 export function checkSchedule(schedule: LearningRateSchedule): void {
   if (schedule.kind === "constant") return;

@@ -19,6 +19,7 @@ import type { Method } from "../../../src/models/method.ts";
 import { passCost } from "../../../src/models/passes.ts";
 import { getMethod, METHODS } from "../../../src/models/registry.ts";
 import type { CheckpointMark } from "../../../src/train/budget.ts";
+import { scheduleOf } from "../../../src/train/lr_schedule.ts";
 import { train } from "../../../src/train/trainer.ts";
 import { drawData } from "../../experiment/draws.ts";
 import { estimatorCrossCheck, testFigures } from "../../experiment/test_figures.ts";
@@ -152,9 +153,7 @@ async function drawRun(
     budget: { kind: "passes_and_seconds", passes, seconds, costModel: COST_MODEL },
     restarts: p.restarts,
     learningRate: p.learningRate,
-    schedule: p.schedule === "cosine"
-      ? { kind: "cosine", floor: p.scheduleFloor }
-      : { kind: p.schedule },
+    schedule: scheduleOf(p.schedule, p.scheduleFloor),
     seed: draw.seed,
     validation: draw.validation,
     marks,

@@ -35,6 +35,7 @@ import { splitExtras } from "../../../src/mapa/split_extras.ts";
 import type { MapaRows } from "../../../src/mapa/types.ts";
 import { passCost } from "../../../src/models/passes.ts";
 import { getMethod } from "../../../src/models/registry.ts";
+import { scheduleOf } from "../../../src/train/lr_schedule.ts";
 import { train } from "../../../src/train/trainer.ts";
 import { drawData } from "../../experiment/draws.ts";
 import type { CaseContext, CaseResult, CaseSpec, JsonValue, Profile } from "../../harness/suite.ts";
@@ -207,9 +208,7 @@ export async function runDensity(
     s,
     budget: { kind: "passes", passes, costModel: "encoder_decoder" },
     learningRate: p.learningRate,
-    schedule: p.schedule === "cosine"
-      ? { kind: "cosine", floor: p.scheduleFloor }
-      : { kind: "constant" },
+    schedule: scheduleOf(p.schedule, p.scheduleFloor),
     restProposal: p.restProposal,
     // trainSeed 0 is the draw's own seed, as in the budget suite.
     seed: draw.seed + p.trainSeed,
