@@ -60,7 +60,9 @@ Options:
   --suite a,b        suites to run (default: all, in the order below)
   --profile P        quick | standard | full (default: quick)
   --out DIR          output folder (default: reports/latest)
-  --backend B        auto | webgpu | wasm | cpu (default: auto)
+  --backend B        auto | webgpu | wasm | cpu (default: auto: WebGPU on a real GPU, else
+                     WASM; this suite's small networks train 3-10x slower on WebGPU than
+                     on WASM even on an H200, so pass wasm there for the reference timings)
   --seed N           base seed, an integer >= 0 (default: 1)
   --shard i/n        run only shard i of n (round-robin over the case list)
   --case REGEX       run only the cases whose suite/name matches, e.g. 'figure8_hnsw_n100000\$'
