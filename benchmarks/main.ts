@@ -61,8 +61,8 @@ Options:
   --profile P        quick | standard | full (default: quick)
   --out DIR          output folder (default: reports/latest)
   --backend B        auto | webgpu | wasm | cpu (default: auto: WebGPU on a real GPU, else
-                     WASM; this suite's small networks train 3-10x slower on WebGPU than
-                     on WASM even on an H200, so pass wasm there for the reference timings)
+                     WASM; on the one GPU measured, an H200, this suite's small networks
+                     trained up to 11x slower per step on WebGPU: pass wasm there)
   --seed N           base seed, an integer >= 0 (default: 1)
   --shard i/n        run only shard i of n (round-robin over the case list)
   --case REGEX       run only the cases whose suite/name matches, e.g. 'figure8_hnsw_n100000\$'

@@ -1,6 +1,7 @@
 // One WebGPU measurement on a machine with a real GPU (reports/perf/webgpu.md).
 //
-// Built here into one binary (`deno compile`), carried to the lent machine, run once:
+// Built here by build_probe.sh (a `deno bundle` plus the deno binary; `deno compile` needs a
+// download this machine cannot make), carried to the lent machine, run once:
 //   1. the adapter navigator.gpu offers, and what `--backend auto` (src/backend.ts) picks;
 //   2. seconds per training step, tfjs WASM against tfjs WebGPU in the same process, on the
 //      passes suite's step shapes (D = 2, L = 2, two hidden layers of 50, batch 100: VAE, IWAE
@@ -21,8 +22,8 @@ import { budgetSuite } from "../../../benchmarks/suites/budget/budget.ts";
 import { budgetCases } from "../../../benchmarks/suites/budget/budget.ts";
 import { BUDGET_PROFILES } from "../../../benchmarks/suites/budget/budget_settings.ts";
 
-// src/backend.ts probes the adapter in a child `deno eval`; in a compiled binary the child is
-// this binary, so answer that probe here the same way and stop.
+// src/backend.ts probes the adapter in a child `deno eval`; were this probe compiled, the child
+// would be this program, so it answers that probe here the same way and stops.
 if (Deno.args[0] === "eval") {
   const a = await navigator.gpu?.requestAdapter().catch(() => null);
   // deno-lint-ignore no-explicit-any
