@@ -129,12 +129,18 @@ export function flipsNote(flips: JsonValue | undefined): string {
   return ` (leaving out ${which} changes it)`;
 }
 
-/** The report note of the study, with its measured gaps. */
+/**
+ * The report note of the study, with its measured gaps: `options.summary` is
+ * the scaling suite's summary of `results`, `options.fmt` the page's number format.
+ */
 export function densityNote(
   results: CaseResult[],
-  summary: Record<string, JsonValue>,
-  fmt: (v: JsonValue | undefined) => JsonValue,
+  options: {
+    summary: Record<string, JsonValue>;
+    fmt: (v: JsonValue | undefined) => JsonValue;
+  },
 ): string | null {
+  const { summary, fmt } = options;
   const ds = datasetsOf(results);
   if (ds.length === 0) return null;
   const any = densityResults(results)[0].p;

@@ -284,14 +284,14 @@ Deno.test("density note: the step size the cases ran with, and the profile's cho
   const fmt = (v: JsonValue | undefined) => v ?? null;
   const standard = densityCases("standard").find((c) => c.params.rows === "hnsw")!.params;
   const now = [result(standard)];
-  const text = densityNote(now, summarizeDensity(now), fmt)!;
+  const text = densityNote(now, { summary: summarizeDensity(now), fmt })!;
   assert.match(text, /Adam from 0\.003 down a half cosine to 0\.05 of it/);
   assert.ok(text.includes(DENSITY_PROFILES.standard.choice));
   // A run recorded before the schedule param (1e6 passes, constant rate): no profile's choice.
   const old: Record<string, JsonValue> = { ...standard, passes: 1e6 };
   delete old.schedule;
   delete old.scheduleFloor;
-  const oldText = densityNote([result(old)], summarizeDensity([result(old)]), fmt)!;
+  const oldText = densityNote([result(old)], { summary: summarizeDensity([result(old)]), fmt })!;
   assert.match(oldText, /Adam at a constant 0\.003/);
   assert.ok(!oldText.includes(DENSITY_PROFILES.standard.choice));
 });

@@ -302,7 +302,7 @@ export function report(results: CaseResult[], summary: Record<string, JsonValue>
       `IndexFlatL2: ${fmt(summary.faiss_pairs_per_second_n20000)}.` +
       pairedFaissNote(summary.exact_vs_faiss_paired_n20000),
       knnNote(summary.hnsw_knn_vs_hnswlib_py),
-      densityNote(results, summary, fmt),
+      densityNote(results, { summary, fmt }),
       sweepNote(results, summary),
     ].filter((note): note is string => note !== null),
     charts: [
