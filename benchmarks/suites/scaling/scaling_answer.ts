@@ -50,7 +50,9 @@ export function answerNote(
     .map(([ds, label]) => `${label}: ${crossoverText(summary, { ds, fmt })}`);
   const head = cross.length === 0
     ? " No data set ran both exact and HNSW rows at one N in this run."
-    : ` ${cross.join("; ")}.`;
+    // One timed call per kind of row at each N: where the two are close, a crossover can fall
+    // on either side of a grid point from one run to the next, and the reader should know.
+    : ` ${cross.join("; ")} (one timing per kind of row at each N).`;
   return `Answer.${head}` +
     (cost.length === 0 ? "" : " What training on HNSW rows costs a model (density study: test " +
       "KL with HNSW rows minus with exact rows, nats, 95% interval over training seeds; target " +

@@ -134,6 +134,7 @@ Deno.test("the section opens with its answer: the crossover and what HNSW rows c
   };
   const first = report(cases, summary).notes![0];
   assert.match(first, /^Answer\. figure8 \(D = 2\): crossover between N = 3000 .* and N = 30000/);
+  assert.match(first, /N = 30000 \(HNSW faster\), the grid points either side \(one timing per kind/);
   assert.match(first, /figure8: N = 3,000: 0\.017 \[-0\.035, 0\.070\] \(not resolved\)\.$/);
   // A data set whose rows did not run (here MNIST and manifold64) is not claimed either way.
   assert.doesNotMatch(first, /MNIST|manifold64/);
