@@ -206,7 +206,27 @@ function boundNote(results: CaseResult[], fmt: (v: JsonValue | undefined) => Jso
     `all N) for exact rows. The streams are shared but the draws differ. Both estimators are ` +
     `unbiased for the same tail sum, so this gap is mostly the difference of their variances ` +
     `(a lower-variance estimate of log p sits higher) plus any top-K neighbour the index ` +
-    `missed; positive means the HNSW bound is the tighter. ${gaps("boundGap")}.${same}`;
+    `missed; positive means the HNSW bound is the tighter. ${gaps("boundGap")}.` +
+    estimatorShare(cases, fmt) + same;
+}
+
+/**
+ * How much of boundGapNats the estimators make on their own: exact rows
+ * under the mixture minus exact rows under the scan, beside the gap.
+ */
+function estimatorShare(
+  cases: CaseResult[],
+  fmt: (v: JsonValue | undefined) => JsonValue,
+): string {
+  const parts = cases.flatMap((r) => {
+    const { boundExactMixtureNats: mix, boundExactNats: scan, boundGapNats: gap } = r.metrics;
+    return typeof mix === "number" && typeof scan === "number" && typeof gap === "number"
+      ? [`N = ${r.params.n}: ${fmt(mix - scan)} of ${fmt(gap)}`]
+      : [];
+  });
+  return parts.length === 0 ? "" : ` Of that gap, switching exact rows alone from the scan to ` +
+    `the mixture estimator accounts for (boundExactMixtureNats minus boundExactNats): ` +
+    `${parts.join("; ")}.`;
 }
 
 function lineChart(

@@ -70,6 +70,20 @@ Deno.test("both bound gaps are judged: the one-estimator (same-draws) gap beside
   assert.equal(s.bound_gap_n20000.sameEstimatorVerdict, "met");
   // A run before the one-estimator comparison has no verdict for it.
   assert.equal(s.bound_gap_n3000.sameEstimatorVerdict, null);
+  // The page says how much of the gap the estimators make on exact rows alone.
+  const withShare = [
+    bound(20000, {
+      boundGapNats: 0.029,
+      boundGapCiLow: 0.021,
+      boundGapCiHigh: 0.037,
+      boundExactNats: -0.706,
+      boundExactMixtureNats: -0.68,
+    }),
+  ];
+  const page = JSON.stringify(report(withShare, summarize(withShare)));
+  assert.match(page, /scan to the mixture estimator accounts for .*N = 20000: 0\.026 of 0\.029/);
+  const without = [bound(20000, { boundGapNats: 0.029, boundGapCiLow: 0, boundGapCiHigh: 0.04 })];
+  assert.doesNotMatch(JSON.stringify(report(without, summarize(without))), /accounts for/);
 });
 
 Deno.test("the k'-NN line says how hnswlib-node built its index: shards or one thread", () => {
@@ -134,7 +148,10 @@ Deno.test("the section opens with its answer: the crossover and what HNSW rows c
   };
   const first = report(cases, summary).notes![0];
   assert.match(first, /^Answer\. figure8 \(D = 2\): crossover between N = 3000 .* and N = 30000/);
-  assert.match(first, /N = 30000 \(HNSW faster\), the grid points either side \(one timing per kind/);
+  assert.match(
+    first,
+    /N = 30000 \(HNSW faster\), the grid points either side \(one timing per kind/,
+  );
   assert.match(first, /figure8: N = 3,000: 0\.017 \[-0\.035, 0\.070\] \(not resolved\)\.$/);
   // A data set whose rows did not run (here MNIST and manifold64) is not claimed either way.
   assert.doesNotMatch(first, /MNIST|manifold64/);
