@@ -18,8 +18,7 @@ import { measureSteps } from "../../../src/train/measure_steps.ts";
 import { getMethod } from "../../../src/models/registry.ts";
 import { Rng } from "../../../src/rng.ts";
 import type { TrainingData } from "../../../src/models/method.ts";
-import { budgetSuite } from "../../../benchmarks/suites/budget/budget.ts";
-import { budgetCases } from "../../../benchmarks/suites/budget/budget.ts";
+import { budgetCases, budgetSuite } from "../../../benchmarks/suites/budget/budget.ts";
 import { BUDGET_PROFILES } from "../../../benchmarks/suites/budget/budget_settings.ts";
 
 // src/backend.ts probes the adapter in a child `deno eval`; were this probe compiled, the child
