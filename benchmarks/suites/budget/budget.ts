@@ -51,7 +51,7 @@ export function budgetCases(settings: BudgetSettings): CaseSpec[] {
           : settings.methods.includes(m.name)
       );
       for (const m of methods) {
-        const { datasets: _, methods: __, ...rest } = settings;
+        const { datasets: _, methods: __, passesByDataset, ...rest } = settings;
         cases.push({
           suite: "budget",
           name: `${dataset}/${budgetKind}/${m.name}`,
@@ -61,6 +61,7 @@ export function budgetCases(settings: BudgetSettings): CaseSpec[] {
             budgetKind,
             costModel: COST_MODEL,
             ...rest,
+            passes: passesByDataset[dataset] ?? settings.passes,
             // Under a wall-clock budget the numbers hang on machine speed: never gated.
             deterministic: budgetKind === "passes",
           },

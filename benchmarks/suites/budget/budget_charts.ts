@@ -7,7 +7,7 @@
 
 import type { CaseResult, ChartSpec, JsonValue } from "../../harness/suite.ts";
 import { bandDatasets, intervalChart, paletteColour } from "../../../src/report/charts.ts";
-import { casesOf, curveOf, num } from "./budget_results.ts";
+import { budgetGroups, casesOf, curveOf, num } from "./budget_results.ts";
 
 /**
  * The test KL axis: from 0 (or the lowest mean, if below) to twice the
@@ -35,7 +35,14 @@ export function klAxis(means: readonly (number | null)[]): Record<string, JsonVa
 export function budgetIntervalChart(results: CaseResult[], kind: string): ChartSpec {
   const rs = casesOf(results, kind);
   const p0 = rs[0]?.params;
-  const budget = kind === "passes" ? `${p0?.passes} passes (${p0?.costModel})` : `${p0?.seconds} s`;
+  const groups = budgetGroups(results, kind);
+  const budget = kind === "passes"
+    ? groups.length > 1
+      ? `each data set's pass budget, ${
+        groups.map((g) => `${g.budget} on ${g.datasets.join(", ")}`).join("; ")
+      } passes (${p0?.costModel})`
+      : `${p0?.passes} passes (${p0?.costModel})`
+    : `${p0?.seconds} s`;
   return intervalChart(
     `Test KL (nats) per data set and method at equal ${kind} (${budget} per restart): ` +
       `mean over draws (points) and 95% interval (bars; the axis stops at twice the largest mean)`,

@@ -10,14 +10,19 @@ import type { CaseSpec } from "../../harness/suite.ts";
 import type { BudgetSettings } from "./budget_settings.ts";
 
 /** What one budget case reads (the settings it records, less the lists). */
-export type BudgetParams = Omit<BudgetSettings, "datasets" | "methods" | "budgetChoice"> & {
-  /** Data set. */
-  dataset: string;
-  /** Method trained. */
-  method: string;
-  /** Which budget this case reads the runs at. */
-  budgetKind: "passes" | "seconds";
-};
+export type BudgetParams =
+  & Omit<
+    BudgetSettings,
+    "datasets" | "methods" | "budgetChoice" | "passesByDataset"
+  >
+  & {
+    /** Data set. */
+    dataset: string;
+    /** Method trained. */
+    method: string;
+    /** Which budget this case reads the runs at. */
+    budgetKind: "passes" | "seconds";
+  };
 
 /** The checked, typed params of a budget case; throws naming a missing or mistyped key. */
 export function budgetParams(spec: CaseSpec): BudgetParams {

@@ -9,7 +9,7 @@
 import { formatNats, intervalText, type PaperCheck } from "../../experiment/draw_stats.ts";
 import type { CaseResult, ChartSpec, JsonValue, ReportSection } from "../../harness/suite.ts";
 import { budgetIntervalChart, curveChart } from "./budget_charts.ts";
-import { casesOf, datasetsOf, kinds, okResults } from "./budget_results.ts";
+import { budgetGroups, casesOf, datasetsOf, kinds, okResults } from "./budget_results.ts";
 import {
   type ConvergenceRow,
   KL_CHANGE_TOLERANCE,
@@ -45,8 +45,12 @@ function openingNote(results: CaseResult[], summary: Record<string, JsonValue>):
     : [];
   const big = (v: JsonValue | undefined) =>
     typeof v === "number" ? v.toLocaleString("en-US") : "n/a";
+  const passGroups = budgetGroups(results, "passes");
+  const passText = passGroups.length > 1
+    ? passGroups.map((g) => `${big(g.budget)} passes on ${g.datasets.join(", ")}`).join("; ")
+    : `${big(passGroups[0]?.budget ?? p.passes)} passes`;
   const budgets =
-    `Budgets per restart in this run: ${big(p.passes)} passes (${
+    `Budgets per restart in this run: ${passText} (${
       p.costModel ?? "encoder_decoder"
     } cost model) and ${big(p.seconds)} s, with N = ${
       big(p.n)

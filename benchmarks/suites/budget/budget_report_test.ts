@@ -93,3 +93,22 @@ Deno.test("reportBudget: the budget choice comes from params; all converged is s
   assert.match(open, /10 of 10 cases \(vae, iwae and mapa: 6 of 6\)/);
   assert.match(open, /Every vae, iwae and mapa curve converged\./);
 });
+
+Deno.test("reportBudget: data sets with their own pass budgets are named in the opening and the chart", () => {
+  const results = fixture().map((r) =>
+    r.params.dataset === "clusters" && r.params.budgetKind === "passes"
+      ? { ...r, params: { ...r.params, passes: 4000 } }
+      : r
+  );
+  const summary = JSON.parse(JSON.stringify(summarizeBudget(results)));
+  const section = reportBudget(results, summary);
+  assert.match(
+    section.notes[0],
+    /Budgets per restart in this run: 1,000 passes on [a-z0-9_, ]+; 4,000 passes on clusters \(encoder_decoder cost model\)/,
+  );
+  const passes = summary.passes as Record<string, JsonValue>;
+  assert.equal((passes.budgetsByDataset as Record<string, JsonValue>).clusters, 4000);
+  assert.ok(
+    section.charts.some((c) => JSON.stringify(c).includes("4000 on clusters passes")),
+  );
+});

@@ -85,3 +85,23 @@ export function curveOf(r: CaseResult): CurvePoint[] {
     perDraw: numList(r.metrics.testKlPerDraw),
   }];
 }
+
+/**
+ * The full budgets of `kind`'s cases, grouped: each distinct budget with the
+ * data sets that had it, in case order (one group when every set shares it).
+ */
+export function budgetGroups(
+  results: CaseResult[],
+  kind: string,
+): { budget: number | null; datasets: string[] }[] {
+  const groups: { budget: number | null; datasets: string[] }[] = [];
+  for (const ds of datasetsOf(results)) {
+    const first = casesOf(results, kind, ds)[0];
+    if (!first) continue;
+    const budget = fullBudget(first);
+    const g = groups.find((x) => x.budget === budget);
+    if (g) g.datasets.push(ds);
+    else groups.push({ budget, datasets: [ds] });
+  }
+  return groups;
+}

@@ -191,6 +191,13 @@ export function summarizeBudget(results: CaseResult[]): Record<string, JsonValue
     out[kind] = {
       unit: kind === "seconds" ? "seconds" : "passes",
       budget: first ? fullBudget(first) : null,
+      // Data sets may have their own pass budgets (settings' passesByDataset).
+      budgetsByDataset: Object.fromEntries(
+        datasetsOf(results).flatMap((ds) => {
+          const c = casesOf(results, kind, ds)[0];
+          return c ? [[ds, fullBudget(c)]] : [];
+        }),
+      ),
       levels: asJson(levels),
       levelsJudged: judgedLevels,
       clearWinnerLevels: clear,

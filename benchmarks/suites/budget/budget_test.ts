@@ -17,6 +17,21 @@ Deno.test("budget cases cover every Gaussian method of the registry per data set
   assert.equal(budgetSuite.cases("standard").length, budgetCases(BUDGET_PROFILES.standard).length);
 });
 
+Deno.test("budget cases record their own data set's pass budget, the default elsewhere", () => {
+  const settings = {
+    ...BUDGET_PROFILES.quick,
+    datasets: ["absolute_value", "figure8"],
+    passes: 1000,
+    passesByDataset: { figure8: 4000 },
+  };
+  const cases = budgetCases(settings);
+  assert.ok(cases.length > 0);
+  for (const c of cases) {
+    assert.equal(c.params.passes, c.params.dataset === "figure8" ? 4000 : 1000, c.name);
+    assert.equal("passesByDataset" in c.params, false);
+  }
+});
+
 Deno.test("budget run(): tiny end-to-end case per method gives finite figures, a curve and a summary", async () => {
   const tiny = {
     ...BUDGET_PROFILES.quick,
