@@ -9,7 +9,11 @@ import type { Profile } from "./suite.ts";
 /** Every profile with a one-line description, smallest first. */
 export const PROFILES: { name: Profile; description: string }[] = [
   { name: "quick", description: "minutes on 2 cores; what CI runs (default)" },
-  { name: "standard", description: "larger grids for a local comparison; under an hour" },
+  {
+    name: "standard",
+    description:
+      "larger grids for a local comparison; about 1.5 h on 2 cores (deno task reference)",
+  },
   { name: "full", description: "the paper's scale; hours" },
 ];
 
